@@ -1,0 +1,95 @@
+"""dealvalue: spreadsheet-style models of uncertain decisions, and the
+taxonomy model of deals with early misaligned AIs.
+
+>>> import dealvalue as dv
+>>> m = dv.Model("evidence for cash")
+>>> m.add("R", "10 to 100", unit="USD")
+>>> m.add("W", "50 to 500", unit="USD")
+>>> m.add("c_h", "beta(8, 2)")
+>>> m.add("ask", "R / c_h")
+>>> m.add("feasible", "W >= ask")
+>>> r = m.simulate(n=10_000, seed=1)
+>>> 0 < r.mean("feasible") < 1
+True
+
+Heavy modules (sympy, pint, pandas, scipy, openpyxl) load on first use, so
+``import dealvalue`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    BoundsError,
+    CellInUseError,
+    CycleError,
+    DealValueError,
+    DistributionError,
+    DuplicateCellError,
+    FormulaError,
+    ModelFileError,
+    UnitMismatchError,
+    UnknownCellError,
+)
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it (imported on first access)
+_LAZY = {
+    "Model": "model",
+    "Cell": "cells",
+    "Results": "results",
+    "NonFiniteWarning": "results",
+    "define_unit": "units",
+    "parse_unit": "units",
+    "ureg": "units",
+    "To": "distributions",
+    "Norm": "distributions",
+    "Lognorm": "distributions",
+    "Beta": "distributions",
+    "Uniform": "distributions",
+    "Triangular": "distributions",
+    "Pert": "distributions",
+    "Bernoulli": "distributions",
+    "Mixture": "distributions",
+    "Distribution": "distributions",
+    "parse": "formula",
+}
+
+__all__ = [
+    "__version__",
+    "BoundsError",
+    "CellInUseError",
+    "CycleError",
+    "DealValueError",
+    "DistributionError",
+    "DuplicateCellError",
+    "FormulaError",
+    "ModelFileError",
+    "UnitMismatchError",
+    "UnknownCellError",
+    *_LAZY,
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cells import Cell
+    from .distributions import Bernoulli, Beta, Distribution, Lognorm, Mixture, Norm, Pert, To, Triangular, Uniform
+    from .formula import parse
+    from .model import Model
+    from .results import NonFiniteWarning, Results
+    from .units import define_unit, parse_unit, ureg
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dealvalue' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

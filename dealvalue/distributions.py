@@ -1,0 +1,537 @@
+"""Distributions: one small immutable class each, with its own checks.
+
+Every distribution can
+
+* ``sample(rng, n)``: draw ``n`` values with a :class:`numpy.random.Generator`
+  (plain Monte Carlo; fast native samplers),
+* ``ppf(u)``: turn uniforms in (0, 1) into values (inverse CDF; Latin
+  hypercube and quasi-Monte Carlo sampling, and Excel's ``RAND()`` sheets),
+* ``cdf(x)``, ``median()``, ``support()``,
+* ``formula()``: print itself back in the formula language.
+
+Parameters follow Squiggle's names.  Two bare numbers mean an interval only in
+``to``: ``Norm(0, 1)`` is a mean and a standard deviation, not squigglepy's
+90% interval.
+
+Examples
+--------
+>>> from dealvalue.distributions import To, Beta
+>>> d = To(10, 100)
+>>> round(d.median(), 6)  # the geometric mean of the 90% interval
+31.622777
+>>> [round(float(x), 6) for x in d.ppf([0.05, 0.95])]
+[10.0, 100.0]
+>>> Beta(0, 1)
+Traceback (most recent call last):
+...
+dealvalue.errors.DistributionError: beta(0, 1): expected a > 0 and b > 0
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .errors import DistributionError
+
+__all__ = [
+    "Distribution",
+    "To",
+    "Norm",
+    "Lognorm",
+    "Beta",
+    "Uniform",
+    "Triangular",
+    "Pert",
+    "Bernoulli",
+    "Mixture",
+    "from_squigglepy",
+    "DISTRIBUTIONS",
+]
+
+Z95 = 1.6448536269514722  # standard normal 95th percentile: a 90% interval is mean +- Z95 sd
+
+FloatArray = NDArray[np.float64]
+
+
+def _num(x: float) -> str:
+    """Shortest text that reads back as the same float."""
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return repr(float(x))
+
+
+def _finite(name: str, text: str, **params: float) -> None:
+    for key, value in params.items():
+        if not isinstance(value, (int, float, np.floating, np.integer)) or isinstance(value, bool):
+            raise DistributionError(text, f"parameter {key} must be a number, got {value!r}")
+        if not math.isfinite(value):
+            raise DistributionError(text, f"parameter {key} must be finite, got {value}")
+
+
+class Distribution:
+    """Base of the distribution classes (an interface, with no state)."""
+
+    kind: ClassVar[str] = ""
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        raise NotImplementedError
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        raise NotImplementedError
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        raise NotImplementedError
+
+    def median(self) -> float:
+        return float(self.ppf(np.array([0.5]))[0])
+
+    def quantile(self, q: float) -> float:
+        return float(self.ppf(np.array([q]))[0])
+
+    def support(self) -> tuple[float, float]:
+        return (-math.inf, math.inf)
+
+    def params(self) -> dict[str, float]:
+        """Parameters by name, in the order the formula takes them."""
+        raise NotImplementedError
+
+    def formula(self) -> str:
+        return f"{self.kind}({', '.join(_num(v) for v in self.params().values())})"
+
+    def __str__(self) -> str:
+        return self.formula()
+
+
+@dataclass(frozen=True)
+class Norm(Distribution):
+    """Normal with a mean and a standard deviation."""
+
+    mean: float
+    sd: float
+    kind: ClassVar[str] = "norm"
+
+    def __post_init__(self) -> None:
+        _finite(self.kind, self.formula(), mean=self.mean, sd=self.sd)
+        if not self.sd > 0:
+            raise DistributionError(self.formula(), f"expected sd > 0, got {self.sd:g}")
+
+    def params(self) -> dict[str, float]:
+        return {"mean": float(self.mean), "sd": float(self.sd)}
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return rng.normal(self.mean, self.sd, n)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        from scipy.special import ndtri
+
+        return self.mean + self.sd * ndtri(np.asarray(u, dtype=float))
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        from scipy.special import ndtr
+
+        return ndtr((np.asarray(x, dtype=float) - self.mean) / self.sd)
+
+    def median(self) -> float:
+        return float(self.mean)
+
+
+@dataclass(frozen=True)
+class Lognorm(Distribution):
+    """Lognormal; ``mu`` and ``sigma`` are those of the underlying normal."""
+
+    mu: float
+    sigma: float
+    kind: ClassVar[str] = "lognorm"
+
+    def __post_init__(self) -> None:
+        _finite(self.kind, self.formula(), mu=self.mu, sigma=self.sigma)
+        if not self.sigma > 0:
+            raise DistributionError(self.formula(), f"expected sigma > 0, got {self.sigma:g}")
+
+    def params(self) -> dict[str, float]:
+        return {"mu": float(self.mu), "sigma": float(self.sigma)}
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return rng.lognormal(self.mu, self.sigma, n)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        from scipy.special import ndtri
+
+        return np.exp(self.mu + self.sigma * ndtri(np.asarray(u, dtype=float)))
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        from scipy.special import ndtr
+
+        x = np.asarray(x, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (np.log(np.where(x > 0, x, 1.0)) - self.mu) / self.sigma
+        return np.where(x > 0, ndtr(z), 0.0)
+
+    def median(self) -> float:
+        return math.exp(self.mu)
+
+    def support(self) -> tuple[float, float]:
+        return (0.0, math.inf)
+
+
+@dataclass(frozen=True)
+class To(Distribution):
+    """``low to high``: a 90% interval.
+
+    Lognormal when ``low > 0``, normal otherwise (as in Squiggle and
+    squigglepy).
+    """
+
+    low: float
+    high: float
+    inner: Norm | Lognorm = field(init=False, repr=False, compare=False)
+    kind: ClassVar[str] = "to"
+
+    def __post_init__(self) -> None:
+        text = self.formula()
+        _finite(self.kind, text, low=self.low, high=self.high)
+        if not self.low < self.high:
+            raise DistributionError(
+                text, f"expected low < high, got low = {self.low:g} and high = {self.high:g}"
+            )
+        inner: Norm | Lognorm
+        if self.low > 0:
+            lo, hi = math.log(self.low), math.log(self.high)
+            inner = Lognorm((lo + hi) / 2, (hi - lo) / (2 * Z95))
+        else:
+            inner = Norm((self.low + self.high) / 2, (self.high - self.low) / (2 * Z95))
+        object.__setattr__(self, "inner", inner)
+
+    def params(self) -> dict[str, float]:
+        return {"low": float(self.low), "high": float(self.high)}
+
+    def formula(self) -> str:
+        return f"{_num(self.low)} to {_num(self.high)}"
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return self.inner.sample(rng, n)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        return self.inner.ppf(u)
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        return self.inner.cdf(x)
+
+    def median(self) -> float:
+        return self.inner.median()
+
+    def support(self) -> tuple[float, float]:
+        return self.inner.support()
+
+
+@dataclass(frozen=True)
+class Beta(Distribution):
+    """Beta(a, b) on (0, 1)."""
+
+    a: float
+    b: float
+    kind: ClassVar[str] = "beta"
+
+    def __post_init__(self) -> None:
+        _finite(self.kind, self.formula(), a=self.a, b=self.b)
+        if not (self.a > 0 and self.b > 0):
+            raise DistributionError(self.formula(), "expected a > 0 and b > 0")
+
+    def params(self) -> dict[str, float]:
+        return {"a": float(self.a), "b": float(self.b)}
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return rng.beta(self.a, self.b, n)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        from scipy.special import betaincinv
+
+        return np.asarray(betaincinv(self.a, self.b, np.asarray(u, dtype=float)), dtype=float)
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        from scipy.special import betainc
+
+        return np.asarray(betainc(self.a, self.b, np.clip(np.asarray(x, dtype=float), 0, 1)), dtype=float)
+
+    def support(self) -> tuple[float, float]:
+        return (0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Uniform(Distribution):
+    """Uniform on [low, high]."""
+
+    low: float
+    high: float
+    kind: ClassVar[str] = "uniform"
+
+    def __post_init__(self) -> None:
+        _finite(self.kind, self.formula(), low=self.low, high=self.high)
+        if not self.low < self.high:
+            raise DistributionError(self.formula(), "expected low < high")
+
+    def params(self) -> dict[str, float]:
+        return {"low": float(self.low), "high": float(self.high)}
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return rng.uniform(self.low, self.high, n)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        return self.low + (self.high - self.low) * np.asarray(u, dtype=float)
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        return np.clip((np.asarray(x, dtype=float) - self.low) / (self.high - self.low), 0, 1)
+
+    def support(self) -> tuple[float, float]:
+        return (float(self.low), float(self.high))
+
+
+@dataclass(frozen=True)
+class Triangular(Distribution):
+    """Triangular with a left end, a mode and a right end."""
+
+    left: float
+    mode: float
+    right: float
+    kind: ClassVar[str] = "triangular"
+
+    def __post_init__(self) -> None:
+        _finite(self.kind, self.formula(), left=self.left, mode=self.mode, right=self.right)
+        if not (self.left <= self.mode <= self.right and self.left < self.right):
+            raise DistributionError(self.formula(), "expected left <= mode <= right and left < right")
+
+    def params(self) -> dict[str, float]:
+        return {"left": float(self.left), "mode": float(self.mode), "right": float(self.right)}
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return rng.triangular(self.left, self.mode, self.right, n)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        u = np.asarray(u, dtype=float)
+        a, c, b = self.left, self.mode, self.right
+        fc = (c - a) / (b - a)
+        lower = a + np.sqrt(u * (b - a) * (c - a))
+        upper = b - np.sqrt((1 - u) * (b - a) * (b - c))
+        return np.where(u < fc, lower, upper)
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        x = np.asarray(x, dtype=float)
+        a, c, b = self.left, self.mode, self.right
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lower = (x - a) ** 2 / ((b - a) * (c - a)) if c > a else np.ones_like(x)
+            upper = 1 - (b - x) ** 2 / ((b - a) * (b - c)) if b > c else np.ones_like(x)
+        out = np.where(x <= c, lower, upper)
+        return np.where(x <= a, 0.0, np.where(x >= b, 1.0, out))
+
+    def support(self) -> tuple[float, float]:
+        return (float(self.left), float(self.right))
+
+
+@dataclass(frozen=True)
+class Pert(Distribution):
+    """PERT (a scaled beta) with a low end, a mode and a high end; ``lam`` = 4."""
+
+    low: float
+    mode: float
+    high: float
+    lam: float = 4.0
+    kind: ClassVar[str] = "pert"
+
+    def __post_init__(self) -> None:
+        _finite(self.kind, self.formula(), low=self.low, mode=self.mode, high=self.high, lam=self.lam)
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            raise DistributionError(self.formula(), "expected low <= mode <= high and low < high")
+        if not self.lam > 0:
+            raise DistributionError(self.formula(), "expected lam > 0")
+
+    @property
+    def alpha(self) -> float:
+        return 1 + self.lam * (self.mode - self.low) / (self.high - self.low)
+
+    @property
+    def beta(self) -> float:
+        return 1 + self.lam * (self.high - self.mode) / (self.high - self.low)
+
+    def params(self) -> dict[str, float]:
+        p = {"low": float(self.low), "mode": float(self.mode), "high": float(self.high)}
+        if self.lam != 4.0:
+            p["lam"] = float(self.lam)
+        return p
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return self.low + (self.high - self.low) * rng.beta(self.alpha, self.beta, n)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        from scipy.special import betaincinv
+
+        return self.low + (self.high - self.low) * betaincinv(self.alpha, self.beta, np.asarray(u, dtype=float))
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        from scipy.special import betainc
+
+        z = (np.asarray(x, dtype=float) - self.low) / (self.high - self.low)
+        return np.asarray(betainc(self.alpha, self.beta, np.clip(z, 0, 1)), dtype=float)
+
+    def support(self) -> tuple[float, float]:
+        return (float(self.low), float(self.high))
+
+
+@dataclass(frozen=True)
+class Bernoulli(Distribution):
+    """1 with probability ``p``, else 0.  Its median is 1 if p > 0.5, 0 if p < 0.5, 0.5 at 0.5."""
+
+    p: float
+    kind: ClassVar[str] = "bernoulli"
+
+    def __post_init__(self) -> None:
+        _finite(self.kind, self.formula(), p=self.p)
+        if not 0 <= self.p <= 1:
+            raise DistributionError(self.formula(), f"expected 0 <= p <= 1, got {self.p:g}")
+
+    def params(self) -> dict[str, float]:
+        return {"p": float(self.p)}
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        return (rng.random(n) < self.p).astype(float)
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        return (np.asarray(u, dtype=float) > 1 - self.p).astype(float)
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        x = np.asarray(x, dtype=float)
+        return np.where(x < 0, 0.0, np.where(x < 1, 1 - self.p, 1.0))
+
+    def median(self) -> float:
+        return 1.0 if self.p > 0.5 else 0.0 if self.p < 0.5 else 0.5
+
+    def support(self) -> tuple[float, float]:
+        return (0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class Mixture(Distribution):
+    """A mixture of distributions with weights (normalised to sum to 1)."""
+
+    components: tuple[Distribution, ...]
+    weights: tuple[float, ...]
+    kind: ClassVar[str] = "mixture"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "components", tuple(self.components))
+        object.__setattr__(self, "weights", tuple(float(w) for w in self.weights))
+        text = self.formula()
+        if len(self.components) == 0:
+            raise DistributionError(text, "expected at least one component")
+        if len(self.components) != len(self.weights):
+            raise DistributionError(
+                text, f"expected one weight per component, got {len(self.weights)} weights "
+                f"for {len(self.components)} components"
+            )
+        for c in self.components:
+            if not isinstance(c, Distribution):
+                raise DistributionError(text, f"component {c!r} is not a distribution")
+        _finite(self.kind, text, **{f"w{i}": w for i, w in enumerate(self.weights)})
+        if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+            raise DistributionError(text, "expected weights >= 0 with a positive sum")
+
+    @property
+    def probabilities(self) -> FloatArray:
+        w = np.asarray(self.weights, dtype=float)
+        return w / w.sum()
+
+    def params(self) -> dict[str, float]:
+        return {f"w{i + 1}": w for i, w in enumerate(self.weights)}
+
+    def formula(self) -> str:
+        comps = ", ".join(c.formula() for c in self.components)
+        return f"mixture([{comps}], [{', '.join(_num(w) for w in self.weights)}])"
+
+    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
+        which = rng.choice(len(self.components), size=n, p=self.probabilities)
+        out = np.empty(n)
+        for k, comp in enumerate(self.components):
+            mask = which == k
+            out[mask] = comp.sample(rng, int(mask.sum()))
+        return out
+
+    def cdf(self, x: ArrayLike) -> FloatArray:
+        x = np.asarray(x, dtype=float)
+        return sum((p * c.cdf(x) for p, c in zip(self.probabilities, self.components)), np.zeros_like(x))
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        # The mixture's u-quantile lies between the smallest and the largest of the
+        # components' u-quantiles (each component's CDF is <= u at the first and >= u
+        # at the second), so bisection in that bracket converges for any components.
+        u = np.atleast_1d(np.asarray(u, dtype=float))
+        qs = np.stack([c.ppf(u) for c in self.components])
+        lo, hi = qs.min(axis=0), qs.max(axis=0)
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            below = self.cdf(mid) < u
+            lo = np.where(below, mid, lo)
+            hi = np.where(below, hi, mid)
+            if np.all(hi - lo <= 1e-13 * np.maximum(1.0, np.abs(hi))):
+                break
+        return 0.5 * (lo + hi)
+
+    def support(self) -> tuple[float, float]:
+        sup = [c.support() for c in self.components]
+        return (min(s[0] for s in sup), max(s[1] for s in sup))
+
+
+DISTRIBUTIONS: dict[str, type[Distribution]] = {
+    cls.kind: cls for cls in (To, Norm, Lognorm, Beta, Uniform, Triangular, Pert, Bernoulli, Mixture)
+}
+
+
+def from_squigglepy(obj: Any) -> Distribution:
+    """Convert a squigglepy distribution, keeping squigglepy's meaning.
+
+    ``sq.norm(-1, 1)`` is a 90% interval there, so it becomes ``Norm(0, 0.608)``;
+    ``sq.to(10, 100)`` becomes ``To(10, 100)``.
+    """
+    name = type(obj).__name__
+    text = f"squigglepy {name}"
+    if getattr(obj, "lclip", None) is not None or getattr(obj, "rclip", None) is not None:
+        raise DistributionError(text, "clipped squigglepy distributions are not supported; use clip() in a formula")
+    cred = getattr(obj, "credibility", None)
+    x, y = getattr(obj, "x", None), getattr(obj, "y", None)
+    if name == "LognormalDistribution":
+        if x is not None and y is not None and cred == 90:
+            return To(float(x), float(y))
+        return Lognorm(float(obj.norm_mean), float(obj.norm_sd))
+    if name == "NormalDistribution":
+        return Norm(float(obj.mean), float(obj.sd))
+    if name == "BetaDistribution":
+        return Beta(float(obj.a), float(obj.b))
+    if name == "UniformDistribution":
+        return Uniform(float(x), float(y))
+    if name == "TriangularDistribution":
+        return Triangular(float(obj.left), float(obj.mode), float(obj.right))
+    if name == "PERTDistribution":
+        return Pert(float(obj.left), float(obj.mode), float(obj.right), float(obj.lam))
+    if name == "BernoulliDistribution":
+        return Bernoulli(float(obj.p))
+    if name == "MixtureDistribution":
+        comps = tuple(from_squigglepy(d) if not isinstance(d, (int, float)) else _const_error(text) for d in obj.dists)
+        return Mixture(comps, tuple(float(w) for w in obj.weights))
+    raise DistributionError(
+        text,
+        "not supported; supported squigglepy types: to/lognorm, norm, beta, uniform, "
+        "triangular, pert, bernoulli, mixture",
+    )
+
+
+def _const_error(text: str) -> Distribution:
+    raise DistributionError(text, "mixture components must be distributions")
+
+
+def make(kind: str, args: Sequence[float]) -> Distribution:
+    """Build a distribution from its kind and positional numeric parameters."""
+    cls = DISTRIBUTIONS[kind]
+    return cls(*args)  # type: ignore[call-arg]

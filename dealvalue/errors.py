@@ -1,0 +1,192 @@
+"""Exceptions raised by dealvalue.
+
+Every error derives from :class:`DealValueError` and from the built-in
+exception a caller would expect (``KeyError`` for an unknown cell,
+``TypeError`` for a unit mismatch, ...).  Each stores the fields it was built
+from, builds its message from them, and pickles (so errors cross process
+boundaries, e.g. in Streamlit or multiprocessing).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "DealValueError",
+    "FormulaError",
+    "UnknownCellError",
+    "DuplicateCellError",
+    "CycleError",
+    "UnitMismatchError",
+    "DistributionError",
+    "BoundsError",
+    "ModelFileError",
+    "CellInUseError",
+]
+
+
+class DealValueError(Exception):
+    """Root of every error this package raises on purpose."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self._args = args
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), self._args)
+
+    def __str__(self) -> str:
+        return self.message()
+
+    def message(self) -> str:
+        return " ".join(str(a) for a in self._args)
+
+
+class FormulaError(DealValueError, ValueError):
+    """A formula that cannot be parsed or is not allowed.
+
+    ``position`` is the 0-based character offset into ``formula`` where the
+    problem was found (``None`` when it concerns the whole formula).
+    """
+
+    def __init__(
+        self, cell: str | None, formula: str, reason: str, position: int | None = None
+    ) -> None:
+        super().__init__(cell, formula, reason, position)
+        self.cell = cell
+        self.formula = formula
+        self.reason = reason
+        self.position = position
+
+    def message(self) -> str:
+        where = f"cell {self.cell!r}" if self.cell else "formula"
+        text = self.formula if len(self.formula) <= 80 else self.formula[:77] + "..."
+        pos = ""
+        if self.position is not None:
+            pos = f" at position {self.position + 1}"
+            if len(self.formula) <= 80:
+                pos += "\n    " + text + "\n    " + " " * self.position + "^"
+                return f"{where}: {self.reason}{pos}"
+        return f"{where}: {self.reason}{pos} in {text!r}"
+
+
+class UnknownCellError(DealValueError, KeyError):
+    """A name that is not a cell of the model."""
+
+    def __init__(self, name: str, referenced_by: str | None = None, known: tuple[str, ...] = ()) -> None:
+        super().__init__(name, referenced_by, tuple(known))
+        self.name = name
+        self.referenced_by = referenced_by
+        self.known = tuple(known)
+
+    def message(self) -> str:
+        head = (
+            f"cell {self.referenced_by!r} refers to unknown cell {self.name!r}"
+            if self.referenced_by
+            else f"no cell named {self.name!r}"
+        )
+        if self.known:
+            import difflib
+
+            close = difflib.get_close_matches(self.name, self.known, n=3)
+            if close:
+                head += "; did you mean " + " or ".join(repr(c) for c in close) + "?"
+        return head
+
+
+class DuplicateCellError(DealValueError, ValueError):
+    """Adding a cell whose name is already taken."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+    def message(self) -> str:
+        return (
+            f"cell {self.name!r} already exists; use Model.replace({self.name!r}, ...) "
+            "to change it"
+        )
+
+
+class CycleError(DealValueError, ValueError):
+    """Cells that depend on themselves; ``cycle`` lists them, first repeated last."""
+
+    def __init__(self, cycle: tuple[str, ...]) -> None:
+        super().__init__(tuple(cycle))
+        self.cycle = tuple(cycle)
+
+    def message(self) -> str:
+        return "circular reference: " + " -> ".join(self.cycle)
+
+
+class UnitMismatchError(DealValueError, TypeError):
+    """Units that cannot be combined, e.g. USD added to years."""
+
+    def __init__(self, cell: str | None, reason: str) -> None:
+        super().__init__(cell, reason)
+        self.cell = cell
+        self.reason = reason
+
+    def message(self) -> str:
+        return f"cell {self.cell!r}: {self.reason}" if self.cell else self.reason
+
+
+class DistributionError(DealValueError, ValueError):
+    """Invalid distribution parameters, e.g. ``beta(0, 1)``."""
+
+    def __init__(self, distribution: str, reason: str, cell: str | None = None) -> None:
+        super().__init__(distribution, reason, cell)
+        self.distribution = distribution
+        self.reason = reason
+        self.cell = cell
+
+    def message(self) -> str:
+        where = f"cell {self.cell!r}: " if self.cell else ""
+        return f"{where}{self.distribution}: {self.reason}"
+
+
+class BoundsError(DealValueError, ValueError):
+    """A value outside a cell's declared bounds."""
+
+    def __init__(self, cell: str, value: float, bounds: tuple[float, float], count: int = 1) -> None:
+        super().__init__(cell, value, tuple(bounds), count)
+        self.cell = cell
+        self.value = value
+        self.bounds = tuple(bounds)
+        self.count = count
+
+    def message(self) -> str:
+        lo, hi = self.bounds
+        many = f" ({self.count} samples out of bounds)" if self.count > 1 else ""
+        return (
+            f"cell {self.cell!r}: value {self.value:g} is outside its bounds "
+            f"[{lo:g}, {hi:g}]{many}"
+        )
+
+
+class ModelFileError(DealValueError, ValueError):
+    """A model file that cannot be read; ``field`` names the offending entry."""
+
+    def __init__(self, path: str, field: str, reason: str) -> None:
+        super().__init__(path, field, reason)
+        self.path = path
+        self.field = field
+        self.reason = reason
+
+    def message(self) -> str:
+        return f"{self.path}: field {self.field!r}: {self.reason}"
+
+
+class CellInUseError(DealValueError, ValueError):
+    """Removing a cell that other cells still use."""
+
+    def __init__(self, name: str, users: tuple[str, ...]) -> None:
+        super().__init__(name, tuple(users))
+        self.name = name
+        self.users = tuple(users)
+
+    def message(self) -> str:
+        return (
+            f"cell {self.name!r} is used by {', '.join(repr(u) for u in self.users)}; "
+            "remove or change those first"
+        )

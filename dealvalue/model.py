@@ -1,0 +1,733 @@
+"""The model: named cells, their dependency graph, symbolic and point evaluation.
+
+Examples
+--------
+>>> import dealvalue as dv
+>>> m = dv.Model("worked example")
+>>> m.add("R", "90", unit="USD")
+>>> m.add("W", "100", unit="USD")
+>>> m.add("c_h", "0.5")
+>>> m.add("c_ai", "0.5")
+>>> m.add("ask", "R / c_h")
+>>> m.add("bid", "W * c_ai")
+>>> m.evaluate("ask"), m.evaluate("bid"), str(m.unit("ask"))
+(180.0, 50.0, 'USD')
+>>> m.solve("bid - ask", for_="c_ai")
+[R/(W*c_h)]
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+import math
+from dataclasses import dataclass, replace as _dc_replace
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from . import distributions as D
+from .cells import Cell, check_name
+from .errors import (
+    BoundsError,
+    CellInUseError,
+    CycleError,
+    DealValueError,
+    DistributionError,
+    DuplicateCellError,
+    FormulaError,
+    UnitMismatchError,
+    UnknownCellError,
+)
+from .formula import Parsed, parse, references
+from .units import compatible, parse_unit, ureg
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+    import pint
+    import sympy
+
+    from .results import Results
+
+__all__ = ["Model"]
+
+POINT_SAMPLES = 100_001  # samples for the median of an input that is not one distribution
+POINT_SEED = 0
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One cell's compiled computation: ``fn(*values[args])``."""
+
+    name: str
+    fn: Callable[..., Any]
+    args: tuple[str, ...]
+    leaf: str | None  # set when the cell is exactly one distribution literal
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The whole graph compiled once: leaves to sample and steps in order."""
+
+    order: tuple[str, ...]
+    steps: tuple[_Step, ...]
+    leaves: dict[str, D.Distribution]  # leaf name -> distribution
+    leaf_owner: dict[str, str]         # leaf name -> cell it belongs to
+    inputs: tuple[str, ...]
+
+
+class Model:
+    """A model: named cells holding numbers, distributions and formulas.
+
+    Parameters
+    ----------
+    name
+        A title, shown in summaries and exports.
+    description
+        Free text.
+    seed
+        The default seed of :meth:`simulate`.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model("evidence for cash")
+    >>> m.add("R", "10 to 100", unit="USD")
+    >>> m.add("reality", "beta(8, 2)")
+    >>> m.add("ask", "R / reality")
+    >>> m.expr("ask")
+    R/reality
+    >>> str(m.unit("ask"))
+    'USD'
+    >>> round(m.evaluate("ask", R=90, reality=0.5), 6)
+    180.0
+    """
+
+    def __init__(self, name: str = "model", description: str = "", seed: int | None = None) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"model name must be text, got {type(name).__name__}")
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self._cells: dict[str, Cell] = {}
+        self._parsed: dict[str, Parsed] = {}
+        self._units: dict[str, Any] = {}
+        self._symbols: dict[str, Any] = {}
+        self._correlations: dict[tuple[str, str], float] = {}
+        self._version = 0
+        self._cache: dict[Any, Any] = {}
+
+    # ------------------------------------------------------------ container
+    def __contains__(self, name: object) -> bool:
+        return name in self._cells
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cells)
+
+    def __getitem__(self, name: str) -> Cell:
+        return self.cell(name)
+
+    def __repr__(self) -> str:
+        return f"<Model {self.name!r}: {len(self.inputs)} inputs, {len(self.formulas)} formulas>"
+
+    def cell(self, name: str) -> Cell:
+        """The :class:`Cell` named ``name``."""
+        try:
+            return self._cells[name]
+        except KeyError:
+            raise UnknownCellError(name, None, tuple(self._cells)) from None
+
+    @property
+    def cells(self) -> tuple[Cell, ...]:
+        """All cells, in the order they were added."""
+        return tuple(self._cells.values())
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self._cells)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Cells whose formula names no other cell (numbers and distributions)."""
+        return tuple(n for n, p in self._parsed.items() if not p.refs)
+
+    @property
+    def formulas(self) -> tuple[str, ...]:
+        """Cells computed from other cells."""
+        return tuple(n for n, p in self._parsed.items() if p.refs)
+
+    @property
+    def correlations(self) -> dict[tuple[str, str], float]:
+        """Rank correlations between inputs, ``{(a, b): rho}``."""
+        return dict(self._correlations)
+
+    def is_input(self, name: str) -> bool:
+        self.cell(name)
+        return not self._parsed[name].refs
+
+    def distribution(self, name: str) -> D.Distribution | None:
+        """The distribution of an input that is exactly one distribution, else None."""
+        self.cell(name)
+        p = self._parsed[name]
+        if not p.refs and len(p.dists) == 1 and p.expr == self._leaf_symbol(next(iter(p.dists)), p):
+            return next(iter(p.dists.values()))
+        return None
+
+    def dependencies(self, name: str) -> tuple[str, ...]:
+        """Cells that ``name``'s formula names directly."""
+        self.cell(name)
+        return self._parsed[name].refs
+
+    def dependents(self, name: str) -> tuple[str, ...]:
+        """Cells whose formulas name ``name`` directly."""
+        self.cell(name)
+        return tuple(n for n, p in self._parsed.items() if name in p.refs)
+
+    def copy(self) -> "Model":
+        """An independent copy (cells are immutable and shared)."""
+        m = _copy.copy(self)
+        m._cells = dict(self._cells)
+        m._parsed = dict(self._parsed)
+        m._units = dict(self._units)
+        m._symbols = dict(self._symbols)
+        m._correlations = dict(self._correlations)
+        m._cache = dict(self._cache)
+        return m
+
+    # ------------------------------------------------------------ editing
+    def add(
+        self,
+        name: str,
+        formula: Any,
+        unit: str | None = None,
+        label: str = "",
+        description: str = "",
+        group: str = "",
+        bounds: tuple[float, float] | None = None,
+        *,
+        replace: bool = False,
+    ) -> None:
+        """Add a cell.
+
+        ``formula`` is formula text, a number, a :mod:`dealvalue.distributions`
+        object or a squigglepy distribution.  Raises if ``name`` exists (unless
+        ``replace=True``), names unknown cells, makes a cycle, mixes units, or
+        breaks ``bounds``; on any error the model is left as it was.
+        """
+        cell = Cell(name, formula, unit=unit, label=label, description=description, group=group, bounds=bounds)
+        if name in self._cells and not replace:
+            raise DuplicateCellError(name)
+        self._apply({name: cell})
+
+    def replace(self, name: str, formula: Any = None, **fields: Any) -> None:
+        """Change a cell: its formula and/or any of ``unit``, ``label``,
+        ``description``, ``group``, ``bounds``.  Fields not given are kept."""
+        old = self.cell(name)
+        if formula is not None:
+            fields["formula"] = formula
+        cell = _dc_replace(old, **fields)
+        self._apply({name: cell})
+
+    def remove(self, name: str) -> None:
+        """Remove a cell that no other cell uses."""
+        self.cell(name)
+        users = self.dependents(name)
+        if users:
+            raise CellInUseError(name, users)
+        del self._cells[name]
+        del self._parsed[name]
+        del self._units[name]
+        self._symbols.pop(name, None)
+        self._correlations = {k: v for k, v in self._correlations.items() if name not in k}
+        self._touch()
+
+    def add_cells(self, cells: Iterable[Cell]) -> None:
+        """Add or replace several cells at once, in any order (all or nothing)."""
+        self._apply({c.name: c for c in cells})
+
+    def correlate(self, a: str, b: str, rho: float) -> None:
+        """Give inputs ``a`` and ``b`` a rank (Spearman) correlation ``rho``.
+
+        Both must be inputs holding one distribution.  Samples keep their
+        marginal distributions; they are paired by the Iman-Conover method.
+        ``rho = 0`` removes the correlation.
+        """
+        for x in (a, b):
+            self.cell(x)
+            if not self.is_input(x) or len(self._parsed[x].dists) != 1:
+                raise DistributionError(x, "only an input holding one distribution can be correlated", x)
+        if a == b:
+            raise DistributionError(a, "a cell cannot be correlated with itself", a)
+        try:
+            r = float(rho)
+        except (TypeError, ValueError):
+            raise DistributionError(f"correlate({a!r}, {b!r})", f"rho must be a number, got {rho!r}") from None
+        if not -1 < r < 1:
+            raise DistributionError(f"correlate({a!r}, {b!r})", f"expected -1 < rho < 1, got {r:g}")
+        key = (a, b) if a < b else (b, a)
+        if r == 0:
+            self._correlations.pop(key, None)
+        else:
+            self._correlations[key] = r
+        self._touch()
+
+    def _touch(self) -> None:
+        self._version += 1
+        self._cache.clear()
+
+    def _apply(self, new: dict[str, Cell]) -> None:
+        """Parse new cells and everything downstream of them; commit only if all is well."""
+        cells = dict(self._cells)
+        cells.update(new)
+        refs = {n: (references(c.formula, n) if n in new else self._parsed[n].refs) for n, c in cells.items()}
+        order = _topological(cells, refs)
+        changed: set[str] = set(new)
+        parsed = dict(self._parsed)
+        units = dict(self._units)
+        symbols = dict(self._symbols)
+        for name in order:
+            if name not in changed and not any(r in changed for r in refs[name]):
+                continue
+            p, unit = self._parse_cell(cells[name], units, symbols)
+            parsed[name], units[name] = p, unit
+            symbols[name] = self._make_symbol(name, p)
+            changed.add(name)  # dependents are rebuilt too: the unit or symbol may differ
+        # declared bounds on constant inputs, and distribution supports
+        for name in new:
+            self._check_input_bounds(cells[name], parsed[name])
+        for key in list(self._correlations):
+            for x in key:
+                if x in new and (parsed[x].refs or len(parsed[x].dists) != 1):
+                    raise DistributionError(x, "is correlated with another input, so it must stay one distribution; remove the correlation first", x)
+        self._cells, self._parsed, self._units, self._symbols = cells, parsed, units, symbols
+        self._touch()
+
+    def _parse_cell(self, cell: Cell, units: Mapping[str, Any], symbols: Mapping[str, Any]) -> tuple[Parsed, Any]:
+        p = parse(cell.formula, units={k: units[k] for k in units if k != cell.name}, cell=cell.name,
+                  symbol_for=lambda n: symbols[n])
+        declared = parse_unit(cell.unit, cell.name) if cell.unit is not None else None
+        reg = ureg()
+        if declared is None:
+            return p, p.unit
+        if not p.refs and p.unit.dimensionless and not p.has_unit_literal:
+            return p, declared  # an input takes the unit you declare
+        if p.is_zero:
+            return p, declared
+        if not compatible(p.unit, declared):
+            shown = "dimensionless" if p.unit.dimensionless else str(p.unit)
+            raise UnitMismatchError(cell.name, f"formula {cell.formula!r} gives {shown}, but the cell is declared in {declared}")
+        f = float(reg.Quantity(1.0, p.unit).to(declared).magnitude)
+        if f != 1.0:
+            import sympy
+
+            p = _dc_replace(p, expr=p.expr * sympy.Float(f), unit=declared)
+        return p, declared
+
+    def _make_symbol(self, name: str, p: Parsed) -> Any:
+        import sympy
+
+        if not p.refs:
+            pos = p.expr.is_positive
+            if pos:
+                return sympy.Symbol(name, real=True, positive=True)
+            if p.expr.is_nonnegative:
+                return sympy.Symbol(name, real=True, nonnegative=True)
+        return sympy.Symbol(name, real=True)
+
+    def _leaf_symbol(self, leaf: str, p: Parsed) -> Any:
+        return next(s for s in p.expr.free_symbols if s.name == leaf) if p.dists else None
+
+    def _check_input_bounds(self, cell: Cell, p: Parsed) -> None:
+        bounds = cell.bounds or self._default_bounds(p)
+        if bounds is None or p.refs:
+            return
+        lo, hi = bounds
+        if not p.expr.free_symbols:
+            v = float(p.expr)
+            if not lo <= v <= hi:
+                raise BoundsError(cell.name, v, (lo, hi))
+            return
+        if len(p.dists) == 1 and p.expr.is_Symbol:
+            dist = next(iter(p.dists.values()))
+            s_lo, s_hi = dist.support()
+            if s_lo < lo or s_hi > hi:
+                bad = s_lo if s_lo < lo else s_hi
+                raise BoundsError(cell.name, bad, (lo, hi)) if math.isfinite(bad) else DistributionError(
+                    dist.formula(),
+                    f"can take values outside the cell's bounds [{lo:g}, {hi:g}]; use a bounded distribution (beta, uniform, pert) or clip()",
+                    cell.name,
+                )
+
+    @staticmethod
+    def _default_bounds(p: Parsed) -> tuple[float, float] | None:
+        if not p.refs and len(p.dists) == 1 and p.expr.is_Symbol:
+            dist = next(iter(p.dists.values()))
+            if isinstance(dist, (D.Beta, D.Bernoulli)):
+                return (0.0, 1.0)
+        return None
+
+    def bounds(self, name: str) -> tuple[float, float] | None:
+        """Declared bounds, or (0, 1) for a beta or bernoulli input."""
+        c = self.cell(name)
+        return c.bounds or self._default_bounds(self._parsed[name])
+
+    # ------------------------------------------------------------ symbolic
+    def symbol(self, name: str) -> "sympy.Symbol":
+        """The sympy Symbol that stands for cell ``name``."""
+        self.cell(name)
+        return self._symbols[name]
+
+    def unit(self, name: str) -> "pint.Unit":
+        """The cell's pint unit (declared, or inferred for formulas)."""
+        self.cell(name)
+        return self._units[name]
+
+    def expr(self, name: str, keep: Iterable[str] = ()) -> "sympy.Expr":
+        """The cell as a sympy expression in the input symbols.
+
+        Formula cells are expanded down to inputs, except those named in
+        ``keep``, which stay as their own symbols.  Distribution literals
+        inside formulas appear as symbols ``cell__k``.
+        """
+        self.cell(name)
+        keep = frozenset(keep)
+        for k in keep:
+            self.cell(k)
+        key = ("expr", name, keep)
+        if key in self._cache:
+            return self._cache[key]
+        if not self._parsed[name].refs:
+            result = self._symbols[name]
+        else:
+            result = self._expand(self._parsed[name].expr, keep)
+        self._cache[key] = result
+        return result
+
+    def _expand(self, e: Any, keep: frozenset[str]) -> Any:
+        subs = {}
+        for s in e.free_symbols:
+            n = s.name
+            if n in self._parsed and self._parsed[n].refs and n not in keep:
+                subs[s] = self.expr(n, keep)
+        return e.xreplace(subs) if subs else e
+
+    def formula_expr(self, text: str, keep: Iterable[str] = ()) -> "sympy.Expr":
+        """Parse a formula over this model's cells (not added) and expand it."""
+        p = parse(text, units=self._units, cell=None, symbol_for=lambda n: self._symbols[n])
+        if p.dists:
+            raise FormulaError(None, text, "distributions are not allowed here")
+        return self._expand(p.expr, frozenset(keep))
+
+    def solve(self, equation: str, for_: str) -> list["sympy.Expr"]:
+        """Solve ``equation = 0`` (or a comparison as an equality) for a cell.
+
+        ``for_`` may be an input or a formula cell (which is then kept as a
+        symbol).  Returns the list of solutions from :func:`sympy.solve`.
+
+        >>> import dealvalue as dv
+        >>> m = dv.Model()
+        >>> m.add("R", "90", unit="USD"); m.add("W", "100", unit="USD")
+        >>> m.add("c", "0.5"); m.add("ask", "R / c")
+        >>> m.solve("W >= ask", for_="c")
+        [R/W]
+        """
+        import sympy
+
+        self.cell(for_)
+        e = self.formula_expr(equation, keep=[for_])
+        if isinstance(e, sympy.Piecewise) and len(e.args) == 2 and e.args[0][0] == 1:
+            rel = e.args[0][1]
+            if isinstance(rel, sympy.core.relational.Relational):
+                e = rel.lhs - rel.rhs
+        sym = self._symbols[for_]
+        if sym not in e.free_symbols:
+            raise FormulaError(None, equation, f"the equation does not depend on {for_!r}")
+        return list(sympy.solve(e, sym))
+
+    def latex(self, name: str) -> str:
+        """The cell's expression as LaTeX (for the app and reports)."""
+        import sympy
+
+        return sympy.latex(self.expr(name))
+
+    # ------------------------------------------------------------ compiled evaluation
+    def compile(self) -> Compiled:
+        """Compile the graph: one numpy function per cell, in dependency order."""
+        key = ("compiled",)
+        if key in self._cache:
+            return self._cache[key]
+        import sympy
+
+        order = _topological(self._cells, {n: p.refs for n, p in self._parsed.items()})
+        steps = []
+        leaves: dict[str, D.Distribution] = {}
+        owner: dict[str, str] = {}
+        for name in order:
+            p = self._parsed[name]
+            for leaf, dist in p.dists.items():
+                leaves[leaf] = dist
+                owner[leaf] = name
+            e = p.expr
+            if e.is_Symbol and e.name in p.dists:
+                steps.append(_Step(name, _identity, (e.name,), e.name))
+                continue
+            args = tuple(sorted(e.free_symbols, key=lambda s: s.name))
+            # every free symbol is an argument; nothing is looked up globally
+            fn = sympy.lambdify(args, e, modules="numpy", cse=True)
+            steps.append(_Step(name, fn, tuple(s.name for s in args), None))
+        compiled = Compiled(tuple(order), tuple(steps), leaves, owner, self.inputs)
+        self._cache[key] = compiled
+        return compiled
+
+    def run_steps(
+        self,
+        leaf_values: Mapping[str, np.ndarray],
+        n: int,
+        fixed: Mapping[str, np.ndarray] | None = None,
+        check_bounds: bool = True,
+    ) -> dict[str, np.ndarray]:
+        """Compute every cell from leaf samples (``fixed`` pins cells to values)."""
+        compiled = self.compile()
+        values: dict[str, np.ndarray] = dict(leaf_values)
+        fixed = fixed or {}
+        with np.errstate(all="ignore"):
+            for step in compiled.steps:
+                if step.name in fixed:
+                    out = fixed[step.name]
+                else:
+                    out = step.fn(*[values[a] for a in step.args])
+                arr = np.asarray(out, dtype=float)
+                if arr.shape != (n,):
+                    arr = np.broadcast_to(arr, (n,)).copy()
+                if check_bounds:
+                    self._check_bounds(step.name, arr)
+                values[step.name] = arr
+        return values
+
+    def _check_bounds(self, name: str, arr: np.ndarray) -> None:
+        b = self.bounds(name)
+        if b is None:
+            return
+        lo, hi = b
+        tol = 1e-12 * max(1.0, abs(lo), abs(hi))
+        bad = (arr < lo - tol) | (arr > hi + tol)
+        if bad.any():
+            raise BoundsError(name, float(arr[bad][0]), b, int(bad.sum()))
+
+    def point_values(self) -> dict[str, float]:
+        """Each input's point value (the number, or its median), and each
+        distribution literal inside a formula at its median."""
+        key = ("points",)
+        if key in self._cache:
+            return dict(self._cache[key])
+        compiled = self.compile()
+        out: dict[str, float] = {}
+        for name in self.inputs:
+            p = self._parsed[name]
+            if not p.dists:
+                out[name] = float(p.expr)
+            elif len(p.dists) == 1 and self._monotone_in_leaf(p):
+                leaf, dist = next(iter(p.dists.items()))
+                step = next(s for s in compiled.steps if s.name == name)
+                out[name] = float(np.asarray(step.fn(*[np.array([dist.median()])]), dtype=float).reshape(-1)[0]) if step.leaf is None else dist.median()
+            else:
+                out[name] = self._sampled_median(name)
+        for leaf, cellname in compiled.leaf_owner.items():
+            if self._parsed[cellname].refs:
+                out[leaf] = compiled.leaves[leaf].median()
+        self._cache[key] = dict(out)
+        return out
+
+    def _monotone_in_leaf(self, p: Parsed) -> bool:
+        """True when the input is increasing in its one distribution literal
+        (so the median passes through): a positive multiple, possibly plus a constant."""
+        import sympy
+
+        (leaf,) = p.dists
+        s = next(x for x in p.expr.free_symbols if x.name == leaf)
+        d = sympy.diff(p.expr, s)
+        return bool(not d.free_symbols and d.is_positive)
+
+    def _sampled_median(self, name: str) -> float:
+        from .simulate import leaf_rng
+
+        compiled = self.compile()
+        p = self._parsed[name]
+        leaf_values = {leaf: dist.sample(leaf_rng(POINT_SEED, leaf), POINT_SAMPLES) for leaf, dist in p.dists.items()}
+        step = next(s for s in compiled.steps if s.name == name)
+        with np.errstate(all="ignore"):
+            arr = np.asarray(step.fn(*[leaf_values[a] for a in step.args]), dtype=float)
+        return float(np.median(arr))
+
+    def evaluate_all(self, **overrides: Any) -> dict[str, float]:
+        """Every cell at point values, with ``overrides`` for named cells.
+
+        Override values may be numbers (in the cell's unit) or pint
+        quantities (converted).  Inputs not named take their point value.
+        """
+        values = self.point_values()
+        pinned: dict[str, np.ndarray] = {}
+        for k, v in overrides.items():
+            self.cell(k) if k not in values else None
+            pinned[k] = np.array([self._magnitude(k, v)])
+        compiled = self.compile()
+        leaf_values = {leaf: np.array([values[leaf]]) for leaf, owner in compiled.leaf_owner.items() if leaf in values}
+        for leaf in leaf_values:
+            if leaf in pinned:
+                leaf_values[leaf] = pinned.pop(leaf)
+        fixed = {n: np.array([values[n]]) for n in self.inputs}
+        fixed.update(pinned)
+        # leaves of inputs are not needed when the inputs are fixed
+        for leaf, owner in compiled.leaf_owner.items():
+            leaf_values.setdefault(leaf, np.array([np.nan]))
+        out = self.run_steps(leaf_values, 1, fixed=fixed)
+        return {n: float(out[n][0]) for n in self._cells}
+
+    def evaluate(self, name: str, **overrides: Any) -> float:
+        """The cell's value at point values (see :meth:`evaluate_all`).
+
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "10 to 1000"); m.add("y", "2 * x")
+        >>> round(m.evaluate("y"), 9), m.evaluate("y", x=3)
+        (200.0, 6.0)
+        """
+        self.cell(name)
+        return self.evaluate_all(**overrides)[name]
+
+    def _magnitude(self, name: str, v: Any) -> float:
+        if hasattr(v, "to") and hasattr(v, "magnitude"):
+            unit = self._units.get(name) if name in self._units else None
+            if unit is None:
+                raise UnitMismatchError(name, "a quantity with units was given for a distribution literal")
+            try:
+                return float(v.to(unit).magnitude)
+            except Exception:
+                raise UnitMismatchError(name, f"cannot use {v} for a cell in {unit}") from None
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            raise FormulaError(name, repr(v), "expected a number") from None
+        return x
+
+    def elasticity(self, name: str, wrt: str) -> float:
+        """d ln(name) / d ln(wrt) at point values: the % change in ``name``
+        per 1% change in ``wrt``.
+
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "90"); m.add("c", "0.5"); m.add("ask", "R / c")
+        >>> m.elasticity("ask", "c")
+        -1.0
+        """
+        import sympy
+
+        e = self.expr(name, keep=[wrt] if not self.is_input(wrt) else [])
+        s = self._symbols[wrt]
+        d = sympy.diff(e, s)
+        values = self.evaluate_all()
+        point = self.point_values()
+        subs = {}
+        for sym in (d * s / e).free_symbols:
+            n = sym.name
+            subs[sym] = values[n] if n in values else point[n]
+        val = float((d * s / e).xreplace({k: sympy.Float(v) for k, v in subs.items()}).evalf())
+        return val
+
+    # ------------------------------------------------------------ running
+    def simulate(
+        self,
+        n: int = 10_000,
+        seed: int | None = None,
+        method: str = "mc",
+        progress: bool = False,
+        **kwargs: Any,
+    ) -> "Results":
+        """Sample every cell jointly; see :func:`dealvalue.simulate.simulate`."""
+        from .simulate import simulate
+
+        return simulate(self, n=n, seed=self.seed if seed is None else seed, method=method, progress=progress, **kwargs)
+
+    # ------------------------------------------------------------ views
+    def describe(self) -> "pd.DataFrame":
+        """One row per cell: kind, formula, unit, label, group, bounds."""
+        import pandas as pd
+
+        rows = []
+        for c in self._cells.values():
+            rows.append({
+                "name": c.name,
+                "kind": "input" if self.is_input(c.name) else "formula",
+                "formula": c.formula,
+                "unit": _unit_text(self._units[c.name]),
+                "label": c.label,
+                "group": c.group,
+                "bounds": self.bounds(c.name),
+            })
+        return pd.DataFrame(rows).set_index("name")
+
+    # ------------------------------------------------------------ files
+    def save(self, path: str) -> None:
+        """Write the model to a TOML file (atomically)."""
+        from .files import save
+
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: str) -> "Model":
+        """Read a model file written by :meth:`save` (runs no code)."""
+        from .files import load
+
+        return load(path)
+
+    def to_excel(self, path: str, results: "Results | None" = None, **kwargs: Any) -> None:
+        """Export a live Excel workbook (see :mod:`dealvalue.excel`)."""
+        from .excel import to_excel
+
+        to_excel(self, path, results, **kwargs)
+
+
+def _identity(x: np.ndarray) -> np.ndarray:
+    return x
+
+
+def _unit_text(u: Any) -> str:
+    return "" if u.dimensionless and str(u) in ("", "dimensionless") else str(u)
+
+
+def _topological(cells: Mapping[str, Any], refs: Mapping[str, Sequence[str]]) -> list[str]:
+    """Order names so that each comes after what it refers to.
+
+    Raises UnknownCellError for a name that is not a cell and CycleError with
+    the cycle's path (``a -> b -> a``).
+    """
+    for name, rs in refs.items():
+        for r in rs:
+            if r not in cells:
+                raise UnknownCellError(r, name, tuple(cells))
+    order: list[str] = []
+    state: dict[str, int] = {}  # 1 visiting, 2 done
+    for root in cells:
+        if state.get(root) == 2:
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(refs[root]))]
+        path = [root]
+        state[root] = 1
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+                order.append(node)
+                continue
+            st = state.get(nxt)
+            if st == 1:
+                i = path.index(nxt)
+                raise CycleError(tuple(path[i:] + [nxt]))
+            if st is None:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter(refs[nxt])))
+    return order

@@ -1,0 +1,267 @@
+"""Results of a simulation: joint samples and what can be said about them.
+
+Every mean, probability and quantile comes with its Monte Carlo standard
+error.  Non-finite samples (a division by a zero credibility, say) are counted
+per cell, shown in the summary and left out of statistics with a warning,
+never averaged in silently.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .errors import UnitMismatchError, UnknownCellError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .model import Model
+
+__all__ = ["Results", "NonFiniteWarning"]
+
+Z95 = 1.959963984540054
+
+
+class NonFiniteWarning(RuntimeWarning):
+    """Some samples of a cell are NaN or infinite and were left out."""
+
+
+@dataclass
+class Results:
+    """Joint samples of every cell, from :meth:`Model.simulate`.
+
+    Attributes
+    ----------
+    model
+        A copy of the model as it was when simulated.
+    values
+        Cell name -> samples (read-only numpy arrays, in the cell's unit).
+    leaves
+        Samples of each distribution literal (``cell__k``).
+    n, seed, method, seconds
+        How the run was made and how long it took.
+    """
+
+    model: "Model"
+    values: dict[str, np.ndarray]
+    leaves: dict[str, np.ndarray]
+    n: int
+    seed: int
+    method: str
+    seconds: float = 0.0
+    _frame: Any = field(default=None, repr=False)
+
+    def __repr__(self) -> str:
+        return f"<Results of {self.model.name!r}: {self.n:,} samples, seed {self.seed}, {self.method}>"
+
+    # ------------------------------------------------------------ access
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.get(name)
+
+    def get(self, name: str, unit: str | None = None) -> np.ndarray:
+        """Samples of a cell, optionally converted to a compatible ``unit``."""
+        if name not in self.values:
+            if name in self.leaves:
+                return self.leaves[name]
+            raise UnknownCellError(name, None, tuple(self.values))
+        arr = self.values[name]
+        if unit is None:
+            return arr
+        return arr * self._factor(name, unit)
+
+    def _factor(self, name: str, unit: str) -> float:
+        from .units import compatible, parse_unit, ureg
+
+        src = self.model.unit(name)
+        dst = parse_unit(unit, name)
+        if not compatible(src, dst):
+            raise UnitMismatchError(name, f"cannot show {src} in {dst}")
+        return float(ureg().Quantity(1.0, src).to(dst).magnitude)
+
+    def _finite(self, name: str) -> np.ndarray:
+        arr = self.get(name)
+        ok = np.isfinite(arr)
+        if ok.all():
+            return arr
+        bad = int((~ok).sum())
+        warnings.warn(
+            f"cell {name!r}: {bad} of {arr.size} samples are not finite and are left out",
+            NonFiniteWarning,
+            stacklevel=3,
+        )
+        return arr[ok]
+
+    def nonfinite(self, name: str) -> int:
+        """How many samples of the cell are NaN or infinite."""
+        return int((~np.isfinite(self.get(name))).sum())
+
+    @property
+    def samples(self) -> "pd.DataFrame":
+        """All cells' joint samples, one column per cell."""
+        if self._frame is None:
+            import pandas as pd
+
+            self._frame = pd.DataFrame(self.values, copy=False)
+        return self._frame
+
+    # ------------------------------------------------------------ statistics
+    def mean(self, name: str) -> float:
+        """Mean of the cell's samples: for a 0/1 cell, the probability it is 1."""
+        return float(np.mean(self._finite(name)))
+
+    def prob(self, name: str) -> float:
+        """P(cell is true) for a comparison cell (alias of :meth:`mean`)."""
+        return self.mean(name)
+
+    def stderr(self, name: str) -> float:
+        """Monte Carlo standard error of :meth:`mean`.
+
+        For a 0/1 cell it is the binomial ``sqrt(p (1 - p) / n)``; otherwise
+        ``sd / sqrt(n)`` with the sample standard deviation.
+        """
+        x = self._finite(name)
+        m = x.size
+        if m < 2:
+            return math.nan
+        if np.ptp(x) == 0:
+            return 0.0
+        if _is_indicator(x):
+            p = float(x.mean())
+            return math.sqrt(p * (1 - p) / m)
+        return float(x.std(ddof=1) / math.sqrt(m))
+
+    def sd(self, name: str) -> float:
+        return float(np.std(self._finite(name), ddof=1))
+
+    def quantile(self, name: str, q: float) -> float:
+        return float(np.quantile(self._finite(name), q))
+
+    def quantiles(self, name: str, qs: Sequence[float] = (0.05, 0.5, 0.95)) -> "pd.Series":
+        """Quantiles of the cell as a Series indexed by q."""
+        import pandas as pd
+
+        qs = [float(q) for q in qs]
+        for q in qs:
+            if not 0 <= q <= 1:
+                raise ValueError(f"quantile levels must be in [0, 1], got {q}")
+        vals = np.quantile(self._finite(name), qs)
+        return pd.Series(vals, index=pd.Index(qs, name="q"), name=name)
+
+    def quantile_stderr(self, name: str, q: float) -> float:
+        """Standard error of the q-quantile, from the distribution-free
+        order-statistic 95% interval (ranks ``n q +- 1.96 sqrt(n q (1 - q))``)
+        divided by 2 x 1.96."""
+        x = np.sort(self._finite(name))
+        m = x.size
+        half = Z95 * math.sqrt(m * q * (1 - q))
+        lo = int(max(0, math.floor(m * q - half)))
+        hi = int(min(m - 1, math.ceil(m * q + half)))
+        return float((x[hi] - x[lo]) / (2 * Z95))
+
+    def summary(self, names: Iterable[str] | None = None, units: Mapping[str, str] | None = None) -> "pd.DataFrame":
+        """One row per cell: label, unit, mean, its standard error, sd,
+        5th / 50th / 95th percentiles, and the count of non-finite samples.
+
+        ``units`` shows chosen cells in other compatible units, e.g.
+        ``{"ask": "kUSD"}``.
+        """
+        import pandas as pd
+
+        from .model import _unit_text
+
+        units = dict(units or {})
+        rows = []
+        for name in names or self.values:
+            arr = self.get(name, units.get(name))
+            ok = np.isfinite(arr)
+            x = arr[ok]
+            bad = int((~ok).sum())
+            cell = self.model.cell(name)
+            row: dict[str, Any] = {
+                "name": name,
+                "label": cell.label,
+                "unit": units.get(name) or _unit_text(self.model.unit(name)),
+                "mean": float(x.mean()) if x.size else math.nan,
+            }
+            if x.size >= 2 and np.ptp(x) == 0:  # a constant: no spread, no error
+                row["stderr"] = row["sd"] = 0.0
+                p5 = p50 = p95 = float(x[0])
+            elif x.size >= 2:
+                row["stderr"] = math.sqrt(row["mean"] * (1 - row["mean"]) / x.size) if _is_indicator(x) else float(x.std(ddof=1) / math.sqrt(x.size))
+                row["sd"] = float(x.std(ddof=1))
+                p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
+            else:
+                row["stderr"] = row["sd"] = p5 = p50 = p95 = math.nan
+            row.update({"p5": float(p5), "p50": float(p50), "p95": float(p95), "nonfinite": bad})
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("name")
+
+    # ------------------------------------------------------------ sensitivity
+    def uncertain_inputs(self) -> list[str]:
+        """Inputs that vary across samples, then distribution literals inside formulas."""
+        names = [n for n in self.model.inputs if np.ptp(self.values[n]) > 0]
+        owner = self.model.compile().leaf_owner
+        names += [leaf for leaf, cell in owner.items() if not self.model.is_input(cell)]
+        return names
+
+    def tornado(self, target: str, low: float = 0.05, high: float = 0.95) -> "pd.DataFrame":
+        """One-at-a-time sensitivity of ``target``.
+
+        Each uncertain input is set to its ``low`` and ``high`` quantiles (from
+        the samples) while every other input stays at its point value (median);
+        rows are sorted by the swing ``|at_high - at_low|``, largest first.
+        """
+        import pandas as pd
+
+        self.get(target)
+        base = self.model.evaluate(target)
+        rows = []
+        for name in self.uncertain_inputs():
+            arr = self.get(name)
+            x = arr[np.isfinite(arr)]
+            lo_v, hi_v = (float(v) for v in np.quantile(x, [low, high]))
+            at_lo = self.model.evaluate(target, **{name: lo_v})
+            at_hi = self.model.evaluate(target, **{name: hi_v})
+            rows.append({
+                "input": name,
+                "low": lo_v,
+                "high": hi_v,
+                "at_low": at_lo,
+                "at_high": at_hi,
+                "swing": abs(at_hi - at_lo),
+                "base": base,
+            })
+        df = pd.DataFrame(rows, columns=["input", "low", "high", "at_low", "at_high", "swing", "base"])
+        return df.sort_values("swing", ascending=False, kind="stable").set_index("input")
+
+    def rank_correlations(self, target: str) -> "pd.Series":
+        """Spearman rank correlation of each uncertain input with ``target``,
+        largest magnitude first."""
+        import pandas as pd
+
+        y = self.get(target)
+        ok = np.isfinite(y)
+        ry = _ranks(y[ok])
+        out = {}
+        for name in self.uncertain_inputs():
+            x = self.get(name)[ok]
+            rx = _ranks(x)
+            sx, sy = rx.std(), ry.std()
+            out[name] = float(np.mean((rx - rx.mean()) * (ry - ry.mean())) / (sx * sy)) if sx > 0 and sy > 0 else math.nan
+        s = pd.Series(out, name=f"rank correlation with {target}", dtype=float)
+        return s.reindex(s.abs().sort_values(ascending=False).index)
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    from scipy.stats import rankdata
+
+    return np.asarray(rankdata(x), dtype=float)
+
+
+def _is_indicator(x: np.ndarray) -> bool:
+    return bool(x.size and np.all((x == 0) | (x == 1)))
