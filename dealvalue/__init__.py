@@ -82,7 +82,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .units import define_unit, parse_unit, ureg
 
 
+# submodules reachable as attributes (dv.deals, dv.excel, ...) without importing them up front
+_SUBMODULES = {"analysis", "deals", "excel", "files", "distributions", "formula", "simulate", "units"}
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'dealvalue' has no attribute {name!r}")
