@@ -65,12 +65,17 @@ def _num(x: float) -> str:
     return repr(float(x))
 
 
-def _finite(name: str, text: str, **params: float) -> None:
+def _finite(dist: "Distribution", **params: Any) -> None:
+    """Check that every parameter is a finite real number."""
     for key, value in params.items():
-        if not isinstance(value, (int, float, np.floating, np.integer)) or isinstance(value, bool):
-            raise DistributionError(text, f"parameter {key} must be a number, got {value!r}")
-        if not math.isfinite(value):
-            raise DistributionError(text, f"parameter {key} must be finite, got {value}")
+        problem = None
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+            problem = f"parameter {key} must be a number, got {value!r}"
+        elif not math.isfinite(value):
+            problem = f"parameter {key} must be finite, got {value}"
+        if problem:
+            shown = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in params.values())
+            raise DistributionError(f"{dist.kind}({shown})", problem)
 
 
 class Distribution:
@@ -116,7 +121,7 @@ class Norm(Distribution):
     kind: ClassVar[str] = "norm"
 
     def __post_init__(self) -> None:
-        _finite(self.kind, self.formula(), mean=self.mean, sd=self.sd)
+        _finite(self, mean=self.mean, sd=self.sd)
         if not self.sd > 0:
             raise DistributionError(self.formula(), f"expected sd > 0, got {self.sd:g}")
 
@@ -149,7 +154,7 @@ class Lognorm(Distribution):
     kind: ClassVar[str] = "lognorm"
 
     def __post_init__(self) -> None:
-        _finite(self.kind, self.formula(), mu=self.mu, sigma=self.sigma)
+        _finite(self, mu=self.mu, sigma=self.sigma)
         if not self.sigma > 0:
             raise DistributionError(self.formula(), f"expected sigma > 0, got {self.sigma:g}")
 
@@ -193,8 +198,8 @@ class To(Distribution):
     kind: ClassVar[str] = "to"
 
     def __post_init__(self) -> None:
+        _finite(self, low=self.low, high=self.high)
         text = self.formula()
-        _finite(self.kind, text, low=self.low, high=self.high)
         if not self.low < self.high:
             raise DistributionError(
                 text, f"expected low < high, got low = {self.low:g} and high = {self.high:g}"
@@ -238,7 +243,7 @@ class Beta(Distribution):
     kind: ClassVar[str] = "beta"
 
     def __post_init__(self) -> None:
-        _finite(self.kind, self.formula(), a=self.a, b=self.b)
+        _finite(self, a=self.a, b=self.b)
         if not (self.a > 0 and self.b > 0):
             raise DistributionError(self.formula(), "expected a > 0 and b > 0")
 
@@ -271,7 +276,7 @@ class Uniform(Distribution):
     kind: ClassVar[str] = "uniform"
 
     def __post_init__(self) -> None:
-        _finite(self.kind, self.formula(), low=self.low, high=self.high)
+        _finite(self, low=self.low, high=self.high)
         if not self.low < self.high:
             raise DistributionError(self.formula(), "expected low < high")
 
@@ -301,7 +306,7 @@ class Triangular(Distribution):
     kind: ClassVar[str] = "triangular"
 
     def __post_init__(self) -> None:
-        _finite(self.kind, self.formula(), left=self.left, mode=self.mode, right=self.right)
+        _finite(self, left=self.left, mode=self.mode, right=self.right)
         if not (self.left <= self.mode <= self.right and self.left < self.right):
             raise DistributionError(self.formula(), "expected left <= mode <= right and left < right")
 
@@ -343,7 +348,7 @@ class Pert(Distribution):
     kind: ClassVar[str] = "pert"
 
     def __post_init__(self) -> None:
-        _finite(self.kind, self.formula(), low=self.low, mode=self.mode, high=self.high, lam=self.lam)
+        _finite(self, low=self.low, mode=self.mode, high=self.high, lam=self.lam)
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise DistributionError(self.formula(), "expected low <= mode <= high and low < high")
         if not self.lam > 0:
@@ -389,7 +394,7 @@ class Bernoulli(Distribution):
     kind: ClassVar[str] = "bernoulli"
 
     def __post_init__(self) -> None:
-        _finite(self.kind, self.formula(), p=self.p)
+        _finite(self, p=self.p)
         if not 0 <= self.p <= 1:
             raise DistributionError(self.formula(), f"expected 0 <= p <= 1, got {self.p:g}")
 
@@ -423,6 +428,7 @@ class Mixture(Distribution):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "components", tuple(self.components))
+        _finite(self, **{f"w{i}": w for i, w in enumerate(self.weights)})
         object.__setattr__(self, "weights", tuple(float(w) for w in self.weights))
         text = self.formula()
         if len(self.components) == 0:
@@ -435,7 +441,7 @@ class Mixture(Distribution):
         for c in self.components:
             if not isinstance(c, Distribution):
                 raise DistributionError(text, f"component {c!r} is not a distribution")
-        _finite(self.kind, text, **{f"w{i}": w for i, w in enumerate(self.weights)})
+        _finite(self, **{f"w{i}": w for i, w in enumerate(self.weights)})
         if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
             raise DistributionError(text, "expected weights >= 0 with a positive sum")
 
