@@ -134,12 +134,12 @@ class Norm(Distribution):
     def ppf(self, u: ArrayLike) -> FloatArray:
         from scipy.special import ndtri
 
-        return self.mean + self.sd * ndtri(np.asarray(u, dtype=float))
+        return np.asarray(self.mean + self.sd * ndtri(np.asarray(u, dtype=float)), dtype=float)
 
     def cdf(self, x: ArrayLike) -> FloatArray:
         from scipy.special import ndtr
 
-        return ndtr((np.asarray(x, dtype=float) - self.mean) / self.sd)
+        return np.asarray(ndtr((np.asarray(x, dtype=float) - self.mean) / self.sd), dtype=float)
 
     def median(self) -> float:
         return float(self.mean)
@@ -167,7 +167,7 @@ class Lognorm(Distribution):
     def ppf(self, u: ArrayLike) -> FloatArray:
         from scipy.special import ndtri
 
-        return np.exp(self.mu + self.sigma * ndtri(np.asarray(u, dtype=float)))
+        return np.asarray(np.exp(self.mu + self.sigma * ndtri(np.asarray(u, dtype=float))), dtype=float)
 
     def cdf(self, x: ArrayLike) -> FloatArray:
         from scipy.special import ndtr
@@ -374,7 +374,7 @@ class Pert(Distribution):
     def ppf(self, u: ArrayLike) -> FloatArray:
         from scipy.special import betaincinv
 
-        return self.low + (self.high - self.low) * betaincinv(self.alpha, self.beta, np.asarray(u, dtype=float))
+        return np.asarray(self.low + (self.high - self.low) * betaincinv(self.alpha, self.beta, np.asarray(u, dtype=float)), dtype=float)
 
     def cdf(self, x: ArrayLike) -> FloatArray:
         from scipy.special import betainc
@@ -448,7 +448,7 @@ class Mixture(Distribution):
     @property
     def probabilities(self) -> FloatArray:
         w = np.asarray(self.weights, dtype=float)
-        return w / w.sum()
+        return np.asarray(w / w.sum(), dtype=float)
 
     def params(self) -> dict[str, float]:
         return {f"w{i + 1}": w for i, w in enumerate(self.weights)}
@@ -483,7 +483,7 @@ class Mixture(Distribution):
             hi = np.where(below, hi, mid)
             if np.all(hi - lo <= 1e-13 * np.maximum(1.0, np.abs(hi))):
                 break
-        return 0.5 * (lo + hi)
+        return np.asarray(0.5 * (lo + hi), dtype=float)
 
     def support(self) -> tuple[float, float]:
         sup = [c.support() for c in self.components]
@@ -516,7 +516,7 @@ def from_squigglepy(obj: Any) -> Distribution:
     if name == "BetaDistribution":
         return Beta(float(obj.a), float(obj.b))
     if name == "UniformDistribution":
-        return Uniform(float(x), float(y))
+        return Uniform(float(x), float(y))  # type: ignore[arg-type]
     if name == "TriangularDistribution":
         return Triangular(float(obj.left), float(obj.mode), float(obj.right))
     if name == "PERTDistribution":

@@ -50,8 +50,9 @@ def _used_units(model: "Model") -> list[dict[str, str]]:
     for name in model.names:
         u = model.unit(name)
         used.update(str(k) for k in u._units)  # pint's unit container: names -> powers
-        if model.cell(name).unit:
-            used.update(model.cell(name).unit.replace("*", " ").replace("/", " ").split())
+        declared = model.cell(name).unit
+        if declared:
+            used.update(declared.replace("*", " ").replace("/", " ").split())
         used.update(tok for tok in model.cell(name).formula.replace("(", " ").replace(")", " ").split() if tok in defined)
     out: list[dict[str, str]] = []
     # definitions may refer to other user units: include them, earlier first

@@ -223,7 +223,7 @@ def _rewrite(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> 
         emit(t.string, pos)
         i += 1
 
-    src = []
+    src: list[str] = []
     origin: list[int] = []
     for s, pos in pieces:
         if src:
@@ -286,7 +286,7 @@ def _pos(node: ast.AST, origin: list[int]) -> int | None:
     off = getattr(node, "col_offset", None)
     if off is None:
         return None
-    return origin[min(off, len(origin) - 1)]
+    return int(origin[min(int(off), len(origin) - 1)])
 
 
 def references(text: str, cell: str | None = None) -> tuple[str, ...]:
@@ -446,7 +446,8 @@ class _Builder:
         method = getattr(self, "n_" + type(node).__name__, None)
         if method is None:
             raise self.err(node, f"{type(node).__name__} expressions are not allowed")
-        return method(node)
+        result: _Val = method(node)
+        return result
 
     def value(self, node: ast.AST) -> _Val:
         """Build a node as a number (distribution literals become symbols)."""
@@ -692,9 +693,10 @@ class _Builder:
                 if not compatible(c.unit, target):
                     raise self.mismatch("mix", comps[0], c)
                 f = float(self.reg.Quantity(1.0, c.unit).to(target).magnitude)
+                assert c.dist is not None  # checked above
                 dists.append(c.dist if f == 1.0 else _scale(c.dist, f))
             try:
-                dist = D.Mixture(tuple(dists), tuple(weights))  # type: ignore[arg-type]
+                dist: D.Distribution = D.Mixture(tuple(dists), tuple(weights))
             except Exception as exc:
                 raise self.err(node, str(exc)) from None
             return _Val(None, target, label, dist=dist, unit_literal=any(c.unit_literal for c in comps))

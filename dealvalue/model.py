@@ -382,7 +382,8 @@ class Model:
     def unit(self, name: str) -> "pint.Unit":
         """The cell's pint unit (declared, or inferred for formulas)."""
         self.cell(name)
-        return self._units[name]
+        unit: pint.Unit = self._units[name]
+        return unit
 
     def expr(self, name: str, keep: Iterable[str] = ()) -> "sympy.Expr":
         """The cell as a sympy expression in the input symbols.
@@ -450,14 +451,15 @@ class Model:
         """The cell's expression as LaTeX (for the app and reports)."""
         import sympy
 
-        return sympy.latex(self.expr(name))
+        return str(sympy.latex(self.expr(name)))
 
     # ------------------------------------------------------------ compiled evaluation
     def compile(self) -> Compiled:
         """Compile the graph: one numpy function per cell, in dependency order."""
         key = ("compiled",)
         if key in self._cache:
-            return self._cache[key]
+            cached: Compiled = self._cache[key]
+            return cached
         import sympy
 
         order = _topological(self._cells, {n: p.refs for n, p in self._parsed.items()})

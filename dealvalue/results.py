@@ -94,7 +94,7 @@ class Results:
             NonFiniteWarning,
             stacklevel=3,
         )
-        return arr[ok]
+        return np.asarray(arr[ok])
 
     def nonfinite(self, name: str) -> int:
         """How many samples of the cell are NaN or infinite."""
@@ -107,7 +107,8 @@ class Results:
             import pandas as pd
 
             self._frame = pd.DataFrame(self.values, copy=False)
-        return self._frame
+        frame: pd.DataFrame = self._frame
+        return frame
 
     # ------------------------------------------------------------ statistics
     def mean(self, name: str) -> float:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import UnitMismatchError
 
@@ -23,7 +23,7 @@ __all__ = ["ureg", "define_unit", "parse_unit", "unit_text", "DIMENSIONLESS"]
 
 DIMENSIONLESS = ""
 _lock = threading.Lock()
-_registry: "pint.UnitRegistry | None" = None
+_registry: "pint.UnitRegistry[Any] | None" = None
 _user_units: dict[str, str | None] = {}
 
 # identifiers, * / ** ^, small integer exponents, parentheses, spaces
@@ -31,7 +31,7 @@ _UNIT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\s*(\*\*|\^|\*|/)\s*(-?[0-9]{1,2
 _UNIT_TOKEN = re.compile(r"\s*(\*\*|\^|\*|/|\(|\)|-?[0-9]{1,2}(?![0-9])|[A-Za-z_][A-Za-z0-9_]*)")
 
 
-def ureg() -> "pint.UnitRegistry":
+def ureg() -> "pint.UnitRegistry[Any]":
     """The package's pint registry (created on first use)."""
     global _registry
     if _registry is None:
@@ -39,7 +39,7 @@ def ureg() -> "pint.UnitRegistry":
             if _registry is None:
                 import pint
 
-                reg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+                reg: Any = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
                 reg.define("USD = [currency] = dollar")
                 reg.define("kUSD = 1000 USD")
                 reg.define("MUSD = 1e6 USD")
@@ -51,7 +51,7 @@ def ureg() -> "pint.UnitRegistry":
     return _registry
 
 
-def _define(reg: "pint.UnitRegistry", name: str, definition: str | None) -> None:
+def _define(reg: "pint.UnitRegistry[Any]", name: str, definition: str | None) -> None:
     if definition is None:
         reg.define(f"{name} = [{name}]")
     else:
