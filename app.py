@@ -1,0 +1,742 @@
+"""dealvalue in the browser: is a deal with an early misaligned AI feasible,
+and what is it worth?
+
+Run with ``make app`` (or ``streamlit run app.py``).  The page is a thin
+layer over the library: ``main()`` lays out the page and each panel is one
+function.  Every number shown comes from a library call, cached on all of its
+inputs (the model file text, the user's edits, the sample count and the seed).
+
+State kept per browser session (``st.session_state``):
+
+``base``
+    The model file text the page starts from (the deal model, a shipped
+    scenario, a saved scenario or an uploaded file).
+``gen``
+    A counter bumped whenever ``base`` changes, so the input widgets of the
+    previous model are dropped instead of carrying stale text over.
+``scenarios``
+    Saved scenarios: name -> model file text (inputs included).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import dealvalue as dv
+from dealvalue import files as dvfiles
+from dealvalue.errors import DealValueError
+
+ROOT = Path(__file__).resolve().parent
+MODELS = ROOT / "models"
+SCENARIO_DIR = MODELS / "scenarios"
+SAMPLE_CHOICES = (1_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
+DEFAULT_SAMPLES = 100_000
+DEFAULT_SEED = 1
+MAX_UPLOAD_BYTES = 200_000  # a model file is a few KB; .streamlit/config.toml caps uploads at 1 MB
+HIST_BINS = 60
+
+# A table edit or an input edit: (cell name, ((field, value), ...)), or
+# (cell name, None) to remove the cell.  Tuples, so they hash for the caches.
+Edit = tuple[str, tuple[tuple[str, Any], ...] | None]
+Spec = tuple[str, tuple[Edit, ...], tuple[Edit, ...]]  # (base text, table edits, input edits)
+
+CELL_FIELDS = ("formula", "unit", "label", "group", "description")
+
+
+def _has_module(name: str) -> bool:
+    """True when the optional library module ``dealvalue.<name>`` exists."""
+    return importlib.util.find_spec(f"dealvalue.{name}") is not None
+
+
+def default_model_path() -> Path:
+    """The taxonomy deal model once it exists, else the engine's example."""
+    deal = MODELS / "deal.toml"
+    return deal if deal.exists() else MODELS / "evidence.toml"
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """Documented scenarios shipped in ``models/scenarios/``, by file stem."""
+    if not SCENARIO_DIR.is_dir():
+        return {}
+    return {p.stem.replace("_", " "): p for p in sorted(SCENARIO_DIR.glob("*.toml"))}
+
+
+# --------------------------------------------------------------------------- library calls, cached
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def base_model(text: str) -> dv.Model:
+    """The model in a model file's text (shared: callers must not change it)."""
+    return dvfiles.loads(text, "model file")
+
+
+def apply_edits(model: dv.Model, edits: Sequence[Edit]) -> tuple[dv.Model, dict[str, str]]:
+    """A copy of ``model`` with every valid edit applied, and the engine's
+    message for each edit that could not be applied (by cell name).
+
+    Edits are tried in passes, so a new cell may refer to another new cell
+    listed after it; an edit that still fails after no more progress is
+    possible is left out and reported, and the rest of the model keeps working.
+    """
+    m = model.copy()
+    pending = list(edits)
+    errors: dict[str, str] = {}
+    while pending:
+        errors = {}
+        left: list[Edit] = []
+        for name, fields in pending:
+            try:
+                if fields is None:
+                    m.remove(name)
+                elif name in m:
+                    m.replace(name, **dict(fields))
+                else:
+                    m.add(name, **dict(fields))
+            except DealValueError as exc:
+                errors[name] = str(exc)
+                left.append((name, fields))
+        if len(left) == len(pending):
+            break
+        pending = left
+    return m, errors
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def staged_model(text: str, table_edits: tuple[Edit, ...]) -> tuple[dv.Model, dict[str, str]]:
+    """The base model with the table's edits (cells added, changed, removed)."""
+    return apply_edits(base_model(text), table_edits)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def current_model(spec: Spec) -> tuple[dv.Model, dict[str, str]]:
+    """The model the page shows: base, then table edits, then input edits.
+    Returns the model and the messages of edits that were refused."""
+    text, table_edits, input_edits = spec
+    staged, table_errors = staged_model(text, table_edits)
+    model, input_errors = apply_edits(staged, input_edits)
+    return model, {**table_errors, **input_errors}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def results(spec: Spec, n: int, seed: int) -> dv.Results:
+    """Monte Carlo results of the current model (shared: do not change)."""
+    model, _ = current_model(spec)
+    return model.simulate(n=n, seed=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def model_file_text(spec: Spec) -> str:
+    """The current model (inputs included) as model file text."""
+    return dvfiles.dumps(current_model(spec)[0])
+
+
+def roles(model: dv.Model) -> dict[str, str]:
+    """Which cells play the deal model's roles (by the names the deal model
+    uses), for any model that names them: ``feasible``, ``ask``, ``bid``,
+    ``value_us``, ``trust_inflation``, ``surplus`` ..."""
+    candidates = {
+        "feasible": ("feasible", "zopa_exists"),
+        "ask": ("ask",),
+        "bid": ("bid",),
+        "value_us": ("value_us", "value_to_us", "ev_us"),
+        "value_ai": ("value_ai", "value_to_ai"),
+        "trust_inflation": ("trust_inflation",),
+        "surplus": ("surplus", "zopa_width"),
+        "price": ("price", "nash_price"),
+        "F": ("F", "feasibility"),
+    }
+    out: dict[str, str] = {}
+    for role, names in candidates.items():
+        for name in names:
+            if name in model:
+                out[role] = name
+                break
+    return out
+
+
+def unit_text(model: dv.Model, name: str) -> str:
+    """The cell's unit for people ('' when dimensionless)."""
+    from dealvalue.units import unit_text as _text
+
+    return _text(model.unit(name))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
+    """The headline metrics: P(ZOPA exists), expected value to us, the median
+    ZOPA and the trust inflation, each with its Monte Carlo standard error;
+    for a model without these cells, the main output's mean and median."""
+    r = results(spec, n, seed)
+    m = r.model
+    role = roles(m)
+    rows: list[dict[str, Any]] = []
+    if "feasible" in role:
+        c = role["feasible"]
+        rows.append({"label": "P(a ZOPA exists)", "value": r.prob(c), "se": r.stderr(c), "unit": "", "kind": "prob",
+                     "help": f"Share of samples where `{c}` holds: {m.cell(c).formula}"})
+    if "value_us" in role:
+        c = role["value_us"]
+        rows.append({"label": "Expected value to us", "value": r.mean(c), "se": r.stderr(c), "unit": unit_text(m, c),
+                     "kind": "num", "help": f"Mean of `{c}` ({m.cell(c).label}); zero when there is no deal"})
+    if "ask" in role and "bid" in role:
+        a, b = role["ask"], role["bid"]
+        rows.append({"label": "Median ZOPA", "value": (r.quantile(a, 0.5), r.quantile(b, 0.5)),
+                     "se": (r.quantile_stderr(a, 0.5), r.quantile_stderr(b, 0.5)), "unit": unit_text(m, a),
+                     "kind": "range",
+                     "help": f"From the median ask (`{a}`) to the median bid (`{b}`); empty when the ask is above the bid"})
+    if "trust_inflation" in role:
+        c = role["trust_inflation"]
+        rows.append({"label": "Trust inflation (median)", "value": r.quantile(c, 0.5), "se": r.quantile_stderr(c, 0.5),
+                     "unit": "×", "kind": "num", "help": f"Median of `{c}` = {m.cell(c).formula}: how much less certain payments are worth"})
+    if not rows:
+        rows.append({"label": f"Mean of {main}", "value": r.mean(main), "se": r.stderr(main), "unit": unit_text(m, main),
+                     "kind": "num", "help": m.cell(main).label or main})
+        rows.append({"label": f"Median of {main}", "value": r.quantile(main, 0.5), "se": r.quantile_stderr(main, 0.5),
+                     "unit": unit_text(m, main), "kind": "num", "help": m.cell(main).label or main})
+    return rows
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool) -> pd.DataFrame:
+    """Histogram of the samples of ``names`` on shared bins (log10 bins when
+    ``log``), as rows: cell, bin start, bin end, share of samples."""
+    r = results(spec, n, seed)
+    arrays = {}
+    for name in names:
+        x = r.get(name)
+        x = x[np.isfinite(x)]
+        if log:
+            x = x[x > 0]
+        arrays[name] = x
+    pooled = np.concatenate([a for a in arrays.values()]) if arrays else np.array([])
+    if pooled.size == 0:
+        return pd.DataFrame(columns=["cell", "start", "end", "share"])
+    lo, hi = np.quantile(pooled, [0.001, 0.999])
+    if log:
+        edges = np.logspace(math.log10(lo), math.log10(hi), HIST_BINS + 1) if hi > lo else np.array([lo, lo * 1.01])
+    else:
+        edges = np.linspace(lo, hi, HIST_BINS + 1) if hi > lo else np.array([lo - 0.5, lo + 0.5])
+    frames = []
+    for name, x in arrays.items():
+        counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
+        frames.append(pd.DataFrame({"cell": name, "start": edges[:-1], "end": edges[1:], "share": counts / r.n}))
+    return pd.concat(frames, ignore_index=True)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def tornado_table(spec: Spec, n: int, seed: int, target: str) -> pd.DataFrame:
+    """The library's tornado of ``target`` (inputs at their 5th and 95th percentiles)."""
+    return results(spec, n, seed).tornado(target).head(12).reset_index()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def summary_table(spec: Spec, n: int, seed: int) -> pd.DataFrame:
+    """The library's summary of every cell."""
+    return results(spec, n, seed).summary()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def formulas_latex(spec: Spec) -> list[tuple[str, str, str]]:
+    """Each formula cell as (name, label, LaTeX of ``name = formula``), the
+    formula written over the cells it names directly."""
+    import sympy
+
+    m, _ = current_model(spec)
+    out = []
+    for name in m.formulas:
+        try:
+            rhs = m.formula_expr(m.cell(name).formula, keep=m.formulas)
+        except DealValueError:  # a formula holding a distribution literal
+            rhs = m.expr(name, keep=[f for f in m.formulas if f != name])
+        out.append((name, m.cell(name).label, f"{sympy.latex(m.symbol(name))} = {sympy.latex(rhs)}"))
+    return out
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def solve_latex(spec: Spec, equation: str, for_: str) -> list[str]:
+    """Solutions of ``equation = 0`` for a cell, as LaTeX (``m.solve``)."""
+    import sympy
+
+    m, _ = current_model(spec)
+    return [sympy.latex(s) for s in m.solve(equation, for_=for_)]
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def compare_scenarios(texts: tuple[tuple[str, str], ...], n: int, seed: int) -> pd.DataFrame:
+    """Headline cells of several scenarios run with the same seed (common
+    random numbers): one row per scenario and cell, with the mean, its
+    standard error, and the paired difference from the first scenario with
+    the standard error of that difference."""
+    rows = []
+    first: dv.Results | None = None
+    for label, text in texts:
+        r = results((text, (), ()), n, seed)
+        role = roles(r.model)
+        cells = [role[k] for k in ("feasible", "value_us", "ask", "bid", "surplus") if k in role] or list(r.model.formulas[-1:])
+        first = first or r
+        for c in cells:
+            row = {"scenario": label, "cell": c, "mean": r.mean(c), "stderr": r.stderr(c)}
+            if r is not first and c in first.values:
+                d = r.get(c) - first.get(c)  # same seed: sample-by-sample pairs
+                d = d[np.isfinite(d)]
+                row["difference"] = float(d.mean())
+                row["difference stderr"] = float(d.std(ddof=1) / math.sqrt(d.size)) if d.size > 1 else math.nan
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def workbook_bytes(spec: Spec, n: int, seed: int) -> bytes:
+    """The Excel workbook of the current scenario (``Model.to_excel``)."""
+    model, _ = current_model(spec)
+    r = results(spec, n, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "dealvalue.xlsx"
+        model.to_excel(str(path), r)
+        return path.read_bytes()
+
+
+# --------------------------------------------------------------------------- formatting
+
+_MD_SPECIAL = "\\`*_{}[]<>()#+-.!|$~"
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally in Markdown (user text and engine messages)."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
+def error_markdown(message: str) -> str:
+    """An engine message as Markdown: the sentence escaped, and the formula
+    with its caret (when the engine points at a position) in a code block so
+    the caret lines up."""
+    head, *rest = message.split("\n")
+    body = md_escape(head)
+    if rest:
+        body += "\n```text\n" + "\n".join(line[4:] if line.startswith("    ") else line for line in rest) + "\n```"
+    return body
+
+
+def fmt(x: float, unit: str = "") -> str:
+    """A number with three significant digits and thousands separators."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    a = abs(x)
+    if a >= 1e9:
+        s = f"{x / 1e9:,.3g}B"
+    elif a >= 1e6:
+        s = f"{x / 1e6:,.3g}M"
+    elif a >= 1e4:
+        s = f"{x:,.0f}"
+    elif a >= 1 or a == 0:
+        s = f"{x:,.3g}"
+    else:
+        s = f"{x:.3g}"
+    return f"{s} {unit}".strip() if unit and unit != "×" else (s + "×" if unit == "×" else s)
+
+
+def metric_text(row: Mapping[str, Any]) -> tuple[str, str]:
+    """The value and its Monte Carlo error as two strings."""
+    if row["kind"] == "prob":
+        return f"{100 * row['value']:.1f}%", f"± {100 * row['se']:.2f} pp (MC error)"
+    if row["kind"] == "range":
+        (lo, hi), (slo, shi) = row["value"], row["se"]
+        body = f"{fmt(lo)} – {fmt(hi)} {row['unit']}".strip() if lo <= hi else f"none ({fmt(lo)} > {fmt(hi)})"
+        return body, f"± {fmt(slo)} / ± {fmt(shi)} (MC error)"
+    return fmt(row["value"], row["unit"]), f"± {fmt(row['se'], row['unit'] if row['unit'] != '×' else '')} (MC error)"
+
+
+def axis_title(model: dv.Model, name: str, what: str | None = None) -> str:
+    u = unit_text(model, name)
+    base = what or (model.cell(name).label or name)
+    return f"{base} ({u})" if u else base
+
+
+# --------------------------------------------------------------------------- session state and callbacks
+
+def init_state() -> None:
+    ss = st.session_state
+    if "base" not in ss:
+        path = default_model_path()
+        ss.base = path.read_text(encoding="utf-8")
+        ss.base_label = f"{path.name} (shipped)"
+        ss.gen = 0
+        ss.scenarios = {}
+        ss.notice = ""
+
+
+def set_base(text: str, label: str) -> None:
+    """Start from another model: drop the edits made to the previous one."""
+    ss = st.session_state
+    ss.base = text
+    ss.base_label = label
+    ss.gen += 1
+
+
+def on_source_change() -> None:
+    ss = st.session_state
+    choice = ss.get("source")
+    if choice is None:
+        return
+    kind, _, name = choice.partition(": ")
+    if kind == "shipped model":
+        path = MODELS / name
+        set_base(path.read_text(encoding="utf-8"), f"{name} (shipped)")
+    elif kind == "shipped scenario":
+        path = shipped_scenarios()[name]
+        set_base(path.read_text(encoding="utf-8"), f"scenario {name} (shipped)")
+    elif kind == "saved scenario":
+        set_base(ss.scenarios[name], f"scenario {name} (saved)")
+
+
+def on_upload() -> None:
+    ss = st.session_state
+    f = ss.get("upload")
+    if f is None:
+        return
+    if f.size > MAX_UPLOAD_BYTES:
+        ss.notice = f"{f.name}: the file has {f.size:,} bytes; a model file may have at most {MAX_UPLOAD_BYTES:,}"
+        return
+    try:
+        text = f.getvalue().decode("utf-8")
+        base_model(text)
+    except UnicodeDecodeError:
+        ss.notice = f"{f.name}: not UTF-8 text; a model file is TOML text"
+        return
+    except DealValueError as exc:
+        ss.notice = f"{f.name}: {exc}".replace("model file: ", "")
+        return
+    ss.notice = ""
+    set_base(text, f"{f.name} (uploaded)")
+
+
+def on_save_scenario(spec: Spec) -> None:
+    ss = st.session_state
+    name = (ss.get("scenario_name") or "").strip()
+    if not name:
+        ss.notice = "give the scenario a name before saving it"
+        return
+    ss.scenarios[name] = model_file_text(spec)
+    ss.notice = ""
+
+
+# --------------------------------------------------------------------------- panels
+
+def model_panel() -> None:
+    """Sidebar: where the model comes from (shipped, saved, uploaded)."""
+    st.sidebar.header("Model")
+    options = [f"shipped model: {p.name}" for p in sorted(MODELS.glob("*.toml"))]
+    options += [f"shipped scenario: {name}" for name in shipped_scenarios()]
+    options += [f"saved scenario: {name}" for name in st.session_state.scenarios]
+    default = f"shipped model: {default_model_path().name}"
+    st.sidebar.selectbox("Start from", options, index=options.index(default) if default in options else 0,
+                         key="source", on_change=on_source_change,
+                         help="Choosing a model or scenario replaces the inputs with its own.")
+    st.sidebar.file_uploader("…or upload a model file (.toml)", type=["toml"], key="upload", on_change=on_upload,
+                             help=f"A dealvalue model file, at most {MAX_UPLOAD_BYTES // 1000} KB. It is read as data: formulas go through the safe parser and nothing is run.")
+    st.sidebar.caption(f"Now showing: **{st.session_state.base_label}**")
+
+
+def sampling_panel() -> tuple[int, int]:
+    """Sidebar: sample count and seed."""
+    st.sidebar.header("Simulation")
+    n = st.sidebar.select_slider("Samples", options=SAMPLE_CHOICES, value=DEFAULT_SAMPLES, key="samples",
+                                 format_func=lambda v: f"{v:,}",
+                                 help="More samples, smaller Monte Carlo error (it falls as 1/√n).")
+    seed = int(st.sidebar.number_input("Seed", min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1, key="seed",
+                                       help="Same seed, same random numbers: scenarios run with one seed differ only by their inputs."))
+    return int(n), seed
+
+
+def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str, Any]]:
+    """The model's inputs, grouped by the taxonomy group of each cell.
+
+    Each input takes a number, a range ``a to b`` or a distribution formula.
+    Returns the edits (cells whose text differs from the model's) and, by
+    cell, a slot under the widget where the engine's message goes.
+    """
+    st.subheader("Inputs")
+    st.caption("A number (`0.8`), a 90% range (`10 to 100`) or a distribution (`beta(8, 2)`, `norm(5, 1)`, "
+               "`pert(0.1, 0.3, 0.9)`); suffixes `k M B %` work. Press Enter to apply.")
+    groups: dict[str, list[str]] = {}
+    for name in model.inputs:
+        groups.setdefault(model.cell(name).group or "Other inputs", []).append(name)
+    edits: list[Edit] = []
+    slots: dict[str, Any] = {}
+    for i, (group, names) in enumerate(groups.items()):
+        with st.expander(f"{group} ({len(names)})", expanded=i < 2):
+            for name in names:
+                cell = model.cell(name)
+                u = unit_text(model, name)
+                label = f"{cell.label or name} · `{name}`" + (f" ({u})" if u else "")
+                help_text = (cell.description or "No description in the model file.") + f"\n\nModel file formula: `{cell.formula}`"
+                text = st.text_input(label, value=cell.formula, key=f"in:{gen}:{name}", help=help_text)
+                slots[name] = st.empty()
+                if text.strip() and text.strip() != cell.formula:
+                    edits.append((name, (("formula", text.strip()),)))
+    return tuple(edits), slots
+
+
+def headline_panel(spec: Spec, n: int, seed: int, main: str) -> None:
+    """The headline: P(ZOPA exists), expected value to us, median ZOPA, trust inflation."""
+    rows = headline(spec, n, seed, main)
+    cols = st.columns(len(rows))
+    for col, row in zip(cols, rows):
+        value, err = metric_text(row)
+        col.metric(row["label"], value, help=row["help"], border=True)
+        col.caption(err)
+
+
+def zopa_panel(spec: Spec, n: int, seed: int) -> None:
+    """Ask and bid distributions, with the ZOPA between them, and the surplus."""
+    model, _ = current_model(spec)
+    role = roles(model)
+    if "ask" not in role or "bid" not in role:
+        st.info("This model has no `ask` and `bid` cells, so there is no ZOPA to draw.")
+        return
+    a, b = role["ask"], role["bid"]
+    hist = histogram(spec, n, seed, (a, b), True)
+    u = unit_text(model, a)
+    hist["cell"] = hist["cell"].map({a: f"AI's ask ({a})", b: f"our bid ({b})"})
+    r = results(spec, n, seed)
+    med_a, med_b = r.quantile(a, 0.5), r.quantile(b, 0.5)
+    bars = alt.Chart(hist).mark_rect(opacity=0.55).encode(
+        x=alt.X("start:Q", scale=alt.Scale(type="log"), title=f"price ({u}, log scale)"),
+        x2="end:Q",
+        y=alt.Y("share:Q", title="share of samples", stack=None),
+        color=alt.Color("cell:N", title=None, legend=alt.Legend(orient="top")),
+        tooltip=["cell", alt.Tooltip("start:Q", format=",.3g"), alt.Tooltip("end:Q", format=",.3g"), alt.Tooltip("share:Q", format=".3%")],
+    )
+    layers = [bars]
+    if med_a <= med_b:
+        zone = pd.DataFrame({"lo": [med_a], "hi": [med_b], "what": ["ZOPA at the medians"]})
+        layers.insert(0, alt.Chart(zone).mark_rect(color="#2ca02c", opacity=0.15).encode(x="lo:Q", x2="hi:Q", tooltip=["what"]))
+    meds = pd.DataFrame({"x": [med_a, med_b], "what": [f"median ask {fmt(med_a, u)}", f"median bid {fmt(med_b, u)}"]})
+    layers.append(alt.Chart(meds).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q", tooltip=["what"]))
+    st.altair_chart(alt.layer(*layers).properties(height=260, title="Ask and bid: a deal exists where the bid is above the ask"),
+                    width="stretch")
+    if med_a <= med_b:
+        st.caption(f"At the medians the ZOPA runs from {fmt(med_a, u)} to {fmt(med_b, u)} (shaded).")
+    else:
+        st.caption(f"At the medians there is no ZOPA: the ask ({fmt(med_a, u)}) is above the bid ({fmt(med_b, u)}).")
+    if "surplus" in role:
+        s = role["surplus"]
+        sh = histogram(spec, n, seed, (s,), False)
+        sh["side"] = np.where(sh["end"] <= 0, "no deal (bid below ask)", "deal possible")
+        chart = alt.Chart(sh).mark_rect().encode(
+            x=alt.X("start:Q", title=axis_title(model, s)), x2="end:Q",
+            y=alt.Y("share:Q", title="share of samples"),
+            color=alt.Color("side:N", title=None, scale=alt.Scale(domain=["no deal (bid below ask)", "deal possible"], range=["#d62728", "#2ca02c"]),
+                            legend=alt.Legend(orient="top")),
+        ).properties(height=220, title=f"Surplus: {model.cell(s).label or s}")
+        st.altair_chart(chart, width="stretch")
+
+
+def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
+    """Tornado of the main output: each input at its 5th and 95th percentiles."""
+    model, _ = current_model(spec)
+    t = tornado_table(spec, n, seed, target)
+    if t.empty:
+        st.info("No uncertain inputs: nothing to rank.")
+        return
+    u = unit_text(model, target)
+    base = float(t["base"].iloc[0])
+    long = pd.concat([
+        pd.DataFrame({"input": t["input"], "at": "input at its 5th percentile", "value": t["at_low"], "base": base, "swing": t["swing"]}),
+        pd.DataFrame({"input": t["input"], "at": "input at its 95th percentile", "value": t["at_high"], "base": base, "swing": t["swing"]}),
+    ])
+    order = list(t["input"])
+    bars = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("input:N", sort=order, title=None),
+        x=alt.X("value:Q", title=axis_title(model, target) + ", other inputs at medians"),
+        x2="base:Q",
+        color=alt.Color("at:N", title=None, legend=alt.Legend(orient="top")),
+        yOffset="at:N",
+        tooltip=["input", "at", alt.Tooltip("value:Q", format=",.4g")],
+    )
+    rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="black").encode(x="base:Q")
+    st.altair_chart((bars + rule).properties(height=28 * len(order) + 60, title=f"Tornado of {target} (base {fmt(base, u)})"),
+                    width="stretch")
+
+
+def formulas_panel(spec: Spec) -> None:
+    """Every formula, rendered as math, and break-even thresholds solved symbolically."""
+    model, _ = current_model(spec)
+    role = roles(model)
+    if "ask" in role and "bid" in role:
+        st.markdown("**Thresholds** (solved with sympy: the value of a factor at which the bid equals the ask)")
+        a, b = role["ask"], role["bid"]
+        for name in [x for x in model.inputs if model.unit(x).dimensionless][:8]:
+            try:
+                sols = solve_latex(spec, f"{b} - {a}", name)
+            except DealValueError:
+                continue
+            for s in sols:
+                st.latex(f"{name}^{{*}} = {s}")
+    st.markdown("**Formulas**")
+    for name, label, tex in formulas_latex(spec):
+        st.caption(label or name)
+        st.latex(tex)
+
+
+def scenarios_panel(spec: Spec, n: int, seed: int) -> None:
+    """Save the current inputs under a name; compare scenarios side by side."""
+    ss = st.session_state
+    c1, c2 = st.columns([3, 1])
+    c1.text_input("Scenario name", key="scenario_name", placeholder="e.g. honesty policy")
+    c2.button("Save current inputs", on_click=on_save_scenario, args=(spec,), width="stretch")
+    saved = {f"saved: {k}": v for k, v in ss.scenarios.items()}
+    shipped = {f"shipped: {k}": p.read_text(encoding="utf-8") for k, p in shipped_scenarios().items()}
+    options = {"current inputs": model_file_text(spec), **saved, **shipped}
+    chosen = st.multiselect("Compare (the first is the reference)", list(options), default=list(options)[:2], key="compare")
+    if len(chosen) < 2:
+        st.caption("Save a scenario (or pick a shipped one) and choose two or more to compare them.")
+        return
+    texts = tuple((c, options[c]) for c in chosen)
+    bad = []
+    for label, text in texts:
+        try:
+            base_model(text)
+        except DealValueError as exc:
+            bad.append(f"{label}: {exc}")
+    if bad:
+        for b in bad:
+            st.error(md_escape(b))
+        return
+    with st.spinner(f"Running {len(texts)} scenarios with {n:,} samples each, seed {seed}…"):
+        table = compare_scenarios(texts, n, seed)
+    st.caption(f"All scenarios use seed {seed}, so they share random numbers: differences are paired sample by sample, "
+               "and their standard errors are much smaller than those of independent runs.")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("mean", "stderr", "difference", "difference stderr")})
+
+
+def edit_panel(base: dv.Model, gen: int) -> tuple[Edit, ...]:
+    """The model's cells as a table: change formulas, add or delete cells.
+
+    Valid edits apply; each refused edit shows the engine's message next to
+    its cell, and the rest of the model keeps working."""
+    st.caption("Edit any cell, add rows for new cells, or delete rows. Formulas may name other cells; "
+               "the engine's message appears under the table for a cell it cannot accept, and that cell keeps its previous formula.")
+    rows = [{"name": c.name, **{f: (getattr(c, f) or "") for f in CELL_FIELDS}} for c in base.cells]
+    frame = pd.DataFrame(rows, columns=["name", *CELL_FIELDS])
+    edited = st.data_editor(frame, key=f"table:{gen}", num_rows="dynamic", hide_index=True, width="stretch",
+                            column_config={"description": st.column_config.TextColumn(width="medium"),
+                                           "formula": st.column_config.TextColumn(width="medium")})
+    before = {r["name"]: r for r in rows}
+    edits: list[Edit] = []
+    seen = set()
+    problems: list[str] = []
+    for rec in edited.to_dict("records"):
+        name = str(rec.get("name") or "").strip()
+        if not name:
+            continue
+        if name in seen:
+            problems.append(f"cell {name!r}: the name appears twice; the second row is ignored")
+            continue
+        seen.add(name)
+        fields = {f: ("" if rec.get(f) is None or (isinstance(rec.get(f), float) and math.isnan(rec[f])) else str(rec[f])) for f in CELL_FIELDS}
+        old = before.get(name)
+        if old is not None and all(fields[f] == old[f] for f in CELL_FIELDS):
+            continue
+        if not fields["formula"].strip():
+            problems.append(f"cell {name!r}: give it a formula (a number, a distribution or an expression)")
+            continue
+        clean: dict[str, Any] = {f: v for f, v in fields.items() if f != "unit"}
+        clean["unit"] = fields["unit"] or None
+        edits.append((name, tuple(sorted(clean.items()))))
+    for name in before:
+        if name not in seen:
+            edits.append((name, None))
+    for p in problems:
+        st.error(md_escape(p))
+    return tuple(edits)
+
+
+def export_panel(spec: Spec, n: int, seed: int) -> None:
+    """Sidebar: download the workbook of the current scenario and the model file."""
+    st.sidebar.header("Export")
+    model, _ = current_model(spec)
+    stem = "".join(ch if ch.isalnum() else "_" for ch in model.name).strip("_") or "model"
+    if _has_module("excel"):
+        st.sidebar.download_button("Excel workbook (.xlsx)", data=lambda: workbook_bytes(spec, n, seed), file_name=f"{stem}.xlsx",
+                                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                   on_click="ignore", width="stretch",
+                                   help="A live workbook: inputs, every formula as an Excel formula, a Monte Carlo sheet and these samples.")
+    else:
+        st.sidebar.caption("Excel export is not available in this version of the library.")
+    st.sidebar.download_button("Model file (.toml)", data=model_file_text(spec), file_name=f"{stem}.toml",
+                               mime="application/toml", on_click="ignore", width="stretch",
+                               help="The model with your inputs, to load here again or with `dealvalue run`.")
+
+
+def main() -> None:
+    st.set_page_config(page_title="dealvalue: is there a deal?", layout="wide")
+    init_state()
+    ss = st.session_state
+    model_panel()
+    n, seed = sampling_panel()
+    if ss.notice:
+        st.sidebar.error(md_escape(ss.notice))
+
+    try:
+        base = base_model(ss.base)
+    except DealValueError as exc:  # a saved text that no longer loads
+        st.error(error_markdown(str(exc)))
+        return
+    st.title(base.name)
+    if base.description:
+        st.caption(base.description)
+
+    left, right = st.columns([2, 5], gap="large")
+    head = right.container()
+    tabs = right.tabs(["Deal", "Sensitivity", "Formulas", "Scenarios", "Edit cells", "All cells"])
+    with tabs[4]:
+        table_edits = edit_panel(base, ss.gen)
+    staged, table_errors = staged_model(ss.base, table_edits)
+    with left:
+        input_edits, slots = inputs_panel(staged, ss.gen)
+    spec: Spec = (ss.base, table_edits, input_edits)
+    model, errors = current_model(spec)
+    for name, msg in errors.items():
+        if name in slots:
+            slots[name].error(error_markdown(msg), icon="⚠️")
+    if table_errors:
+        with tabs[4]:
+            for name, msg in table_errors.items():
+                st.error(f"`{name}` not applied: " + error_markdown(msg))
+
+    role = roles(model)
+    outputs = list(model.formulas) or list(model.inputs)
+    main_default = role.get("value_us") or role.get("surplus") or role.get("feasible") or outputs[-1]
+    try:
+        with st.spinner(f"Simulating {n:,} samples…"):
+            results(spec, n, seed)
+    except DealValueError as exc:
+        head.error("The model cannot be run with these inputs: " + error_markdown(str(exc)))
+        return
+    with head:
+        headline_panel(spec, n, seed, main_default)
+    with tabs[0]:
+        zopa_panel(spec, n, seed)
+    with tabs[1]:
+        target = st.selectbox("Output", outputs, index=outputs.index(main_default), key="target")
+        tornado_panel(spec, n, seed, target)
+    with tabs[2]:
+        formulas_panel(spec)
+    with tabs[3]:
+        scenarios_panel(spec, n, seed)
+    with tabs[5]:
+        st.dataframe(summary_table(spec, n, seed), width="stretch")
+    export_panel(spec, n, seed)
+
+
+if __name__ == "__main__":
+    main()
