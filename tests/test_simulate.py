@@ -200,3 +200,20 @@ def test_unit_conversions_round_trip(x: float, unit: str, other: str) -> None:
     assert m.evaluate("c") == pytest.approx(x, rel=1e-12)
     q = dv.ureg().Quantity(m.evaluate("b"), other).to(unit).magnitude
     assert q == pytest.approx(x, rel=1e-12)
+
+
+@FAST
+@given(seed=st.integers(0, 2**32), k=st.floats(0.1, 10))
+def test_one_draw_per_cell_whatever_the_path(seed: int, k: float) -> None:
+    m = evidence_model()
+    # three routes to the same quantity: through ask, through c_h, and from the inputs
+    m.add("route_a", f"ask * {k!r}")
+    m.add("route_b", f"R / c_h * {k!r}")
+    m.add("route_c", f"{k!r} * R / (reality * (1 - expropriation) * commitment)")
+    m.add("diff_ab", "route_a - route_b")
+    m.add("diff_ac", "route_a - route_c")
+    r = m.simulate(n=300, seed=seed)
+    scale = np.abs(r["route_a"]).max()
+    assert np.all(np.abs(r["diff_ab"]) <= 1e-12 * scale)
+    assert np.all(np.abs(r["diff_ac"]) <= 1e-12 * scale)
+    assert np.any(r["route_a"] != r["route_a"][0])  # the routes really vary
