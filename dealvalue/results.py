@@ -45,6 +45,11 @@ class Results:
         Samples of each distribution literal (``cell__k``).
     n, seed, method, seconds
         How the run was made and how long it took.
+    batch_sizes, converged, stop_reason, se_reached
+        For a run with ``target_se`` (:func:`dealvalue.simulate.simulate_until`):
+        the sizes of its independent batches, whether every target standard
+        error was met, why sampling stopped, and the error judged per cell.
+        A plain run is one batch with ``converged`` None.
     """
 
     model: "Model"
@@ -55,6 +60,10 @@ class Results:
     method: str
     seconds: float = 0.0
     _frame: Any = field(default=None, repr=False)
+    batch_sizes: tuple[int, ...] = ()
+    converged: bool | None = None
+    stop_reason: str = ""
+    se_reached: dict[str, float] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<Results of {self.model.name!r}: {self.n:,} samples, seed {self.seed}, {self.method}>"
@@ -256,6 +265,84 @@ class Results:
             out[name] = float(np.mean((rx - rx.mean()) * (ry - ry.mean())) / (sx * sy)) if sx > 0 and sy > 0 else math.nan
         s = pd.Series(out, name=f"rank correlation with {target}", dtype=float)
         return s.reindex(s.abs().sort_values(ascending=False).index)
+
+    # ------------------------------------------------------------ decision analysis (dealvalue.analysis)
+    def batch_stderr(self, name: str) -> float:
+        """Standard error of :meth:`mean` from the spread of the means of
+        equal independent batches (``sd(batch means) / sqrt(batches)``).
+
+        The error estimate for ``"lhs"`` and ``"qmc"`` runs, whose samples are
+        not independent so ``sd / sqrt(n)`` is not their error.  Needs a run
+        with ``target_se`` and at least two equal batches.
+        """
+        sizes = self.batch_sizes
+        if len(sizes) < 2 or len(set(sizes)) != 1:
+            raise ValueError(
+                f"batch_stderr needs at least two equal batches, this run has batch sizes {list(sizes) or [self.n]}"
+            )
+        x = self.get(name).reshape(len(sizes), sizes[0])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            means = np.nanmean(np.where(np.isfinite(x), x, np.nan), axis=1)
+        return float(np.std(means, ddof=1) / math.sqrt(len(sizes)))
+
+    def sobol(
+        self,
+        target: str,
+        n: int | None = None,
+        seed: int | None = None,
+        conf: float = 0.95,
+        n_boot: int = 300,
+        method: str = "mc",
+        correlated: str = "raise",
+    ) -> "pd.DataFrame":
+        """First-order and total Sobol indices of ``target`` with bootstrap
+        intervals; see :func:`dealvalue.analysis.sobol`.
+
+        The pick-freeze estimators need designs of their own, so this re-runs
+        the model ``n (k + 2)`` times for ``k`` uncertain inputs (default
+        ``n = min(self.n, 20,000)``; seed: this run's).
+
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "norm(0, 3)"); m.add("y", "norm(0, 1)"); m.add("z", "x + y")
+        >>> s = m.simulate(n=4_000, seed=1).sobol("z")
+        >>> list(s.index), list(s.columns)
+        (['x', 'y'], ['S1', 'S1_lo', 'S1_hi', 'ST', 'ST_lo', 'ST_hi'])
+        """
+        from .analysis import sobol
+
+        return sobol(
+            self.model,
+            target,
+            n=min(self.n, 20_000) if n is None else n,
+            seed=self.seed if seed is None else seed,
+            method=method,
+            conf=conf,
+            n_boot=n_boot,
+            correlated=correlated,
+        )
+
+    def evpi(self, options: Sequence[str]) -> float:
+        """Expected value of perfect information for choosing among the
+        ``options`` (cells holding each option's payoff), in the first
+        option's unit; see :func:`dealvalue.analysis.evpi`."""
+        from .analysis import evpi
+
+        return evpi(self, options)
+
+    def evpi_stderr(self, options: Sequence[str]) -> float:
+        """Monte Carlo standard error of :meth:`evpi`."""
+        from .analysis import evpi_stderr
+
+        return evpi_stderr(self, options)
+
+    def evppi(self, options: Sequence[str], inputs: Sequence[str] | None = None) -> "pd.Series":
+        """Expected value of partial perfect information of each uncertain
+        input (Series indexed by input, largest first); see
+        :func:`dealvalue.analysis.evppi`."""
+        from .analysis import evppi
+
+        return evppi(self, options, inputs=inputs)
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:

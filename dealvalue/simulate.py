@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
     from .results import Results
 
-__all__ = ["simulate", "leaf_rng", "METHODS"]
+__all__ = ["simulate", "simulate_until", "leaf_rng", "METHODS"]
 
 METHODS = ("mc", "lhs", "qmc")
 MAX_SAMPLES = 50_000_000
@@ -159,6 +159,8 @@ def simulate(
     seed: int | None = None,
     method: str = "mc",
     progress: bool = False,
+    target_se: Mapping[str, float] | None = None,
+    max_n: int | None = None,
 ) -> "Results":
     """Sample every cell of ``model`` jointly.
 
@@ -173,6 +175,12 @@ def simulate(
         ``"mc"`` (default), ``"lhs"`` or ``"qmc"``; see the module notes.
     progress
         Show a progress bar on standard error.
+    target_se
+        Keep sampling until each named cell's mean has at most this standard
+        error, e.g. ``{"feasible": 0.001}``; see :func:`simulate_until`.
+    max_n
+        The cap on samples when ``target_se`` is given (default
+        ``max(n, 1,000,000)``).
 
     Examples
     --------
@@ -184,6 +192,10 @@ def simulate(
     """
     from .results import Results
 
+    if target_se is not None:
+        return simulate_until(model, target_se, n=n, seed=seed, method=method, max_n=max_n, progress=progress)
+    if max_n is not None:
+        raise ValueError("max_n caps adaptive sampling: give target_se too, e.g. target_se={'feasible': 0.001}")
     n = _check_n(n)
     seed = _check_seed(seed)
     compiled = model.compile()
@@ -215,3 +227,137 @@ def simulate(
 def simulate_values(model: "Model", n: int, seed: int, method: str = "mc") -> Mapping[str, np.ndarray]:
     """Every cell's samples as plain arrays (no Results object)."""
     return model.run_steps(sample_leaves(model, n, seed, method), n)
+
+
+MIN_REPLICATES = 8  # batches before the spread of "qmc" batch means is trusted as its error
+DEFAULT_MAX_N = 1_000_000
+
+
+def simulate_until(
+    model: "Model",
+    target_se: Mapping[str, float],
+    n: int = 10_000,
+    seed: int | None = None,
+    method: str = "mc",
+    max_n: int | None = None,
+    progress: bool = False,
+) -> "Results":
+    """Sample in batches until every target standard error is met or ``max_n`` is reached.
+
+    The first batch is exactly ``simulate(model, n, seed, method)``; batch
+    ``b >= 1`` draws with the seed :func:`dealvalue.analysis.derived_seed`
+    ``(seed, "batch:b")``, so the run is repeatable and its batches are
+    independent.  The error judged is:
+
+    * ``"mc"``: :meth:`Results.stderr` of the pooled samples (binomial for a
+      0/1 cell), exact for independent draws.  Batch sizes aim at the ``n``
+      that error projects, plus 10%.
+    * ``"lhs"``: the same formula, an upper bound (a Latin hypercube's
+      variance is at most ``n / (n - 1)`` times plain Monte Carlo's, Owen 1997).
+    * ``"qmc"``: the spread of the means of equal batches of ``n`` (independent
+      scrambles), :meth:`Results.batch_stderr`, once there are at least
+      ``MIN_REPLICATES`` = 8 batches; one scrambled sequence says nothing
+      about its own error.
+
+    The results say how it ended: ``converged`` (True or False),
+    ``stop_reason`` (text), ``se_reached`` (cell -> the error judged) and
+    ``batch_sizes``.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("x", "norm(0, 1)"); m.add("y", "x > 1")
+    >>> r = m.simulate(seed=1, target_se={"y": 0.002})
+    >>> r.converged, r.stderr("y") <= 0.002, r.n > 10_000
+    (True, True, True)
+    >>> r = m.simulate(seed=1, target_se={"y": 0.0001}, max_n=30_000)
+    >>> r.converged, r.n, r.stop_reason.startswith("max_n")
+    (False, 30000, True)
+    """
+    from .analysis import derived_seed
+    from .results import Results
+
+    n = _check_n(n)
+    seed = _check_seed(seed)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+    cap = DEFAULT_MAX_N if max_n is None else _check_n(max_n)
+    cap = max(cap, n) if max_n is None else cap
+    if cap < n:
+        raise ValueError(f"max_n = {cap} is less than the first batch n = {n}")
+    if not isinstance(target_se, Mapping) or not target_se:
+        raise ValueError(f"target_se must map cell names to standard errors, e.g. {{'feasible': 0.001}}, got {target_se!r}")
+    targets: dict[str, float] = {}
+    for name, se in target_se.items():
+        model.cell(name)
+        if isinstance(se, bool) or not isinstance(se, (int, float, np.integer, np.floating)) or not se > 0 or not math.isfinite(se):
+            raise ValueError(f"target_se for cell {name!r} must be a positive number, got {se!r}")
+        targets[name] = float(se)
+    compiled = model.compile()
+    started = time.perf_counter()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=cap, file=sys.stderr, desc="sampling to target errors", unit="sample", leave=False)
+    batches: list[tuple[dict[str, np.ndarray], dict[str, np.ndarray]]] = []
+    sizes: list[int] = []
+    size = n
+    while True:
+        batch_seed = seed if not batches else derived_seed(seed, f"batch:{len(batches)}")
+        leaf_values = sample_leaves(model, size, batch_seed, method)
+        values = model.run_steps(leaf_values, size)
+        batches.append((leaf_values, {k: values[k] for k in compiled.order}))
+        sizes.append(size)
+        if bar is not None:
+            bar.update(size)
+        total = sum(sizes)
+        probe = Results(
+            model=model,
+            values={t: np.concatenate([b[1][t] for b in batches]) for t in targets},
+            leaves={},
+            n=total,
+            seed=seed,
+            method=method,
+            batch_sizes=tuple(sizes),
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the final results warn when asked
+            if method == "qmc":
+                reached = {t: probe.batch_stderr(t) if len(sizes) >= MIN_REPLICATES else math.nan for t in targets}
+            else:
+                reached = {t: probe.stderr(t) for t in targets}
+        if all(reached[t] <= targets[t] for t in targets):
+            converged, reason = True, f"target standard errors met after {total:,} samples in {len(sizes)} batches"
+            break
+        if method == "qmc":
+            if total + n > cap:
+                converged, reason = False, f"max_n = {cap:,} reached before the target standard errors ({total:,} samples)"
+                break
+            size = n
+        else:
+            if total >= cap:
+                converged, reason = False, f"max_n = {cap:,} reached before the target standard errors"
+                break
+            # errors fall as 1/sqrt(n): aim at the projected size, 10% over
+            need = max((total * (reached[t] / targets[t]) ** 2 if math.isfinite(reached[t]) else 2 * total) for t in targets)
+            size = int(min(cap - total, max(n, math.ceil(1.1 * need) - total)))
+    if bar is not None:
+        bar.close()
+    leaves = {k: np.concatenate([b[0][k] for b in batches]) for k in batches[0][0]}
+    pooled = {k: np.concatenate([b[1][k] for b in batches]) for k in compiled.order}
+    for arr in (*leaves.values(), *pooled.values()):
+        arr.flags.writeable = False
+    return Results(
+        model=model.copy(),
+        values=pooled,
+        leaves=leaves,
+        n=sum(sizes),
+        seed=seed,
+        method=method,
+        seconds=time.perf_counter() - started,
+        batch_sizes=tuple(sizes),
+        converged=converged,
+        stop_reason=reason,
+        se_reached=reached,
+    )
