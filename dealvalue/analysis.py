@@ -463,7 +463,16 @@ def scenario_difference(
     independent runs.  ``a`` and ``b`` are models (run here with ``n``,
     ``seed``, ``method``) or results of runs with equal ``n``, ``seed`` and
     ``method``.  The standard errors are the independent-sample formulas:
-    exact for ``"mc"``, upper bounds in practice for ``"lhs"``.
+    exact for ``"mc"`` while the pairs stay in step, upper bounds in practice
+    for ``"lhs"``.
+
+    Pairs stay in step when the scenarios change formulas or the parameters
+    of leaves drawn by a transform of one stream (normal, lognormal, ``to``,
+    uniform).  numpy draws ``beta`` and ``pert`` by rejection: with new
+    parameters the stream is the same but the pairs slip out of step at the
+    first rejection that differs, so under ``"mc"`` the gain varies from seed
+    to seed.  ``"lhs"`` and ``"qmc"`` send the same uniforms through the new
+    inverse CDF and keep every pair in step.
 
     Examples
     --------

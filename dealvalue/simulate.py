@@ -18,9 +18,12 @@ Methods
 ``"qmc"``
     Randomised quasi-Monte Carlo: one scrambled Sobol' sequence
     (:class:`scipy.stats.qmc.Sobol`) whose dimensions are the leaves in name
-    order.  Draws therefore depend on the *set* of leaves: adding a
-    distribution can change the others' draws (common random numbers hold
-    only between models with the same leaves).  ``n`` is best a power of 2.
+    order.  Draws therefore depend on the *set* of leaves: adding or removing
+    any distribution changes every other leaf's draws (the scramble is drawn
+    for all dimensions at once).  Between models with the same leaf names the
+    uniforms are identical, so changing formulas or a leaf's parameters keeps
+    common random numbers (the same uniforms through the new inverse CDF).
+    ``n`` is best a power of 2.
 """
 
 from __future__ import annotations
