@@ -1,0 +1,122 @@
+"""Smoke tests of the speed benchmark (bench/run.py) at small n: no timing assertions.
+
+They check that every implementation runs and computes every cell, that the
+hand-written numpy model is the same model as models/evidence.toml (same
+arithmetic exactly, same distributions in law), and that the benchmark's
+subprocess machinery reports what it measured.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import shutil
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module  # dataclasses look the module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load_bench()
+N = 20_000
+
+
+def _p_and_se(x: np.ndarray) -> tuple[float, float]:
+    p = float(np.mean(x))
+    return p, math.sqrt(p * (1 - p) / len(x))
+
+
+@pytest.fixture(scope="module")
+def dealvalue_values() -> dict[str, np.ndarray]:
+    return dict(bench.dealvalue_run(bench.dealvalue_setup(), N, 1))
+
+
+def test_every_implementation_computes_every_cell(dealvalue_values: dict[str, np.ndarray]) -> None:
+    runs = {
+        "numpy": bench.numpy_model(1_000, 1),
+        "dealvalue": bench.dealvalue_run(bench.dealvalue_setup(), 1_000, 1),
+        "squigglepy": bench.squigglepy_run(bench.squigglepy_setup(), 1_000, 1),
+    }
+    for name, values in runs.items():
+        assert set(values) == set(bench.CELLS), name
+        for cell in bench.CELLS:
+            arr = np.asarray(values[cell])
+            assert arr.shape == (1_000,), (name, cell)
+            assert np.isfinite(arr).all(), (name, cell)
+        assert set(np.unique(values["feasible"])) <= {0.0, 1.0}
+        assert np.all(values["c_ai"] == 0.8)
+
+
+def test_numpy_arithmetic_matches_dealvalue_exactly(dealvalue_values: dict[str, np.ndarray]) -> None:
+    # the hand-written formulas, fed dealvalue's own input samples, give dealvalue's cells
+    inputs = {k: dealvalue_values[k] for k in ("R", "W", "reality", "expropriation", "commitment")}
+    by_hand = bench.numpy_cells(inputs)
+    for cell in bench.CELLS:
+        np.testing.assert_allclose(by_hand[cell], dealvalue_values[cell], rtol=1e-12, atol=0, err_msg=cell)
+
+
+def test_numpy_and_dealvalue_agree_in_distribution(dealvalue_values: dict[str, np.ndarray]) -> None:
+    from scipy import stats
+
+    by_hand = bench.numpy_model(N, 2)
+    p_np, se_np = _p_and_se(by_hand["feasible"])
+    p_dv, se_dv = _p_and_se(dealvalue_values["feasible"])
+    assert abs(p_np - p_dv) < 4 * math.hypot(se_np, se_dv)
+    # the inputs have the same laws: two-sample Kolmogorov-Smirnov on independent draws
+    for cell in ("R", "W", "reality", "expropriation", "commitment", "ask"):
+        assert stats.ks_2samp(by_hand[cell], dealvalue_values[cell]).pvalue > 1e-3, cell
+    # and the closed forms: 5th and 95th percentiles of `10 to 100` are 10 and 100
+    for arr in (by_hand["R"], dealvalue_values["R"]):
+        lo, hi = np.quantile(arr, [0.05, 0.95])
+        assert lo == pytest.approx(10, rel=0.05) and hi == pytest.approx(100, rel=0.05)
+    # E[beta(8, 2)] = 0.8 with sd 0.12 / sqrt(N)
+    assert abs(by_hand["reality"].mean() - 0.8) < 4 * 0.1206 / math.sqrt(N)
+
+
+def test_squigglepy_draws_cells_independently() -> None:
+    sp = bench.squigglepy_run(bench.squigglepy_setup(), N, 3)
+    p_sp, se_sp = _p_and_se(sp["feasible"])
+    p_np, se_np = _p_and_se(bench.numpy_model(N, 4)["feasible"])
+    assert abs(p_sp - p_np) < 4 * math.hypot(se_sp, se_np)
+    # the benchmark's note: `ask @ n` redraws R and c_h, so ask is not R / c_h sample by sample
+    assert not np.allclose(sp["ask"], sp["R"] / sp["c_h"])
+
+
+def test_worker_reports_runs_and_cells() -> None:
+    rep = bench.worker("dealvalue", 1_000, 1, 2)
+    assert len(rep["steady"]) == 2 and rep["first"] > 0
+    assert set(rep["phases"]) == {"import", "load", "compile", "to_first_result"}
+    assert {k: v["samples"] for k, v in rep["cells"].items()} == {c: 1_000 for c in bench.CELLS}
+    direct = bench.dealvalue_run(bench.dealvalue_setup(), 1_000, 1)
+    assert rep["cells"]["ask"]["mean"] == pytest.approx(float(np.mean(direct["ask"])), rel=1e-12)
+
+
+def test_whole_benchmark_runs_at_tiny_n(capsys: pytest.CaptureFixture[str]) -> None:
+    # subprocesses, interleaving, RSS and the table; Squiggle only if already installed
+    # (never installed from a test: no network)
+    squiggle = shutil.which("node") is not None and bench.SQUIGGLE_PACKAGE.exists()
+    argv = ["--n", "1000", "--repeats", "1", "--runs", "1"] + ([] if squiggle else ["--no-squiggle"])
+    bench.main(argv)  # exit status depends on timings at n = 1000, which are not asserted
+    out = capsys.readouterr().out
+    for name in ("numpy", "dealvalue", "squigglepy"):
+        line = next(l for l in out.splitlines() if l.startswith(name + " "))
+        fields = line.split()
+        assert float(fields[1]) > 0  # median seconds
+        assert float(fields[4]) > 10  # peak RSS in MB: at least an interpreter
+    assert "dealvalue / numpy" in out and "squigglepy / dealvalue" in out
+    assert "DISAGREEMENT" not in out
+    if squiggle:
+        assert next(l for l in out.splitlines() if l.startswith("squiggle ")).split()[1] != "skipped:"
