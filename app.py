@@ -237,6 +237,19 @@ def tornado_table(spec: Spec, n: int, seed: int, target: str) -> pd.DataFrame:
     return results(spec, n, seed).tornado(target).head(12).reset_index()
 
 
+SOBOL_ROWS = 4_000  # rows of each pick-freeze design: (k + 2) x 4,000 model runs, well under a second
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def sobol_table(spec: Spec, seed: int, target: str) -> pd.DataFrame:
+    """First-order and total Sobol indices of ``target`` with bootstrap
+    intervals (``dealvalue.analysis.sobol``; correlated inputs grouped)."""
+    from dealvalue import analysis
+
+    model, _ = current_model(spec)
+    return analysis.sobol(model, target, n=SOBOL_ROWS, seed=seed, correlated="group").reset_index()
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def summary_table(spec: Spec, n: int, seed: int) -> pd.DataFrame:
     """The library's summary of every cell."""
@@ -261,34 +274,47 @@ def formulas_latex(spec: Spec) -> list[tuple[str, str, str]]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def solve_latex(spec: Spec, equation: str, for_: str) -> list[str]:
-    """Solutions of ``equation = 0`` for a cell, as LaTeX (``m.solve``)."""
+def break_even(spec: Spec, left: str, right: str) -> list[tuple[str, str]]:
+    """Break-even of ``left = right`` (e.g. bid = ask) for each cell the two
+    formulas name directly, as (cell, LaTeX of its solution): sympy solves
+    the equation written over the cells one level down (``W c_ai = R / c_h``
+    gives ``c_ai* = R / (W c_h)``)."""
     import sympy
 
     m, _ = current_model(spec)
-    return [sympy.latex(s) for s in m.solve(equation, for_=for_)]
+    e = m.formula_expr(f"({m.cell(left).formula}) - ({m.cell(right).formula})", keep=m.formulas)
+    out = []
+    for sym in sorted(e.free_symbols, key=lambda s: s.name):
+        try:
+            sols = sympy.solve(e, sym)
+        except NotImplementedError:  # no closed form: say nothing rather than guess
+            continue
+        out += [(sym.name, sympy.latex(s)) for s in sols]
+    return out
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def compare_scenarios(texts: tuple[tuple[str, str], ...], n: int, seed: int) -> pd.DataFrame:
     """Headline cells of several scenarios run with the same seed (common
-    random numbers): one row per scenario and cell, with the mean, its
-    standard error, and the paired difference from the first scenario with
-    the standard error of that difference."""
+    random numbers): one row per scenario and cell with the mean and its
+    standard error, and for each scenario after the first the paired
+    difference from the first with its standard error
+    (``dealvalue.analysis.scenario_difference``)."""
+    from dealvalue import analysis
+
     rows = []
-    first: dv.Results | None = None
-    for label, text in texts:
-        r = results((text, (), ()), n, seed)
-        role = roles(r.model)
-        cells = [role[k] for k in ("feasible", "value_us", "ask", "bid", "surplus") if k in role] or list(r.model.formulas[-1:])
-        first = first or r
+    runs = [(label, results((text, (), ()), n, seed)) for label, text in texts]
+    ref_label, ref = runs[0]
+    role = roles(ref.model)
+    cells = [role[k] for k in ("feasible", "value_us", "ask", "bid", "surplus") if k in role] or list(ref.model.formulas[-1:])
+    for label, r in runs:
         for c in cells:
-            row = {"scenario": label, "cell": c, "mean": r.mean(c), "stderr": r.stderr(c)}
-            if r is not first and c in first.values:
-                d = r.get(c) - first.get(c)  # same seed: sample-by-sample pairs
-                d = d[np.isfinite(d)]
-                row["difference"] = float(d.mean())
-                row["difference stderr"] = float(d.std(ddof=1) / math.sqrt(d.size)) if d.size > 1 else math.nan
+            if c not in r.values:
+                continue
+            row: dict[str, Any] = {"scenario": label, "cell": c, "unit": unit_text(r.model, c), "mean": r.mean(c), "stderr": r.stderr(c)}
+            if r is not ref and c in ref.values:
+                d = analysis.scenario_difference(r, ref, c)
+                row.update({f"minus {ref_label}": d.mean, "its stderr": d.stderr, "stderr if run independently": d.stderr_independent})
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -348,8 +374,9 @@ def metric_text(row: Mapping[str, Any]) -> tuple[str, str]:
         return f"{100 * row['value']:.1f}%", f"± {100 * row['se']:.2f} pp (MC error)"
     if row["kind"] == "range":
         (lo, hi), (slo, shi) = row["value"], row["se"]
-        body = f"{fmt(lo)} – {fmt(hi)} {row['unit']}".strip() if lo <= hi else f"none ({fmt(lo)} > {fmt(hi)})"
-        return body, f"± {fmt(slo)} / ± {fmt(shi)} (MC error)"
+        if lo <= hi:
+            return f"{fmt(lo)} – {fmt(hi)} {row['unit']}".strip(), f"± {fmt(slo)} / ± {fmt(shi)} (MC error)"
+        return "none", f"median ask {fmt(lo)} ± {fmt(slo)} > median bid {fmt(hi)} ± {fmt(shi)} {row['unit']}"
     return fmt(row["value"], row["unit"]), f"± {fmt(row['se'], row['unit'] if row['unit'] != '×' else '')} (MC error)"
 
 
@@ -511,7 +538,8 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
         x=alt.X("start:Q", scale=alt.Scale(type="log"), title=f"price ({u}, log scale)"),
         x2="end:Q",
         y=alt.Y("share:Q", title="share of samples", stack=None),
-        color=alt.Color("cell:N", title=None, legend=alt.Legend(orient="top")),
+        color=alt.Color("cell:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=[f"AI's ask ({a})", f"our bid ({b})"], range=["#e45756", "#4c78a8"])),
         tooltip=["cell", alt.Tooltip("start:Q", format=",.3g"), alt.Tooltip("end:Q", format=",.3g"), alt.Tooltip("share:Q", format=".3%")],
     )
     layers = [bars]
@@ -566,20 +594,55 @@ def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
                     width="stretch")
 
 
+def sobol_panel(spec: Spec, seed: int, target: str) -> None:
+    """Variance shares: which uncertainty drives the output (Sobol indices)."""
+    if not _has_module("analysis"):
+        return
+    model, _ = current_model(spec)
+    try:
+        t = sobol_table(spec, seed, target)
+    except (DealValueError, ValueError) as exc:
+        st.info("Sobol indices are not available here: " + md_escape(str(exc)))
+        return
+    t = t.head(10)
+    long = pd.concat([
+        pd.DataFrame({"input": t["input"], "index": "first order (alone)", "value": t["S1"], "lo": t["S1_lo"], "hi": t["S1_hi"]}),
+        pd.DataFrame({"input": t["input"], "index": "total (with interactions)", "value": t["ST"], "lo": t["ST_lo"], "hi": t["ST_hi"]}),
+    ])
+    order = list(t["input"])
+    bars = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("input:N", sort=order, title=None), yOffset="index:N",
+        x=alt.X("value:Q", title=f"share of the variance of {target} (fraction, 95% bootstrap interval)"),
+        color=alt.Color("index:N", title=None, legend=alt.Legend(orient="top")),
+        tooltip=["input", "index", alt.Tooltip("value:Q", format=".3f"), alt.Tooltip("lo:Q", format=".3f"), alt.Tooltip("hi:Q", format=".3f")],
+    )
+    whiskers = alt.Chart(long).mark_rule(color="black").encode(y=alt.Y("input:N", sort=order), yOffset="index:N", x="lo:Q", x2="hi:Q")
+    st.altair_chart((bars + whiskers).properties(height=30 * len(order) + 60, title=f"Which uncertainty drives {target}: Sobol indices"),
+                    width="stretch")
+    st.caption(f"Pick-freeze estimates on {SOBOL_ROWS:,}-row designs (seed {seed}). The total index counts each input's "
+               "interactions too: narrowing an input with a small total index changes little.")
+
+
+def m_formula(model: dv.Model, name: str) -> str:
+    return model.cell(name).formula
+
+
+def sympy_name(model: dv.Model, name: str) -> str:
+    import sympy
+
+    return str(sympy.latex(model.symbol(name)))
+
+
 def formulas_panel(spec: Spec) -> None:
     """Every formula, rendered as math, and break-even thresholds solved symbolically."""
     model, _ = current_model(spec)
     role = roles(model)
     if "ask" in role and "bid" in role:
-        st.markdown("**Thresholds** (solved with sympy: the value of a factor at which the bid equals the ask)")
         a, b = role["ask"], role["bid"]
-        for name in [x for x in model.inputs if model.unit(x).dimensionless][:8]:
-            try:
-                sols = solve_latex(spec, f"{b} - {a}", name)
-            except DealValueError:
-                continue
-            for s in sols:
-                st.latex(f"{name}^{{*}} = {s}")
+        st.markdown(f"**Break-even** (sympy solves bid = ask, `{m_formula(model, b)}` = `{m_formula(model, a)}`, for each factor; "
+                    "a deal needs the factor beyond this value)")
+        for name, tex in break_even(spec, b, a):
+            st.latex(f"{sympy_name(model, name)}^{{*}} = {tex}")
     st.markdown("**Formulas**")
     for name, label, tex in formulas_latex(spec):
         st.caption(label or name)
@@ -615,7 +678,7 @@ def scenarios_panel(spec: Spec, n: int, seed: int) -> None:
     st.caption(f"All scenarios use seed {seed}, so they share random numbers: differences are paired sample by sample, "
                "and their standard errors are much smaller than those of independent runs.")
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in ("mean", "stderr", "difference", "difference stderr")})
+                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns if c not in ("scenario", "cell", "unit")})
 
 
 def edit_panel(base: dv.Model, gen: int) -> tuple[Edit, ...]:
@@ -695,7 +758,7 @@ def main() -> None:
     if base.description:
         st.caption(base.description)
 
-    left, right = st.columns([2, 5], gap="large")
+    left, right = st.columns([1, 2], gap="medium")
     head = right.container()
     tabs = right.tabs(["Deal", "Sensitivity", "Formulas", "Scenarios", "Edit cells", "All cells"])
     with tabs[4]:
@@ -729,6 +792,7 @@ def main() -> None:
     with tabs[1]:
         target = st.selectbox("Output", outputs, index=outputs.index(main_default), key="target")
         tornado_panel(spec, n, seed, target)
+        sobol_panel(spec, seed, target)
     with tabs[2]:
         formulas_panel(spec)
     with tabs[3]:

@@ -1,0 +1,162 @@
+"""The Streamlit app, run headless with ``streamlit.testing.v1.AppTest``.
+
+Each test drives the page as a user would (type into an input, pick an
+option) and checks what it shows against the library run on the same inputs
+with the same sample count and seed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import dealvalue as dv
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+N = 10_000  # the smallest-but-one sample count the page offers; keeps the tests quick
+SEED = 1
+TIMEOUT = 120
+
+
+def _default_model_path() -> Path:
+    deal = ROOT / "models" / "deal.toml"
+    return deal if deal.exists() else ROOT / "models" / "evidence.toml"
+
+
+def _scenarios() -> list[Path]:
+    return sorted((ROOT / "models" / "scenarios").glob("*.toml"))
+
+
+def _start() -> AppTest:
+    """The app at its defaults, then switched to N samples."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.select_slider(key="samples").set_value(N).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _metric(at: AppTest, label: str) -> str:
+    for m in at.metric:
+        if m.label == label:
+            return str(m.value)
+    raise AssertionError(f"no metric {label!r}; the page shows {[m.label for m in at.metric]}")
+
+
+def _input(at: AppTest, cell: str):  # type: ignore[no-untyped-def]
+    """The text input of a model input, found by the cell name in its label."""
+    hits = [t for t in at.text_input if t.label.endswith(f"`{cell}`") or f"`{cell}` (" in t.label]
+    assert len(hits) == 1, [t.label for t in at.text_input]
+    return hits[0]
+
+
+def _errors(at: AppTest) -> list[str]:
+    return [str(e.value) for e in at.error]
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.1f}%"
+
+
+@pytest.fixture(scope="module")
+def app() -> AppTest:
+    return _start()
+
+
+def test_defaults_run_without_exception_and_match_the_library(app: AppTest) -> None:
+    at = app
+    assert not at.exception
+    assert not _errors(at)
+    model = dv.Model.load(_default_model_path())
+    assert at.title[0].value == model.name
+    r = model.simulate(n=N, seed=SEED)
+    assert _metric(at, "P(a ZOPA exists)") == _pct(r.prob("feasible"))
+    # every input of the model is offered, with its formula as the starting text
+    for name in model.inputs:
+        assert _input(at, name).value == model.cell(name).formula
+
+
+def test_changing_an_input_changes_the_headline_as_the_library_predicts() -> None:
+    at = _start()
+    model = dv.Model.load(_default_model_path())
+    before = model.simulate(n=N, seed=SEED).prob("feasible")
+    assert _metric(at, "P(a ZOPA exists)") == _pct(before)
+
+    _input(at, "reality").set_value("0.3").run()
+    assert not at.exception and not _errors(at)
+    model.replace("reality", "0.3")
+    after = model.simulate(n=N, seed=SEED).prob("feasible")
+    assert after < before  # the AI doubts the deal is real: fewer feasible deals
+    assert _metric(at, "P(a ZOPA exists)") == _pct(after)
+
+    # a range works as well: 'a to b' is the 90% interval of a lognormal
+    _input(at, "reality").set_value("0.5 to 0.9").run()
+    model.replace("reality", "0.5 to 0.9")
+    assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
+
+
+def test_hostile_formula_shows_the_engine_message_and_runs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[tuple[object, ...]] = []
+    monkeypatch.setattr(os, "system", lambda *a: calls.append(a) or 0)
+    at = _start()
+    shown = _metric(at, "P(a ZOPA exists)")
+    _input(at, "reality").set_value("__import__('os').system('x')").run()
+    assert not at.exception
+    assert calls == []
+    errs = _errors(at)
+    assert len(errs) == 1
+    assert "reality" in errs[0] and "may not start with" in errs[0]
+    # the rest of the model keeps working, on the cell's previous formula
+    assert _metric(at, "P(a ZOPA exists)") == shown
+
+
+def test_bad_formula_in_one_cell_leaves_other_edits_applied() -> None:
+    at = _start()
+    _input(at, "reality").set_value("beta(0, 1)")  # parameters out of range
+    _input(at, "commitment").set_value("0.5").run()
+    assert not at.exception
+    errs = _errors(at)
+    assert len(errs) == 1 and "reality" in errs[0]
+    model = dv.Model.load(_default_model_path())
+    model.replace("commitment", "0.5")
+    assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
+
+
+def test_saved_scenarios_are_compared_with_common_random_numbers() -> None:
+    at = _start()
+    at.text_input(key="scenario_name").set_value("sceptical AI")
+    _input(at, "reality").set_value("0.3").run()
+    save = [b for b in at.button if b.label == "Save current inputs"]
+    assert save
+    save[0].click().run()
+    assert not at.exception
+    assert "sceptical AI" in at.session_state["scenarios"]
+    at.multiselect(key="compare").set_value(["current inputs", "saved: sceptical AI"]).run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe if "scenario" in d.value.columns]
+    assert len(tables) == 1
+    table = tables[0]
+    base = dv.Model.load(_default_model_path())
+    saved = base.copy()
+    saved.replace("reality", "0.3")
+    row = table[(table["scenario"] == "saved: sceptical AI") & (table["cell"] == "feasible")].iloc[0]
+    assert row["mean"] == pytest.approx(saved.simulate(n=N, seed=SEED).prob("feasible"), abs=1e-12)
+
+
+@pytest.mark.parametrize("path", _scenarios(), ids=lambda p: p.stem)
+def test_each_shipped_scenario_runs(path: Path) -> None:
+    at = _start()
+    name = path.stem.replace("_", " ")
+    at.selectbox(key="source").set_value(f"shipped scenario: {name}").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not _errors(at)
+    model = dv.Model.load(path)
+    assert at.title[0].value == model.name
+    if "feasible" in model:
+        assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))

@@ -1,0 +1,137 @@
+"""The app in a real browser: Debian's Chromium driven by Playwright.
+
+Starts ``streamlit run app.py`` on a free loopback port, changes an input,
+checks the headline moves, downloads the workbook and opens it with
+openpyxl, and saves a screenshot (to ``docs/app.png`` as well when
+``DEALVALUE_SCREENSHOT`` is set).  Skipped, saying why, only when
+``/usr/bin/chromium`` is missing; ``.ci/run`` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+STREAMLIT = Path(sys.executable).parent / "streamlit"
+WIDTH, HEIGHT = 1280, 1000
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """A Streamlit server for app.py on a free loopback port, always stopped."""
+    port = _free_port()
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    proc = subprocess.Popen(
+        [str(STREAMLIT), "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                pytest.fail(f"streamlit exited with status {proc.returncode}:\n{out}")
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("streamlit did not answer on its health endpoint within 60 s")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def _headline(page) -> str:  # type: ignore[no-untyped-def]
+    """The first headline metric's value as shown, e.g. '69.7%'."""
+    return page.get_by_test_id("stMetricValue").first.inner_text().strip()
+
+
+def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the script has finished its run (Streamlit shows a status
+    widget while it runs)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+    )
+    page.wait_for_timeout(300)
+
+
+def test_change_input_download_and_screenshot(server: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT}, accept_downloads=True)
+            page.goto(server, wait_until="domcontentloaded")
+            page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
+            _wait_idle(page)
+            before = _headline(page)
+            assert re.fullmatch(r"\d+(\.\d)?%", before), before
+
+            # the AI's connection to reality: set it low, so fewer deals are feasible
+            box = page.get_by_role("textbox", name=re.compile(r"· `?reality`?")).first
+            box.fill("0.2")
+            box.press("Enter")
+            page.wait_for_function(
+                "(old) => { const e = document.querySelector('[data-testid=\"stMetricValue\"]');"
+                " return e && e.innerText.trim() !== old; }",
+                arg=before, timeout=60_000,
+            )
+            _wait_idle(page)
+            after = _headline(page)
+            assert after != before
+            assert float(after.rstrip("%")) < float(before.rstrip("%"))
+
+            shot = tmp_path / "app.png"
+            page.screenshot(path=str(shot), full_page=False)
+            assert shot.stat().st_size > 10_000
+            if os.environ.get("DEALVALUE_SCREENSHOT"):
+                shutil.copyfile(shot, ROOT / "docs" / "app.png")
+
+            with page.expect_download(timeout=120_000) as info:
+                page.get_by_role("button", name=re.compile("Excel workbook")).click()
+            target = tmp_path / "download.xlsx"
+            info.value.save_as(str(target))
+            wb = load_workbook(target)
+            assert len(wb.sheetnames) >= 2
+            wb.close()
+        finally:
+            browser.close()
