@@ -56,6 +56,7 @@ _LAZY = {
     "Mixture": "distributions",
     "Distribution": "distributions",
     "parse": "formula",
+    "read_excel": "excel",
 }
 
 __all__ = [

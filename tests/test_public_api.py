@@ -10,7 +10,7 @@ import dealvalue as dv
 EXPECTED = {
     "__version__",
     "Model", "Cell", "Results", "NonFiniteWarning",
-    "define_unit", "parse_unit", "ureg", "parse",
+    "define_unit", "parse_unit", "ureg", "parse", "read_excel",
     "Distribution", "To", "Norm", "Lognorm", "Beta", "Uniform", "Triangular", "Pert", "Bernoulli", "Mixture",
     "DealValueError", "FormulaError", "UnknownCellError", "DuplicateCellError", "CycleError",
     "UnitMismatchError", "DistributionError", "BoundsError", "ModelFileError", "CellInUseError",
