@@ -319,13 +319,15 @@ def compare_scenarios(texts: tuple[tuple[str, str], ...], n: int, seed: int) -> 
     return pd.DataFrame(rows)
 
 
-def workbook_bytes(spec: Spec, n: int, seed: int) -> bytes:
-    """The Excel workbook of the current scenario (``Model.to_excel``)."""
+@st.cache_data(max_entries=2, show_spinner=False)
+def workbook_bytes(spec: Spec, n: int, seed: int, main: str) -> bytes:
+    """The Excel workbook of the current scenario (``Model.to_excel`` with
+    these results; ``main`` is the output its histogram and tornado show)."""
     model, _ = current_model(spec)
     r = results(spec, n, seed)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dealvalue.xlsx"
-        model.to_excel(str(path), r)
+        model.to_excel(str(path), r, main=main)
         return path.read_bytes()
 
 
@@ -723,16 +725,28 @@ def edit_panel(base: dv.Model, gen: int) -> tuple[Edit, ...]:
     return tuple(edits)
 
 
-def export_panel(spec: Spec, n: int, seed: int) -> None:
-    """Sidebar: download the workbook of the current scenario and the model file."""
+def export_panel(spec: Spec, n: int, seed: int, main: str) -> None:
+    """Sidebar: the Excel workbook of the current scenario and the model file."""
+    ss = st.session_state
     st.sidebar.header("Export")
     model, _ = current_model(spec)
     stem = "".join(ch if ch.isalnum() else "_" for ch in model.name).strip("_") or "model"
+    key = (spec, n, seed, main)
     if _has_module("excel"):
-        st.sidebar.download_button("Excel workbook (.xlsx)", data=lambda: workbook_bytes(spec, n, seed), file_name=f"{stem}.xlsx",
-                                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                   on_click="ignore", width="stretch",
-                                   help="A live workbook: inputs, every formula as an Excel formula, a Monte Carlo sheet and these samples.")
+        if st.sidebar.button("Build Excel workbook", width="stretch",
+                             help="A live workbook: inputs with editable parameters, every formula as an Excel formula, "
+                                  "a Monte Carlo sheet in plain Excel and these samples. Takes up to half a minute."):
+            with st.sidebar, st.spinner("Writing the workbook…"):
+                try:
+                    ss.workbook = (key, workbook_bytes(spec, n, seed, main))
+                except DealValueError as exc:
+                    st.sidebar.error(error_markdown(str(exc)))
+        if ss.get("workbook") and ss.workbook[0] == key:
+            st.sidebar.download_button("Download workbook (.xlsx)", data=ss.workbook[1], file_name=f"{stem}.xlsx",
+                                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                       on_click="ignore", width="stretch", type="primary")
+        elif ss.get("workbook"):
+            st.sidebar.caption("The inputs changed since the workbook was built: build it again.")
     else:
         st.sidebar.caption("Excel export is not available in this version of the library.")
     st.sidebar.download_button("Model file (.toml)", data=model_file_text(spec), file_name=f"{stem}.toml",
@@ -760,9 +774,13 @@ def main() -> None:
 
     left, right = st.columns([1, 2], gap="medium")
     head = right.container()
-    tabs = right.tabs(["Deal", "Sensitivity", "Formulas", "Scenarios", "Edit cells", "All cells"])
-    with tabs[4]:
+    # Tabs run lazily: only the open one computes, so an input change costs
+    # the simulation, the headline and one view.
+    views = ["Deal", "Sensitivity", "Formulas", "Scenarios", "All cells"]
+    tabs = dict(zip(views, right.tabs(views, key="view", on_change="rerun")))
+    with right.expander("Edit cells: formulas, units, new cells", expanded=False):
         table_edits = edit_panel(base, ss.gen)
+        table_slot = st.container()
     staged, table_errors = staged_model(ss.base, table_edits)
     with left:
         input_edits, slots = inputs_panel(staged, ss.gen)
@@ -771,10 +789,8 @@ def main() -> None:
     for name, msg in errors.items():
         if name in slots:
             slots[name].error(error_markdown(msg), icon="⚠️")
-    if table_errors:
-        with tabs[4]:
-            for name, msg in table_errors.items():
-                st.error(f"`{name}` not applied: " + error_markdown(msg))
+    for name, msg in table_errors.items():
+        table_slot.error(f"`{name}` not applied: " + error_markdown(msg))
 
     role = roles(model)
     outputs = list(model.formulas) or list(model.inputs)
@@ -787,19 +803,24 @@ def main() -> None:
         return
     with head:
         headline_panel(spec, n, seed, main_default)
-    with tabs[0]:
-        zopa_panel(spec, n, seed)
-    with tabs[1]:
-        target = st.selectbox("Output", outputs, index=outputs.index(main_default), key="target")
-        tornado_panel(spec, n, seed, target)
-        sobol_panel(spec, seed, target)
-    with tabs[2]:
-        formulas_panel(spec)
-    with tabs[3]:
-        scenarios_panel(spec, n, seed)
-    with tabs[5]:
-        st.dataframe(summary_table(spec, n, seed), width="stretch")
-    export_panel(spec, n, seed)
+    if tabs["Deal"].open:
+        with tabs["Deal"]:
+            zopa_panel(spec, n, seed)
+    if tabs["Sensitivity"].open:
+        with tabs["Sensitivity"]:
+            target = st.selectbox("Output", outputs, index=outputs.index(main_default), key="target")
+            tornado_panel(spec, n, seed, target)
+            sobol_panel(spec, seed, target)
+    if tabs["Formulas"].open:
+        with tabs["Formulas"]:
+            formulas_panel(spec)
+    if tabs["Scenarios"].open:
+        with tabs["Scenarios"]:
+            scenarios_panel(spec, n, seed)
+    if tabs["All cells"].open:
+        with tabs["All cells"]:
+            st.dataframe(summary_table(spec, n, seed), width="stretch")
+    export_panel(spec, n, seed, main_default)
 
 
 if __name__ == "__main__":

@@ -74,6 +74,13 @@ def server() -> Iterator[str]:
             proc.stdout.close()
 
 
+def _default_model():  # type: ignore[no-untyped-def]
+    import dealvalue as dv
+
+    deal = ROOT / "models" / "deal.toml"
+    return dv.Model.load(deal if deal.exists() else ROOT / "models" / "evidence.toml")
+
+
 def _headline(page) -> str:  # type: ignore[no-untyped-def]
     """The first headline metric's value as shown, e.g. '69.7%'."""
     return page.get_by_test_id("stMetricValue").first.inner_text().strip()
@@ -108,6 +115,10 @@ def test_change_input_download_and_screenshot(server: str, tmp_path: Path) -> No
 
             # the AI's connection to reality: set it low, so fewer deals are feasible
             box = page.get_by_role("textbox", name=re.compile(r"· `?reality`?")).first
+            if not box.is_visible():  # its taxonomy group starts collapsed: open it
+                group = _default_model().cell("reality").group
+                page.locator("details summary", has_text=group).first.click()
+            box.wait_for(state="visible", timeout=30_000)
             box.fill("0.2")
             box.press("Enter")
             page.wait_for_function(
@@ -120,14 +131,21 @@ def test_change_input_download_and_screenshot(server: str, tmp_path: Path) -> No
             assert after != before
             assert float(after.rstrip("%")) < float(before.rstrip("%"))
 
+            # back to the top of the page (Streamlit scrolls an inner container), then let charts settle
+            page.evaluate("() => { window.scrollTo(0, 0); document.querySelectorAll('*').forEach(e => { if (e.scrollTop > 0) e.scrollTop = 0; }); }")
+            _wait_idle(page)
+            page.wait_for_timeout(1000)
             shot = tmp_path / "app.png"
             page.screenshot(path=str(shot), full_page=False)
             assert shot.stat().st_size > 10_000
             if os.environ.get("DEALVALUE_SCREENSHOT"):
                 shutil.copyfile(shot, ROOT / "docs" / "app.png")
 
-            with page.expect_download(timeout=120_000) as info:
-                page.get_by_role("button", name=re.compile("Excel workbook")).click()
+            page.get_by_role("button", name=re.compile("Build Excel workbook")).click()
+            download = page.get_by_role("button", name=re.compile(r"Download workbook"))
+            download.wait_for(state="visible", timeout=180_000)
+            with page.expect_download(timeout=60_000) as info:
+                download.click()
             target = tmp_path / "download.xlsx"
             info.value.save_as(str(target))
             wb = load_workbook(target)

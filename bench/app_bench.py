@@ -1,0 +1,101 @@
+"""How long the app takes to recompute after a user changes an input.
+
+Calls the app's own cached functions (``app.py``) outside Streamlit, each time
+with an input edited to a new value so that every cache misses, and times:
+
+* ``model``: applying the edit to the cached base model (re-parses the cell
+  and what depends on it);
+* ``simulate``: compiling the edited graph and sampling every cell;
+* ``headline``: the four headline numbers with their Monte Carlo errors;
+* ``charts``: the histograms (ask/bid, surplus) and the tornado table;
+* ``sobol``: the Sobol indices (fixed design size, independent of n);
+* ``total``: what one rerun after an input change costs, all of the above.
+
+The page also renders the charts in the browser; that is not timed here.
+Usage: ``.venv/bin/python bench/app_bench.py [--repeat 3] [--samples 10000 100000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--samples", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    p.add_argument("--cell", default="reality", help="the input edited before each run")
+    p.add_argument("--export", action="store_true", help="also time the Excel workbook of the current scenario")
+    args = p.parse_args()
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore")
+    t0 = time.perf_counter()
+    import app  # noqa: E402  (the page's functions; main() does not run on import)
+
+    text = app.default_model_path().read_text(encoding="utf-8")
+    base = app.base_model(text)
+    print(f"model {app.default_model_path().name}: {len(base.inputs)} inputs, {len(base.formulas)} formulas; "
+          f"import + first load {time.perf_counter() - t0:.2f} s")
+    original = base.cell(args.cell).formula
+    roles = app.roles(base)
+    main_out = roles.get("value_us") or roles.get("feasible") or base.formulas[-1]
+    k = 0
+
+    rows = []
+    for n in args.samples:
+        times: dict[str, list[float]] = {key: [] for key in ("model", "simulate", "headline", "charts", "sobol", "total")}
+        for _ in range(args.repeat):
+            k += 1
+            # a new value each time, so no cache can answer: 'beta(8, 2)' -> 'beta(8, 2) * 0.99...'
+            edit = ((args.cell, (("formula", f"({original}) * {1 - k / 10_000:.4f}"),)),)
+            spec = (text, (), edit)
+            t = time.perf_counter()
+            model, errors = app.current_model(spec)
+            assert not errors, errors
+            t1 = time.perf_counter()
+            app.results(spec, n, 1)
+            t2 = time.perf_counter()
+            app.headline(spec, n, 1, main_out)
+            t3 = time.perf_counter()
+            if "ask" in roles and "bid" in roles:
+                app.histogram(spec, n, 1, (roles["ask"], roles["bid"]), True)
+            if "surplus" in roles:
+                app.histogram(spec, n, 1, (roles["surplus"],), False)
+            app.tornado_table(spec, n, 1, main_out)
+            t4 = time.perf_counter()
+            app.sobol_table(spec, 1, main_out)
+            t5 = time.perf_counter()
+            for key, v in zip(times, (t1 - t, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t)):
+                times[key].append(v)
+        rows.append((n, {key: statistics.median(v) for key, v in times.items()}))
+
+    print(f"\nrecompute after editing {args.cell!r} (median of {args.repeat} runs, seconds)")
+    keys = list(rows[0][1])
+    print(f"{'samples':>10} " + " ".join(f"{key:>9}" for key in keys))
+    for n, t in rows:
+        print(f"{n:>10,} " + " ".join(f"{t[key]:>9.3f}" for key in keys))
+
+    if args.export:
+        from dealvalue import excel  # noqa: F401  (import time is not the export's)
+
+        spec = (text, (), ())
+        for n in args.samples:
+            app.results(spec, n, 1)
+            t = time.perf_counter()
+            data = app.workbook_bytes(spec, n, 1)
+            print(f"Excel workbook at {n:,} samples: {time.perf_counter() - t:.2f} s, {len(data) / 1e6:.2f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
