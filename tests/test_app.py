@@ -130,6 +130,8 @@ def test_bad_formula_in_one_cell_leaves_other_edits_applied() -> None:
 
 def test_saved_scenarios_are_compared_with_common_random_numbers() -> None:
     at = _start()
+    at.session_state["view"] = "Scenarios"  # the tabs are lazy: open this one
+    at.run()
     at.text_input(key="scenario_name").set_value("sceptical AI")
     _input(at, "reality").set_value("0.3").run()
     save = [b for b in at.button if b.label == "Save current inputs"]
