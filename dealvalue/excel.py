@@ -412,7 +412,8 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         ("model", model.name),
         ("description", model.description),
         ("exported", _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
-        ("seed", results.seed),
+        ("model seed", "" if model.seed is None else int(model.seed)),
+        ("simulation seed", results.seed),
         ("samples (Python)", results.n),
         ("sampling method", results.method),
         ("samples shown on the Samples sheet", min(sample_rows, results.n)),
@@ -1063,7 +1064,7 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
     meta = {about.text(r, 1): about.formula(r, 2) for r in range(3, about.f.max_row + 1)}
     if meta.get("format") != FORMAT:
         raise ExcelError(f"{p}: About!format", meta.get("format"), f"expected {FORMAT!r}")
-    seed = meta.get("seed")
+    seed = meta.get("model seed")
     inp = _Sheet(wb_f["Inputs"], wb_v["Inputs"])
     mod = _Sheet(wb_f["Model"], wb_v["Model"])
 
@@ -1198,7 +1199,8 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
     try:
         model.add_cells([replace(c, formula=formulas[c.name], unit=units[c.name]) for _, c in cells])
         for (a, b), rho in corr.items():
-            model.correlate(a, b, rho)
+            if a not in replaced and b not in replaced:  # a constant has nothing to correlate
+                model.correlate(a, b, rho)
     except DealValueError as exc:
         raise ExcelError(f"{p}: edited inputs", name, str(exc)) from None
     leaves = model.compile().leaves
