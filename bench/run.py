@@ -173,8 +173,14 @@ class Impl:
     run: Callable[[Any, int, int], Mapping[str, np.ndarray]]
 
 
+def numpy_setup() -> None:
+    """Import ``numpy.random`` (numpy 2 loads it on first use), so that its
+    import counts as set-up, as squigglepy's and dealvalue's imports do."""
+    np.random.default_rng(0)
+
+
 PYTHON_IMPLS: dict[str, Impl] = {
-    "numpy": Impl(lambda: None, lambda _state, n, seed: numpy_model(n, seed)),
+    "numpy": Impl(numpy_setup, lambda _state, n, seed: numpy_model(n, seed)),
     "dealvalue": Impl(dealvalue_setup, dealvalue_run),
     "squigglepy": Impl(squigglepy_setup, squigglepy_run),
 }
@@ -205,6 +211,9 @@ def worker(impl: str, n: int, seed: int, runs: int) -> dict[str, Any]:
         t = time.perf_counter()
         state.compile()
         phases["compile"] = time.perf_counter() - t
+        t = time.perf_counter()
+        state.compile()  # cached until the model changes: what every later simulate pays
+        phases["compile_again"] = time.perf_counter() - t
     else:
         t = time.perf_counter()
         state = PYTHON_IMPLS[impl].setup()
@@ -215,15 +224,16 @@ def worker(impl: str, n: int, seed: int, runs: int) -> dict[str, Any]:
     values = run(state, n, seed)
     first = time.perf_counter() - t
     phases["to_first_result"] = time.perf_counter() - started
-    steady = []
+    steady, steady_cpu = [], []
     for _ in range(runs):
         del values
         gc.collect()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         values = run(state, n, seed)
         steady.append(time.perf_counter() - t)
+        steady_cpu.append(time.process_time() - c)
     cells = {k: {"samples": int(np.size(v)), "mean": float(np.mean(v))} for k, v in values.items()}
-    return {"impl": impl, "n": n, "seed": seed, "phases": phases, "first": first, "steady": steady,
+    return {"impl": impl, "n": n, "seed": seed, "phases": phases, "first": first, "steady": steady, "steady_cpu": steady_cpu,
             "rss_before_mb": rss_before, "cells": cells}
 
 
@@ -234,6 +244,7 @@ class Row:
 
     impl: str
     steady: list[float] = field(default_factory=list)
+    steady_cpu: list[float] = field(default_factory=list)
     first: list[float] = field(default_factory=list)
     phases: dict[str, list[float]] = field(default_factory=dict)
     peak_mb: list[float] = field(default_factory=list)
@@ -243,6 +254,7 @@ class Row:
 
     def add(self, report: Mapping[str, Any], peak_mb: float) -> None:
         self.steady.extend(report["steady"])
+        self.steady_cpu.extend(report["steady_cpu"])
         self.first.append(report["first"])
         for k, v in report["phases"].items():
             self.phases.setdefault(k, []).append(v)
@@ -254,6 +266,10 @@ class Row:
     @property
     def median(self) -> float:
         return statistics.median(self.steady) if self.steady else math.nan
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.steady_cpu) if self.steady_cpu else math.nan
 
 
 def spawn(cmd: list[str], cwd: Path = ROOT, env: Mapping[str, str] | None = None) -> tuple[str, str, int, float]:
@@ -372,8 +388,8 @@ def table(rows: Mapping[str, Row], n: int, imports: list[float]) -> tuple[str, b
     base = rows["numpy"].median
     dv_t = rows["dealvalue"].median
     lines = []
-    hdr = f"{'implementation':<12} {'median s':>9} {'x numpy':>8} {'first s':>8} {'peak RSS MB':>12} {'runs MB':>8} {'P(feasible)':>12}  joint"
-    lines.append(f"{n:,} samples of every cell of models/evidence.toml; median over {len(rows['numpy'].steady)} steady runs each")
+    hdr = f"{'implementation':<12} {'median s':>9} {'x numpy':>8} {'cpu s':>7} {'x numpy':>8} {'first s':>8} {'peak RSS MB':>12} {'runs MB':>8} {'P(feasible)':>12}  joint"
+    lines.append(f"{n:,} samples of every cell of models/evidence.toml; median over {len(rows['numpy'].steady)} steady run(s) each")
     lines.append(hdr)
     lines.append("-" * len(hdr))
     joint = {"numpy": "yes", "dealvalue": "yes", "squigglepy": "no (1)", "squiggle": "yes"}
@@ -384,7 +400,8 @@ def table(rows: Mapping[str, Row], n: int, imports: list[float]) -> tuple[str, b
             continue
         feas = r.cells.get("feasible", {}).get("mean")
         lines.append(
-            f"{name:<12} {_fmt_s(r.median):>9} {r.median / base:>8.2f} {_fmt_s(statistics.median(r.first)):>8} "
+            f"{name:<12} {_fmt_s(r.median):>9} {r.median / base:>8.2f} {_fmt_s(r.median_cpu):>7} "
+            f"{r.median_cpu / rows['numpy'].median_cpu:>8.2f} {_fmt_s(statistics.median(r.first)):>8} "
             f"{max(r.peak_mb):>12.0f} {(max(r.run_mb) if r.run_mb else math.nan):>8.0f} {feas:>12.4f}  {joint[name]}"
         )
     lines.append("")
@@ -393,7 +410,7 @@ def table(rows: Mapping[str, Row], n: int, imports: list[float]) -> tuple[str, b
     lines.append(
         "dealvalue cold start (fresh process, medians): "
         f"import {ph['import']:.3f} s, Model.load (sympy + pint import, parsing) {ph['load']:.3f} s, "
-        f"compile (lambdify) {ph['compile']:.3f} s, first simulate {statistics.median(dv.first):.3f} s; "
+        f"compile (lambdify) {ph['compile']:.3f} s (again: {ph['compile_again'] * 1e6:.0f} us, cached), first simulate {statistics.median(dv.first):.3f} s; "
         f"import to first results {ph['to_first_result']:.3f} s"
     )
     lines.append(f"import dealvalue alone (fresh process, median of {len(imports)}): {statistics.median(imports):.3f} s")
@@ -413,6 +430,7 @@ def table(rows: Mapping[str, Row], n: int, imports: list[float]) -> tuple[str, b
         lines.append(f"{'squiggle / numpy':<24} {rows['squiggle'].median / base:>7.2f} {'~11':>7}  (reference, not a target)")
     lines.append("")
     lines.append("median s: wall time of one run (sampling + arithmetic + keeping every cell), after a first run in the same process.")
+    lines.append("cpu s: the process's CPU time over the same run (less sensitive to other load on the machine; Node's GC threads count too).")
     lines.append("first s: the first run in a fresh process (dealvalue: after load and compile; Squiggle: parsing included).")
     lines.append("peak RSS: the subprocess's peak resident memory (os.wait4 ru_maxrss), imports included;")
     lines.append("runs MB: that peak minus the peak before the first run (samples and temporaries).")
@@ -461,10 +479,12 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     rows = benchmark(args.n, args.seed, args.repeats, args.runs, not args.no_squiggle, log)
     imports = import_time(max(3, args.repeats))
     text, ok = table(rows, args.n, imports)
-    print(time.strftime("%Y-%m-%d %H:%M %Z"), f"| {os.cpu_count()} cores | Python {sys.version.split()[0]} | numpy {np.__version__}")
+    print(time.strftime("%Y-%m-%d %H:%M %Z"), f"| {os.cpu_count()} cores, 1-min load average {load_before:.1f} before and "
+          f"{os.getloadavg()[0]:.1f} after | Python {sys.version.split()[0]} | numpy {np.__version__}")
     print(text)
     problems = check_agreement(rows, args.n)
     for p in problems:

@@ -4,7 +4,7 @@
 //
 // Runs the program once with sampleCount N ("first": parsing and library set-up
 // included), then RUNS more times ("steady"), and prints one line of JSON: the wall
-// times, the peak RSS before the first run, and each binding's sample count and mean
+// and CPU times, the peak RSS before the first run, and each binding's sample count and mean
 // (from the last run, computed after its timer stopped) so the parent can check them.
 import { run } from "@quri/squiggle-lang";
 import { readFileSync } from "node:fs";
@@ -27,23 +27,28 @@ const environment = { sampleCount: n, xyPointLength: 1000, seed };
 
 async function once() {
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const out = await run(code, { environment });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (!out.result.ok) {
     console.error(`Squiggle failed on ${program}: ${out.result.value.toString()}`);
     process.exit(1);
   }
-  return [seconds, out];
+  return [seconds, cpuSeconds, out];
 }
 
 const rssBeforeMb = process.resourceUsage().maxRSS / 1024;
-let [first, out] = await once();
+let [first, , out] = await once();
 const steady = [];
+const steadyCpu = [];
 for (let i = 0; i < runs; i++) {
   out = null;
-  let seconds;
-  [seconds, out] = await once();
+  let seconds, cpuSeconds;
+  [seconds, cpuSeconds, out] = await once();
   steady.push(seconds);
+  steadyCpu.push(cpuSeconds);
 }
 const cells = {};
 for (const [name, value] of out.result.value.bindings.entries()) {
@@ -59,5 +64,5 @@ for (const [name, value] of out.result.value.bindings.entries()) {
   }
 }
 console.log(JSON.stringify({
-  impl: "squiggle", n, seed, phases: {}, first, steady, rss_before_mb: rssBeforeMb, cells,
+  impl: "squiggle", n, seed, phases: {}, first, steady, steady_cpu: steadyCpu, rss_before_mb: rssBeforeMb, cells,
 }));
