@@ -186,12 +186,16 @@ def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
         c = role["value_us"]
         rows.append({"label": "Expected value to us", "value": r.mean(c), "se": r.stderr(c), "unit": unit_text(m, c),
                      "kind": "num", "help": f"Mean of `{c}` ({m.cell(c).label}); zero when there is no deal"})
-    if "ask" in role and "bid" in role:
+    if "ask" in role and "bid" in role and "feasible" in role:
         a, b = role["ask"], role["bid"]
-        rows.append({"label": "Median ZOPA", "value": (r.quantile(a, 0.5), r.quantile(b, 0.5)),
-                     "se": (r.quantile_stderr(a, 0.5), r.quantile_stderr(b, 0.5)), "unit": unit_text(m, a),
-                     "kind": "range",
-                     "help": f"From the median ask (`{a}`) to the median bid (`{b}`); empty when the ask is above the bid"})
+        sub = feasible_subset(r, role["feasible"])
+        if sub.n >= 2:
+            value = (sub.quantile(a, 0.5), sub.quantile(b, 0.5))
+            se = (sub.quantile_stderr(a, 0.5), sub.quantile_stderr(b, 0.5))
+        else:
+            value, se = (math.nan, math.nan), (math.nan, math.nan)
+        rows.append({"label": "Median ZOPA, when one exists", "value": value, "se": se, "unit": unit_text(m, a), "kind": "range",
+                     "help": f"From the median ask (`{a}`) to the median bid (`{b}`) over the {sub.n:,} samples where a ZOPA exists"})
     if "trust_inflation" in role:
         c = role["trust_inflation"]
         rows.append({"label": "Trust inflation (median)", "value": r.quantile(c, 0.5), "se": r.quantile_stderr(c, 0.5),
@@ -202,6 +206,16 @@ def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
         rows.append({"label": f"Median of {main}", "value": r.quantile(main, 0.5), "se": r.quantile_stderr(main, 0.5),
                      "unit": unit_text(m, main), "kind": "num", "help": m.cell(main).label or main})
     return rows
+
+
+def feasible_subset(r: dv.Results, feasible: str) -> dv.Results:
+    """The results restricted to the samples where ``feasible`` is 1, so the
+    library's statistics (with their errors) describe deals that exist."""
+    import dataclasses
+
+    ok = r.get(feasible) == 1
+    return dataclasses.replace(r, values={k: v[ok] for k, v in r.values.items()},
+                               leaves={k: v[ok] for k, v in r.leaves.items()}, n=int(ok.sum()), _frame=None)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -235,6 +249,88 @@ def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool) 
 def tornado_table(spec: Spec, n: int, seed: int, target: str) -> pd.DataFrame:
     """The library's tornado of ``target`` (inputs at their 5th and 95th percentiles)."""
     return results(spec, n, seed).tornado(target).head(12).reset_index()
+
+
+def core_missing(model: dv.Model) -> list[str]:
+    from dealvalue import deals
+
+    return [c for c in deals.CORE if c not in model]
+
+
+def is_deal_model(model: dv.Model) -> bool:
+    """True when the model names the core cells the deal functions need
+    (``dealvalue.deals.CORE``) and the deals module exists."""
+    if not _has_module("deals"):
+        return False
+    from dealvalue import deals
+
+    return all(c in model for c in deals.CORE)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_zopa(spec: Spec, n: int, seed: int) -> pd.DataFrame:
+    """Quantiles of the ZOPA's ends, overall and where a ZOPA exists (``deals.zopa``)."""
+    from dealvalue import deals
+
+    return deals.zopa(results(spec, n, seed))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_decomposition(spec: Spec, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The barrier decomposition at the medians (``deals.decomposition``) and
+    as a distribution over the samples (``deals.decomposition_distribution``)."""
+    from dealvalue import deals
+
+    model, _ = current_model(spec)
+    return deals.decomposition(model).reset_index(), deals.decomposition_distribution(results(spec, n, seed))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_interventions(spec: Spec, n: int, seed: int) -> pd.DataFrame:
+    """The seed's interventions, ranked, on common random numbers (``deals.interventions``)."""
+    from dealvalue import deals
+
+    model, _ = current_model(spec)
+    table = deals.interventions(model, n=n, seed=seed).reset_index()
+    described = {i.label: i.description for i in deals.default_interventions(model)}
+    table["why"] = table["intervention"].map(described).fillna("")
+    return table
+
+
+WINDOW_SAMPLES = 4_000  # per capability value; 41 values on common random numbers
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_window(spec: Spec, seed: int, axis: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """P(feasible) along ``axis`` and the window's ends (``deals.window``, ``deals.window_ends``)."""
+    from dealvalue import deals
+
+    model, _ = current_model(spec)
+    frame = deals.window(model, axis=axis, n=WINDOW_SAMPLES, seed=seed)
+    return frame.reset_index(), deals.window_ends(frame)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def deal_thresholds(spec: Spec) -> pd.DataFrame:
+    """Break-even values of each factor where bid = ask (``deals.thresholds``)."""
+    from dealvalue import deals
+
+    model, _ = current_model(spec)
+    return deals.thresholds(model).reset_index()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def expression_latex(spec: Spec, text: str) -> str | None:
+    """LaTeX of an expression the library printed (e.g. a break-even), read
+    back through the safe formula parser; None when it is not in the formula
+    language (then the page shows the text)."""
+    import sympy
+
+    model, _ = current_model(spec)
+    try:
+        return str(sympy.latex(model.formula_expr(text, keep=model.formulas)))
+    except DealValueError:
+        return None
 
 
 SOBOL_ROWS = 4_000  # rows of each pick-freeze design: (k + 2) x 4,000 model runs, well under a second
@@ -362,7 +458,7 @@ def fmt(x: float, unit: str = "") -> str:
     elif a >= 1e6:
         s = f"{x / 1e6:,.3g}M"
     elif a >= 1e4:
-        s = f"{x:,.0f}"
+        s = f"{x / 1e3:,.3g}k"
     elif a >= 1 or a == 0:
         s = f"{x:,.3g}"
     else:
@@ -376,6 +472,8 @@ def metric_text(row: Mapping[str, Any]) -> tuple[str, str]:
         return f"{100 * row['value']:.1f}%", f"± {100 * row['se']:.2f} pp (MC error)"
     if row["kind"] == "range":
         (lo, hi), (slo, shi) = row["value"], row["se"]
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            return "none", "no sample has a ZOPA"
         if lo <= hi:
             return f"{fmt(lo)} – {fmt(hi)} {row['unit']}".strip(), f"± {fmt(slo)} / ± {fmt(shi)} (MC error)"
         return "none", f"median ask {fmt(lo)} ± {fmt(slo)} > median bid {fmt(hi)} ± {fmt(shi)} {row['unit']}"
@@ -596,6 +694,156 @@ def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
                     width="stretch")
 
 
+def deal_tables_panel(spec: Spec, n: int, seed: int) -> None:
+    """The ZOPA's ends as quantiles, overall and where a deal exists."""
+    model, _ = current_model(spec)
+    z = deal_zopa(spec, n, seed)
+    u = unit_text(model, "ask")
+    st.markdown(f"**The ZOPA's ends** ({u}; quantiles over the samples, and over those where a ZOPA exists)")
+    shown = z.rename(columns={c: f"{100 * c:g}%" for c in z.columns if isinstance(c, float)})
+    st.dataframe(shown, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.3g") for c in shown.columns if c != "n"})
+
+
+def barriers_panel(spec: Spec, n: int, seed: int) -> None:
+    """The barrier waterfall: log-units of F that each barrier adds or removes."""
+    point, dist = deal_decomposition(spec, n, seed)
+    terms = point[point["term"] != "ln F"].copy()
+    terms["start"] = terms["cumulative"] - terms["log_units"]
+    terms["effect"] = np.where(terms["log_units"] >= 0, "raises F", "removes (a barrier)")
+    total = point[point["term"] == "ln F"].iloc[0]
+    total_row = pd.DataFrame([{"term": "ln F (total)", "label": str(total["label"]), "start": 0.0, "cumulative": float(total["log_units"]),
+                               "log_units": float(total["log_units"]), "multiplier": float(total["multiplier"]),
+                               "effect": "total: feasible" if total["log_units"] >= 0 else "total: infeasible"}])
+    bars = pd.concat([terms, total_row], ignore_index=True)
+    order = list(bars["term"])
+    chart = alt.Chart(bars).mark_bar().encode(
+        y=alt.Y("term:N", sort=order, title=None),
+        x=alt.X("start:Q", title="ln F, natural-log units (a deal exists where the total is ≥ 0)"),
+        x2="cumulative:Q",
+        color=alt.Color("effect:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["raises F", "removes (a barrier)", "total: feasible", "total: infeasible"],
+                                        range=["#54a24b", "#e45756", "#4c78a8", "#9d755d"])),
+        tooltip=["term", "label", alt.Tooltip("log_units:Q", format="+.3f", title="log-units"),
+                 alt.Tooltip("multiplier:Q", format=".3g", title="scales F by")],
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="black").encode(x="x:Q")
+    st.altair_chart((chart + zero).properties(height=26 * len(order) + 60,
+                                               title="Barrier waterfall at the medians: what each factor does to ln F"),
+                    width="stretch")
+    st.caption(f"ln F = ln(bid / ask) = {total['log_units']:+.2f} at the medians, so F = {fmt(float(total['multiplier']))}. "
+               "Each bar is one factor's term; the terms add up to ln F. A term of −0.69 halves F.")
+    st.markdown("**Over the samples** (mean log-units with Monte Carlo error, 90% range, and each term's share of the variance of ln F)")
+    st.dataframe(dist, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.3f") for c in dist.columns})
+
+
+def interventions_panel(spec: Spec, n: int, seed: int) -> None:
+    """The seed's interventions ranked by value per dollar, on common random numbers."""
+    model, _ = current_model(spec)
+    with st.spinner("Running each intervention on the same draws…"):
+        t = deal_interventions(spec, n, seed)
+    if t.empty:
+        st.info("None of the seed's interventions touches a cell of this model.")
+        return
+    t = t.copy()
+    t["lo"] = t["delta_p"] - 1.96 * t["delta_p_stderr"]
+    t["hi"] = t["delta_p"] + 1.96 * t["delta_p_stderr"]
+    order = list(t["intervention"])
+    bars = alt.Chart(t).mark_bar(color="#4c78a8").encode(
+        y=alt.Y("intervention:N", sort=order, title=None),
+        x=alt.X("delta_p:Q", title="change in P(a ZOPA exists) (probability, 95% interval)", axis=alt.Axis(format="+%")),
+        tooltip=["intervention", "cell", alt.Tooltip("delta_p:Q", format="+.2%"), alt.Tooltip("delta_value:Q", format=",.3g"),
+                 alt.Tooltip("cost:Q", format=",.0f", title="cost (USD)"), alt.Tooltip("value_per_dollar:Q", format=".3g")],
+    )
+    err = alt.Chart(t).mark_rule(color="black").encode(y=alt.Y("intervention:N", sort=order), x="lo:Q", x2="hi:Q")
+    st.altair_chart((bars + err).properties(height=30 * len(order) + 60, title="Interventions, ranked by value per dollar (top first)"),
+                    width="stretch")
+    vu = unit_text(model, "value_to_us") if "value_to_us" in model else ""
+    cols = ["intervention", "cell", "cost", "delta_p", "delta_p_stderr", "delta_value", "delta_value_stderr", "value_per_dollar"]
+    cols += [c for c in ("microdoom_per_MUSD",) if c in t.columns]
+    st.dataframe(t[cols + ["why"]], hide_index=True, width="stretch", column_config={
+        "cost": st.column_config.NumberColumn("cost (USD)", format="%.3g"),
+        "delta_p": st.column_config.NumberColumn("Δ P(feasible)", format="%+.4f"),
+        "delta_p_stderr": st.column_config.NumberColumn("± (MC)", format="%.4f"),
+        "delta_value": st.column_config.NumberColumn(f"Δ E[value to us] ({vu})", format="%.3g"),
+        "delta_value_stderr": st.column_config.NumberColumn("± (MC) ", format="%.2g"),
+        "value_per_dollar": st.column_config.NumberColumn("value per dollar (USD/USD)", format="%.3g"),
+        "microdoom_per_MUSD": st.column_config.NumberColumn("microdoom per MUSD", format="%.3g"),
+        "why": st.column_config.TextColumn("from the seed", width="large"),
+    })
+    st.caption(f"{n:,} samples; every intervention runs on the same draws as the baseline, so the differences are paired. "
+               "Costs are illustrative (the library's defaults).")
+
+
+def window_panel(spec: Spec, seed: int) -> None:
+    """The window of viable deals: P(feasible) over the AI's capability."""
+    model, _ = current_model(spec)
+    axis = "capability"
+    if axis not in model:
+        st.info("This model has no `capability` cell, so there is no window of viable deals to draw.")
+        return
+    with st.spinner("Sweeping capability…"):
+        frame, ends = deal_window(spec, seed, axis)
+    frame = frame.copy()
+    frame["lo"] = (frame["p_feasible"] - 1.96 * frame["stderr"]).clip(0, 1)
+    frame["hi"] = (frame["p_feasible"] + 1.96 * frame["stderr"]).clip(0, 1)
+    xt = axis_title(model, axis)
+    band = alt.Chart(frame).mark_area(opacity=0.25, color="#4c78a8").encode(x=alt.X(f"{axis}:Q", title=xt), y="lo:Q", y2="hi:Q")
+    line = alt.Chart(frame).mark_line(color="#4c78a8").encode(
+        x=alt.X(f"{axis}:Q", title=xt),
+        y=alt.Y("p_feasible:Q", title="P(a ZOPA exists) (probability)", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip(f"{axis}:Q", format=".2f"), alt.Tooltip("p_feasible:Q", format=".1%")],
+    )
+    e = ends.iloc[0]
+    layers = [band, line, alt.Chart(pd.DataFrame({"y": [e["level"]]})).mark_rule(strokeDash=[4, 3], color="gray").encode(y="y:Q")]
+    if math.isfinite(e["start"]) and math.isfinite(e["end"]):
+        layers.append(alt.Chart(pd.DataFrame({"x": [e["start"], e["end"]]})).mark_rule(color="#54a24b").encode(x="x:Q"))
+    st.altair_chart(alt.layer(*layers).properties(height=260, title="Window of viable deals over capability"), width="stretch")
+    if math.isfinite(e["start"]):
+        st.caption(f"P(a ZOPA exists) is at least {e['level']:.0%} for capability from {e['start']:.2f} to {e['end']:.2f}; "
+                   f"it peaks at {e['peak_p']:.1%} at {e['peak_at']:.2f}. Weak AIs: control extracts the good anyway; "
+                   "strong AIs: takeover odds push the reservation price up. "
+                   f"Band: 95% Monte Carlo interval ({WINDOW_SAMPLES:,} samples per point, common random numbers).")
+    else:
+        st.caption(f"P(a ZOPA exists) never reaches {e['level']:.0%}; it peaks at {e['peak_p']:.1%} at capability {e['peak_at']:.2f}.")
+    if "value_to_us" in frame.columns:
+        vu = unit_text(model, "value_to_us")
+        chart = alt.Chart(frame).mark_line(color="#f58518").encode(
+            x=alt.X(f"{axis}:Q", title=xt), y=alt.Y("value_to_us:Q", title=f"E[value to us] ({vu})"),
+            tooltip=[alt.Tooltip(f"{axis}:Q", format=".2f"), alt.Tooltip("value_to_us:Q", format=",.3g")])
+        st.altair_chart(chart.properties(height=200, title="Expected value of the deal to us over capability"), width="stretch")
+
+
+def thresholds_panel(spec: Spec) -> None:
+    """Break-even values of each factor, solved symbolically where sympy can."""
+    with st.spinner("Solving for each factor's break-even…"):
+        t = deal_thresholds(spec)
+    st.markdown("**Break-even values** (where bid = ask with every other factor at its median)")
+    for _, row in t.iterrows():
+        expr = str(row["expression"] or "")
+        if row["method"] != "symbolic" or not expr:
+            continue
+        main_expr, _, where = expr.partition(",  ")
+        tex = expression_latex(spec, main_expr)
+        if tex is None:
+            continue
+        relation = r"\geq" if row["feasible_when"] == "at least" else r"\leq"
+        st.latex(f"{latex_name(str(row['factor']))} {relation} {tex}")
+        if where:
+            st.caption("where " + md_escape(where))
+    st.dataframe(t[["factor", "label", "current", "break_even", "feasible_when", "within_range", "method"]], hide_index=True, width="stretch",
+                 column_config={"current": st.column_config.NumberColumn("median now", format="%.3g"),
+                                "break_even": st.column_config.NumberColumn("break-even", format="%.3g"),
+                                "feasible_when": "a deal needs it", "within_range": "reachable"})
+    st.caption("'reachable' is false when the break-even lies outside the values the factor can take "
+               "(a credibility above 1): that factor alone cannot make the deal feasible.")
+
+
+def latex_name(name: str) -> str:
+    """A cell name or product of names (``c_h * c_ai``) as LaTeX."""
+    return " ".join(("\\cdot" if part == "*" else "\\mathrm{" + part.replace("_", "\\_") + "}") for part in name.split())
+
+
 def sobol_panel(spec: Spec, seed: int, target: str) -> None:
     """Variance shares: which uncertainty drives the output (Sobol indices)."""
     if not _has_module("analysis"):
@@ -635,11 +883,12 @@ def sympy_name(model: dv.Model, name: str) -> str:
     return str(sympy.latex(model.symbol(name)))
 
 
-def formulas_panel(spec: Spec) -> None:
-    """Every formula, rendered as math, and break-even thresholds solved symbolically."""
+def formulas_panel(spec: Spec, solve: bool = True) -> None:
+    """Every formula, rendered as math, and (``solve``) the break-even of
+    each factor of bid = ask solved symbolically."""
     model, _ = current_model(spec)
     role = roles(model)
-    if "ask" in role and "bid" in role:
+    if solve and "ask" in role and "bid" in role:
         a, b = role["ask"], role["bid"]
         st.markdown(f"**Break-even** (sympy solves bid = ask, `{m_formula(model, b)}` = `{m_formula(model, a)}`, for each factor; "
                     "a deal needs the factor beyond this value)")
@@ -759,24 +1008,30 @@ def main() -> None:
     init_state()
     ss = st.session_state
     model_panel()
-    n, seed = sampling_panel()
     if ss.notice:
         st.sidebar.error(md_escape(ss.notice))
-
     try:
         base = base_model(ss.base)
     except DealValueError as exc:  # a saved text that no longer loads
         st.error(error_markdown(str(exc)))
         return
+    first, _, rest = base.description.strip().partition("\n")
+    if rest.strip():
+        with st.sidebar.expander("About this model"):
+            st.markdown(md_escape(base.description.strip()).replace("\n", "  \n"))
+    n, seed = sampling_panel()
+
     st.title(base.name)
-    if base.description:
-        st.caption(base.description)
+    if first:
+        st.caption(md_escape(first))
 
     left, right = st.columns([1, 2], gap="medium")
     head = right.container()
     # Tabs run lazily: only the open one computes, so an input change costs
     # the simulation, the headline and one view.
-    views = ["Deal", "Sensitivity", "Formulas", "Scenarios", "All cells"]
+    deal = is_deal_model(base)
+    views = (["Deal", "Barriers", "Interventions", "Window", "Sensitivity", "Thresholds & formulas"] if deal
+             else ["Results", "Sensitivity", "Formulas"]) + ["Scenarios", "All cells"]
     tabs = dict(zip(views, right.tabs(views, key="view", on_change="rerun")))
     with right.expander("Edit cells: formulas, units, new cells", expanded=False):
         table_edits = edit_panel(base, ss.gen)
@@ -803,17 +1058,34 @@ def main() -> None:
         return
     with head:
         headline_panel(spec, n, seed, main_default)
-    if tabs["Deal"].open:
-        with tabs["Deal"]:
+    deal = deal and is_deal_model(model)  # the user's edits may have removed a core cell
+    first = tabs[views[0]]
+    if first.open:
+        with first:
             zopa_panel(spec, n, seed)
+            if deal:
+                deal_tables_panel(spec, n, seed)
+    for view, panel in (("Barriers", barriers_panel), ("Interventions", interventions_panel)):
+        if view in tabs and tabs[view].open:
+            with tabs[view]:
+                if deal:
+                    panel(spec, n, seed)
+                else:
+                    st.info("Your edits removed a cell the deal functions need: " + ", ".join(f"`{c}`" for c in core_missing(model)))
+    if "Window" in tabs and tabs["Window"].open:
+        with tabs["Window"]:
+            window_panel(spec, seed) if deal else st.info("Your edits removed a cell the deal functions need.")
     if tabs["Sensitivity"].open:
         with tabs["Sensitivity"]:
             target = st.selectbox("Output", outputs, index=outputs.index(main_default), key="target")
             tornado_panel(spec, n, seed, target)
             sobol_panel(spec, seed, target)
-    if tabs["Formulas"].open:
-        with tabs["Formulas"]:
-            formulas_panel(spec)
+    formulas_view = "Thresholds & formulas" if "Thresholds & formulas" in tabs else "Formulas"
+    if tabs[formulas_view].open:
+        with tabs[formulas_view]:
+            if deal:
+                thresholds_panel(spec)
+            formulas_panel(spec, solve=not deal)
     if tabs["Scenarios"].open:
         with tabs["Scenarios"]:
             scenarios_panel(spec, n, seed)
