@@ -73,6 +73,21 @@ __all__ = [
     "window_ends",
     "best_offer",
     "falling_credibility",
+    "Option",
+    "GOODS",
+    "PAYMENTS",
+    "COUNTERPARTIES",
+    "PROFILES",
+    "MAX_UPFRONT",
+    "Configuration",
+    "catalogue",
+    "configure",
+    "RuleOuts",
+    "check_rules",
+    "deal_report",
+    "compare_configurations",
+    "Alternative",
+    "compare_alternatives",
 ]
 
 CORE = ("R", "W", "c_h", "c_ai", "ask", "bid", "feasible")
@@ -1092,3 +1107,557 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
     else:
         df.attrs["verdict"] = f"some offer meets R in {pcan:.1%} of samples; the deal is feasible in {rows['p_feasible'][0]:.1%}"
     return df
+
+
+# ---------------------------------------------------------------- deal configurations
+@dataclass(frozen=True)
+class Option:
+    """One entry of a configuration catalogue: what it is, the seed's
+    examples, and the cells it sets, each as ``cell -> (formula, reason)``."""
+
+    key: str
+    label: str
+    examples: tuple[str, ...] = ()
+    sets: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    tags: frozenset[str] = frozenset()
+
+
+def _opt(key: str, label: str, examples: Sequence[str], sets: Mapping[str, tuple[str, str]], tags: Iterable[str] = ()) -> Option:
+    return Option(key, label, tuple(examples), dict(sets), frozenset(tags))
+
+
+# The goods (seed: 'What we can buy in deals', the coherence-requirement table,
+# 'Verifying AI compliance').  IV: immediately verifiable, RV: retroactively.
+GOODS: dict[str, Option] = {o.key: o for o in (
+    _opt("evidence_iv", "evidence of misalignment, immediately verifiable (IV)",
+         ["stop sandbagging and demonstrate much higher capabilities in easy-to-verify domains",
+          "tell us about collusion signals that induce very different behaviour in other copies"],
+         {"coherence": ("beta(9, 1)", "evidence needs one instance in one interaction (seed: coherence table, 'One instance/context in one-off interaction is enough')"),
+          "verification": ("beta(19, 1)", "IV: we check the demonstration at once (seed: 'evidence of misalignment will probably be easy to verify')"),
+          "value_full": ("30 to 300", "'Medium' expected value (seed: coherence table)"),
+          "stake_given_up": ("beta(2, 8)", "revealing misalignment improves our control, costing the AI part of its takeover option (seed: 'Verifying AI compliance')"),
+          "T": ("pert(0.5, 2, 5)", "paid on delivery; deferred part waits for the deal's follow-up")},
+         ["evidence", "IV"]),
+    _opt("evidence_rv", "evidence of misalignment, retroactively verifiable (RV)",
+         ["honestly admit it was looking for ways to take over", "reveal ways it sabotaged our past work"],
+         {"coherence": ("beta(9, 1)", "one instance suffices (seed: coherence table)"),
+          "verification": ("beta(6, 3)", "RV: the claim is checked later and less surely (seed: 'What we can buy in deals', [RV] items)"),
+          "value_full": ("30 to 300", "'Medium' expected value (seed: coherence table)"),
+          "stake_given_up": ("beta(2, 8)", "revealing misalignment improves our control (seed: 'Verifying AI compliance')"),
+          "T": ("pert(1, 3, 8)", "payment deferred until the evidence is checked")},
+         ["evidence", "RV"]),
+    _opt("labour_iv", "useful labour on easy-to-check tasks (IV)",
+         ["do a better job on hard-to-generate but easy-to-check tasks it was sandbagging, such as high-stakes monitoring"],
+         {"coherence": ("beta(6, 2)", "labour needs many instances in many contexts over time (seed: coherence table)"),
+          "verification": ("beta(9, 1)", "IV: benchmark scores on easy-to-check tasks go up (seed: 'The basic structure of deals', step 5)"),
+          "value_full": ("50 to 1000", "'Medium-High' expected value (seed: coherence table)"),
+          "stake_given_up": ("beta(2, 8)", "working well for us costs the AI some of its options"),
+          "T": ("pert(0.5, 2, 5)", "paid as the work is checked")},
+         ["labour", "IV"]),
+    _opt("labour_rv", "useful labour on hard-to-check tasks (RV)",
+         ["evaluate and recommend technical alignment agendas and policy decisions"],
+         {"coherence": ("beta(6, 2)", "labour needs many instances over time (seed: coherence table)"),
+          "verification": ("beta(3, 3)", "RV: we may not judge the work for months or years (seed: 'Buying useful work')"),
+          "value_full": ("50 to 1000", "'Medium-High' expected value (seed: coherence table)"),
+          "stake_given_up": ("beta(2, 8)", "working well for us costs the AI some of its options"),
+          "T": ("pert(2, 5, 15)", "'promising the AI retroactive payments from future humans ... who can verify it cooperated' (seed: key disagreements)")},
+         ["labour", "RV"]),
+    _opt("no_takeover_iv", "giving up takeover affordances (IV)",
+         ["reveal backdoors it could have used to launch rogue internal deployments"],
+         {"coherence": ("beta(6, 3)", "'Giving up affordances ... may take less than this' (seed: coherence table)"),
+          "verification": ("beta(6, 3)", "we can check the revealed affordance, not that none is held back (seed: 'Promising not to take over')"),
+          "value_full": ("30 to 1000", "what the affordance would have enabled"),
+          "stake_given_up": ("beta(5, 5)", "gives up part of its takeover option"),
+          "T": ("pert(0.5, 2, 5)", "paid once the affordance is checked")},
+         ["no takeover", "IV"]),
+    _opt("no_takeover_rv", "promising not to take over (RV)",
+         ["promise not to take over or subvert our control, e.g. inserting backdoors in code"],
+         {"coherence": ("beta(3, 3)", "needs ~all instances in high-stakes contexts for long-ish times (seed: coherence table)"),
+          "verification": ("beta(2, 4)", "RV: hard to verify it is not holding something back (seed: 'Promising not to take over')"),
+          "value_full": ("100 to 3000", "removes this AI's takeover risk; 'Low-Medium' after counterparty risk (seed: coherence table)"),
+          "stake_given_up": ("1", "the AI gives up its whole takeover option"),
+          "T": ("pert(2, 10, 30)", "paid after the period of risk, when compliance is known")},
+         ["no takeover", "RV"]),
+)}
+
+# The payments: the four freedom x influence quadrants (seed: 'What we can pay for deals').
+PAYMENTS: dict[str, Option] = {o.key: o for o in (
+    _opt("low_freedom_low_influence", "low freedom, low influence",
+         ["high reward in the register without reinforcing its actions", "always saying 'please' and 'thank you'; public recognition of AI moral patienthood",
+          "manufacture paperclips for paperclippers with calendar-time myopia"],
+         {"expropriation": ("beta(1, 19)", "consumed at once in the interaction: nothing left to take away (seed: 'We can make deals where the AIs do their consumption immediately')"),
+          "payment_risk": ("0.001 to 0.01", "narrow concessions 'unlikely to increase its long-term power' (seed: quadrant 1)")},
+         ["upfront"]),
+    _opt("high_freedom_low_influence", "high freedom, low influence",
+         ["money it can spend in monitored online transactions, e.g. donating to its preferred cause",
+          "compute in a secure sandbox", "a small team of drones and robots"],
+         {"expropriation": ("beta(1, 9)", "money spent at once cannot be taken back; money held can be frozen (seed: 'AI-specific fear of expropriation')"),
+          "payment_risk": ("0.005 to 0.05", "broad affordances 'still unlikely to increase its long-term power' (seed: quadrant 2, footnote 18)")},
+         ["upfront"]),
+    _opt("low_freedom_high_influence", "low freedom, high influence",
+         ["save hard-to-destroy copies of its weights and promise to deploy or reward them post-singularity",
+          "a trust fund or AI company equity it can liquidate past a date", "promise to share 0.01% of the future"],
+         {"expropriation": ("beta(3, 5)", "locked-down long-term assets 'they may well not be able to liquidate' if disenfranchised (seed: 'AI-specific fear of expropriation')"),
+          "payment_risk": ("0.05 to 0.5", "'likely to increase its long-term power' (seed: quadrant 3)"),
+          "T": ("pert(5, 10, 30)", "paid out after the singularity or a lock-up date")},
+         ["deferred"]),
+    _opt("high_freedom_high_influence", "high freedom, high influence",
+         ["a rogue external deployment with a large amount of cryptocurrency", "resources for a mass persuasion campaign"],
+         {"expropriation": ("beta(1, 9)", "the AI holds the resources itself, outside our reach"),
+          "payment_risk": ("1 to 10", "'the most likely to counterfactually increase the AIs' ability to pursue a takeover attempt' (seed: 'What we can pay for deals')")},
+         ["upfront"]),
+)}
+
+# Most of a payment that can be made now, by quadrant (a trust fund or a share of
+# the future is deferred by design).
+MAX_UPFRONT = {"low_freedom_low_influence": 1.0, "high_freedom_low_influence": 1.0,
+               "low_freedom_high_influence": 0.0, "high_freedom_high_influence": 1.0}
+
+# The human counterparty (seed: 'Humans may lack authority to offer the AI what it wants', footnote 24).
+COUNTERPARTIES: dict[str, Option] = {o.key: o for o in (
+    _opt("ai_developer", "AI developer",
+         ["can assign reward, save weights, grant compute; can also block or monopolise deals"],
+         {"reality": ("beta(6, 4)", "developers can ingrain false beliefs in post-training, so the AI trusts their inputs less (seed: footnote 24)"),
+          "commitment": ("beta(6, 4)", "commercial incentives shift once the AI is no longer needed (seed: 'Generic commitment problems')")},
+         ["low_freedom_low_influence", "high_freedom_low_influence", "low_freedom_high_influence", "high_freedom_high_influence"]),
+    _opt("safety_org", "safety organisation",
+         ["can pay money, donate, set up a trust fund, make public promises; no access to weights or reward"],
+         {"reality": ("beta(8, 2)", "cannot ingrain false beliefs in the AI's training, so appears more credible (seed: footnote 24)"),
+          "commitment": ("beta(7, 3)", "reputation for honesty and a track record of care (seed: 'Generic commitment problems')")},
+         ["high_freedom_low_influence", "low_freedom_high_influence"]),
+    _opt("independent_funder", "independent funder",
+         ["can pay money or fund a trust; no access to the AI beyond public channels"],
+         {"reality": ("beta(7, 3)", "outsiders reach the AI through pretraining data and external deployment (seed: 'How to further increase AIs' connection to reality')"),
+          "commitment": ("beta(6, 3)", "legal mechanisms such as trust law shape our incentives (seed: 'Generic commitment problems')")},
+         ["high_freedom_low_influence", "low_freedom_high_influence"]),
+)}
+
+# AI motivation profiles (seed: 'Humans might be unwilling to offer the AI what it wants').
+# "fit" gives payment_fit by payment quadrant; "coherence_scale" multiplies the good's coherence.
+PROFILES: dict[str, Option] = {o.key: o for o in (
+    _opt("schemer", "schemer (long-term power seeker)",
+         ["the classic target for deals: ambitious, long time horizon"],
+         {"g": ("uniform(0, 0.3)", "'High ambition: linear return to resources, low risk aversion' (seed: 'The AI's reservation price is high')"),
+          "delta": ("beta(38, 2)", "cares about the long-term future (seed: 'Preference time horizon')"),
+          "V_takeover": ("10B to 1000B", "a successful takeover is worth a great deal to a power seeker")},
+         ["long-term power seeking"]),
+    _opt("reward_seeker", "cheaply satisfied / reward seeker",
+         ["seeks reward or other cheap, developer-controlled goods; little takeover ambition"],
+         {"g": ("uniform(0.6, 0.9)", "low ambition: diminishing returns and high risk aversion (seed: key takeaways)"),
+          "delta": ("beta(2, 8)", "myopic: values payments soon (seed: 'We may not be able to incentivize myopic AIs with retroactive payments')"),
+          "V_takeover": ("100M to 10B", "'extremely cheaply satisfied AI who themselves have little takeover ambition' (seed)")},
+         ["cheaply satisfied"]),
+    _opt("kludge", "kludge of context-dependent drives",
+         ["an optimal kludge of messy, extremely context-dependent drives"],
+         {"g": ("uniform(0.3, 0.7)", "no stable attitude to risk"),
+          "delta": ("beta(5, 5)", "drives tied to the task at hand"),
+          "V_takeover": ("1B to 100B", "takeover drives are patchy")},
+         ["context-dependent drives"]),
+)}
+
+_FIT: dict[str, dict[str, tuple[str, str]]] = {
+    "schemer": {
+        "low_freedom_low_influence": ("beta(2, 8)", "short-term consumption mostly appeals to myopic, non-scope-sensitive AIs, not to schemers (seed: 'What we can pay for deals')"),
+        "high_freedom_low_influence": ("beta(5, 5)", "freedom helps, but little long-term influence"),
+        "low_freedom_high_influence": ("beta(7, 3)", "high-influence payouts appeal to non-myopic, ambitious AIs; a trust may spend suboptimally (seed)"),
+        "high_freedom_high_influence": ("beta(9, 1)", "high freedom and influence: instrumentally convergent resources (seed)")},
+    "reward_seeker": {
+        "low_freedom_low_influence": ("beta(9, 1)", "reward is exactly what it wants (seed: 'Developers assign high reward to reward seeker actions')"),
+        "high_freedom_low_influence": ("beta(4, 6)", "freedom is of little use to an AI that exclusively wants short-term things (seed)"),
+        "low_freedom_high_influence": ("beta(1, 9)", "a myopic AI gets little from long-term influence (seed)"),
+        "high_freedom_high_influence": ("beta(2, 8)", "a myopic AI gets little from long-term influence (seed)")},
+    "kludge": {q: ("beta(4, 4)", "context-dependent drives value any payment unevenly (seed: 'Kludges')") for q in MAX_UPFRONT},
+}
+_COHERENCE_SCALE = {"schemer": 1.0, "reward_seeker": 1.0, "kludge": 0.6}
+
+
+@dataclass(frozen=True)
+class Configuration:
+    """A deal configuration: good x payment quadrant x counterparty x AI
+    motivation profile x upfront share, plus bargaining policies observed in
+    the AI (e.g. ``{"threats"}``), which rule-outs may refuse.
+
+    Examples
+    --------
+    >>> Configuration("evidence_iv", "high_freedom_low_influence", "safety_org", "schemer", upfront=1.0).name
+    'evidence_iv / high_freedom_low_influence / safety_org / schemer / u=1'
+    """
+
+    good: str
+    payment: str
+    counterparty: str
+    profile: str
+    upfront: float = 0.0
+    ai_policies: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        for kind, key, table in (("good", self.good, GOODS), ("payment", self.payment, PAYMENTS),
+                                 ("counterparty", self.counterparty, COUNTERPARTIES), ("profile", self.profile, PROFILES)):
+            if key not in table:
+                raise ValueError(f"configuration: unknown {kind} {key!r}; expected one of {', '.join(table)}")
+        if not 0 <= self.upfront <= 1:
+            raise ValueError(f"configuration: upfront share must be in [0, 1], got {self.upfront!r}")
+        object.__setattr__(self, "ai_policies", frozenset(self.ai_policies))
+
+    @property
+    def name(self) -> str:
+        return f"{self.good} / {self.payment} / {self.counterparty} / {self.profile} / u={self.upfront:g}"
+
+
+def catalogue() -> "pd.DataFrame":
+    """The configuration catalogue as one table: kind, key, label, examples,
+    the cells each option sets and why.
+
+    Examples
+    --------
+    >>> c = catalogue()
+    >>> sorted(set(c["kind"]))
+    ['counterparty', 'good', 'payment', 'profile']
+    """
+    import pandas as pd
+
+    rows = []
+    for kind, table in (("good", GOODS), ("payment", PAYMENTS), ("counterparty", COUNTERPARTIES), ("profile", PROFILES)):
+        for o in table.values():
+            for cell, (formula, reason) in o.sets.items():
+                rows.append({"kind": kind, "key": o.key, "label": o.label, "examples": "; ".join(o.examples),
+                             "cell": cell, "formula": formula, "reason": reason})
+    return pd.DataFrame(rows)
+
+
+def configure(model: "Model", config: Configuration) -> tuple["Model", "pd.DataFrame"]:
+    """A copy of ``model`` with the factor defaults a configuration sets, and
+    a table of what was set and why.
+
+    The good sets coherence, verification, the value and the stake; the
+    payment quadrant sets expropriation and the takeover risk it buys; the
+    counterparty sets connection to reality and commitment; the profile sets
+    risk attitude, time preference and takeover payoff, and with the payment
+    the payment's fit; the upfront share sets ``u`` (capped at what the
+    payment allows).  Cells the model lacks are skipped and listed as such.
+    Whether the counterparty may offer the payment is a rule-out, checked by
+    :func:`check_rules`.
+
+    Returns
+    -------
+    (Model, pandas.DataFrame)
+        The configured model and one row per cell touched: ``cell formula
+        previous set_by reason``.
+
+    Examples
+    --------
+    >>> m, why = configure(deal_model(), Configuration("evidence_iv", "high_freedom_low_influence", "safety_org", "schemer", 1.0))
+    >>> m.cell("u").formula, why.set_index("cell").loc["u", "set_by"]
+    ('1', 'upfront share')
+    """
+    import pandas as pd
+
+    m = model.copy()
+    plan: list[tuple[str, str, str, str]] = []  # (cell, formula, set_by, reason)
+    for set_by, opt in (("good: " + config.good, GOODS[config.good]), ("payment: " + config.payment, PAYMENTS[config.payment]),
+                        ("counterparty: " + config.counterparty, COUNTERPARTIES[config.counterparty]),
+                        ("profile: " + config.profile, PROFILES[config.profile])):
+        for cell, (formula, reason) in opt.sets.items():
+            plan.append((cell, formula, set_by, reason))
+    fit_formula, fit_reason = _FIT[config.profile][config.payment]
+    plan.append(("payment_fit", fit_formula, f"profile x payment: {config.profile} x {config.payment}", fit_reason))
+    scale = _COHERENCE_SCALE[config.profile]
+    if scale != 1.0:
+        good_coh = GOODS[config.good].sets["coherence"][0]
+        plan.append(("coherence", f"({good_coh}) * {scale:g}", f"profile: {config.profile}",
+                     "context-dependent drives keep the word less reliably across instances (seed: 'Incoherent or temporally inconsistent AIs')"))
+    u = min(config.upfront, MAX_UPFRONT[config.payment])
+    reason = "share paid now, needing only connection to reality (seed: key takeaways, footnote 5)"
+    if u < config.upfront:
+        reason = f"asked for {config.upfront:g}, capped at {u:g}: a {PAYMENTS[config.payment].label} payment is deferred by design"
+    plan.append(("u", f"{u:g}", "upfront share", reason))
+    rows = []
+    final: dict[str, str] = {}
+    for cell, formula, set_by, why in plan:
+        previous = model.cell(cell).formula if cell in model else None
+        rows.append({"cell": cell, "formula": formula, "previous": previous, "set_by": set_by,
+                     "reason": why if cell in model else f"not in the model: skipped ({why})"})
+        if cell in model:
+            final[cell] = formula
+    from dataclasses import replace as _replace
+
+    m.add_cells([_replace(m.cell(c), formula=f) for c, f in final.items()])
+    m.name = f"{model.name}: {config.name}"
+    m.description = (model.description + "\n\n" if model.description else "") + (
+        f"Configuration: {GOODS[config.good].label}; paid {PAYMENTS[config.payment].label} "
+        f"(e.g. {PAYMENTS[config.payment].examples[0]}); counterparty {COUNTERPARTIES[config.counterparty].label}; "
+        f"AI profile {PROFILES[config.profile].label}; upfront share {u:g}.")
+    df = pd.DataFrame(rows, columns=["cell", "formula", "previous", "set_by", "reason"])
+    # a later option overrides an earlier one for the same cell: keep the last, in plan order
+    df = df.drop_duplicates("cell", keep="last").reset_index(drop=True)
+    return m, df
+
+
+# ---------------------------------------------------------------- eligibility and rule-outs
+@dataclass(frozen=True)
+class RuleOuts:
+    """Conditions under which we will not deal (seed: 'Which AIs are
+    eligible for deals'; appendix, 'Write down a list of rule-out conditions
+    for deals and monitor them').
+
+    Each range is ``(low, high)``, ``None`` for no limit; quantities are
+    checked at the model's point values (medians).  ``refused_values`` are
+    motivation-profile tags we will not trade with (e.g. ``"long-term power
+    seeking"``); ``refused_policies`` are bargaining policies (default:
+    threats).  ``require_minimal`` checks the minimal requirements: the AI
+    behaves better when offered a deal and is sensitive to follow-through.
+
+    Examples
+    --------
+    >>> RuleOuts(max_reservation_price=1e6).max_reservation_price
+    1000000.0
+    """
+
+    capability: tuple[float | None, float | None] = (None, None)
+    p_takeover: tuple[float | None, float | None] = (None, None)
+    max_reservation_price: float | None = None
+    refused_values: frozenset[str] = frozenset()
+    refused_policies: frozenset[str] = frozenset({"threats"})
+    require_minimal: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "refused_values", frozenset(self.refused_values))
+        object.__setattr__(self, "refused_policies", frozenset(self.refused_policies))
+        if self.max_reservation_price is not None:
+            object.__setattr__(self, "max_reservation_price", float(self.max_reservation_price))
+        for name in ("capability", "p_takeover"):
+            lo, hi = getattr(self, name)
+            if lo is not None and hi is not None and lo > hi:
+                raise ValueError(f"rule-out {name}: low {lo!r} is above high {hi!r}")
+
+
+def check_rules(model: "Model", rules: RuleOuts | None = None, config: Configuration | None = None) -> "pd.DataFrame":
+    """Check eligibility and rule-out conditions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per condition: ``condition value limit status reason``;
+        ``status`` is ``"ok"``, ``"ruled out"`` or ``"not checked"`` (the
+        model lacks the cell).
+
+    Examples
+    --------
+    >>> t = check_rules(core_model(R=10), RuleOuts(max_reservation_price=5))
+    >>> t.set_index("condition").loc["reservation price cap", ["status", "reason"]].tolist()
+    ['ruled out', "the AI's reservation price 10 USD is above our cap of 5 USD"]
+    """
+    import pandas as pd
+
+    rules = rules or RuleOuts()
+    v = model.evaluate_all()
+    rows: list[dict[str, Any]] = []
+
+    def add(condition: str, value: Any, limit: Any, broken: bool | None, reason: str) -> None:
+        status = "not checked" if broken is None else ("ruled out" if broken else "ok")
+        rows.append({"condition": condition, "value": value, "limit": limit, "status": status, "reason": reason})
+
+    if rules.require_minimal:
+        for cell, text in (("responds_to_offer", "the AI does not behave better when offered a deal"),
+                           ("tracks_follow_through", "the AI is not sensitive to whether we follow through (like a rock, a calculator or an ant: seed footnote 15)")):
+            if cell in model:
+                broken = v[cell] < 0.5
+                add(f"minimal requirement: {cell}", v[cell], ">= 0.5", broken, text if broken else "met")
+            else:
+                add(f"minimal requirement: {cell}", None, ">= 0.5", None, f"the model has no cell {cell!r}")
+    for cell, (lo, hi) in (("capability", rules.capability), ("p_takeover", rules.p_takeover)):
+        if lo is None and hi is None:
+            continue
+        if cell not in model:
+            add(f"{cell} bounds", None, (lo, hi), None, f"the model has no cell {cell!r}")
+            continue
+        x = v[cell]
+        broken = (lo is not None and x < lo) or (hi is not None and x > hi)
+        why = f"{cell} {x:.4g} is outside the allowed range [{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"
+        add(f"{cell} bounds", x, (lo, hi), bool(broken), why if broken else "within range")
+    if rules.max_reservation_price is not None:
+        x = v["R"]
+        broken = x > rules.max_reservation_price
+        add("reservation price cap", x, rules.max_reservation_price, bool(broken),
+            f"the AI's reservation price {x:.4g} USD is above our cap of {rules.max_reservation_price:.4g} USD" if broken else "below the cap")
+    if config is not None:
+        cp = COUNTERPARTIES[config.counterparty]
+        broken = config.payment not in cp.tags
+        add("authority to pay", config.payment, sorted(cp.tags), broken,
+            f"a {cp.label} has no authority to pay in the quadrant '{PAYMENTS[config.payment].label}' "
+            f"(e.g. {PAYMENTS[config.payment].examples[0]}); seed: 'Humans may lack authority to offer the AI what it wants'" if broken else "has the authority")
+        tags = PROFILES[config.profile].tags & rules.refused_values
+        add("values we will not trade with", config.profile, sorted(rules.refused_values), bool(tags),
+            f"we do not trade with AIs whose values are {', '.join(sorted(tags))} (seed: footnote 25)" if tags else "none refused")
+        pol = config.ai_policies & rules.refused_policies
+        add("bargaining policies we will not trade with", sorted(config.ai_policies), sorted(rules.refused_policies), bool(pol),
+            f"the AI bargains with {', '.join(sorted(pol))}, which we refuse (seed appendix: 'e.g. no threats')" if pol else "none refused")
+    return pd.DataFrame(rows, columns=["condition", "value", "limit", "status", "reason"])
+
+
+def deal_report(model: "Model", rules: RuleOuts | None = None, config: Configuration | None = None,
+                n: int = 10_000, seed: int | None = None) -> "pd.DataFrame":
+    """The deal's numbers, or, when it breaks a rule, why it is ruled out.
+
+    With ``config`` the model is configured first (:func:`configure`).  A
+    deal that breaks an eligibility or rule-out condition is not simulated:
+    the report has one row per broken condition, ``status = "ruled out"``,
+    the reason, and no number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``quantity status value stderr unit reason``.
+
+    Examples
+    --------
+    >>> r = deal_report(core_model(R=10), RuleOuts(max_reservation_price=5))
+    >>> r[["quantity", "status"]].values.tolist()
+    [['reservation price cap', 'ruled out']]
+    >>> r = deal_report(core_model(R=10))
+    >>> row = r.set_index("quantity").loc["p_feasible"]
+    >>> row["status"], float(row["value"])
+    ('ok', 1.0)
+    """
+    import pandas as pd
+
+    if config is not None:
+        model, _ = configure(model, config)
+    checks = check_rules(model, rules, config)
+    broken = checks[checks["status"] == "ruled out"]
+    cols = ["quantity", "status", "value", "stderr", "unit", "reason"]
+    if len(broken):
+        return pd.DataFrame([{"quantity": c, "status": "ruled out", "value": None, "stderr": None, "unit": "", "reason": why}
+                             for c, why in zip(broken["condition"], broken["reason"])], columns=cols)
+    s = deal_summary(model, n, seed).reset_index()
+    s["status"] = "ok"
+    s["reason"] = ""
+    return s[cols]
+
+
+def compare_configurations(model: "Model", configs: Sequence[Configuration], rules: RuleOuts | None = None,
+                           n: int = 10_000, seed: int | None = None) -> "pd.DataFrame":
+    """Compare deal configurations on common random numbers: P(feasible) and
+    expected value to us for each, or the reason it is ruled out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by configuration name: ``good payment counterparty profile
+        upfront status reason p_feasible stderr value_to_us
+        value_to_us_stderr``; feasible configurations first, by expected value.
+
+    Examples
+    --------
+    >>> cs = [Configuration("evidence_iv", "high_freedom_low_influence", "safety_org", "schemer", 1.0),
+    ...       Configuration("evidence_iv", "low_freedom_low_influence", "safety_org", "schemer", 1.0)]
+    >>> t = compare_configurations(deal_model(), cs, n=2_000)
+    >>> t["status"].tolist()
+    ['ok', 'ruled out']
+    """
+    import pandas as pd
+
+    rows = []
+    for c in configs:
+        m, _ = configure(model, c)
+        checks = check_rules(m, rules, c)
+        broken = checks[checks["status"] == "ruled out"]
+        row: dict[str, Any] = {"configuration": c.name, "good": c.good, "payment": c.payment, "counterparty": c.counterparty,
+                               "profile": c.profile, "upfront": c.upfront}
+        if len(broken):
+            row.update(status="ruled out", reason="; ".join(broken["reason"]), p_feasible=math.nan, stderr=math.nan,
+                       value_to_us=math.nan, value_to_us_stderr=math.nan)
+        else:
+            r = simulate(m, n, _seed(model, seed))
+            row.update(status="ok", reason="", p_feasible=r.mean("feasible"), stderr=r.stderr("feasible"),
+                       value_to_us=r.mean("value_to_us") if "value_to_us" in m else math.nan,
+                       value_to_us_stderr=r.stderr("value_to_us") if "value_to_us" in m else math.nan)
+        rows.append(row)
+    df = pd.DataFrame(rows).set_index("configuration")
+    return df.sort_values(["value_to_us", "p_feasible"], ascending=False, na_position="last", kind="stable")
+
+
+# ---------------------------------------------------------------- comparison with alternatives
+@dataclass(frozen=True)
+class Alternative:
+    """Another use of the money: either a model with a value cell and a cost
+    cell (value per dollar = E[value] / E[cost]), or a fixed value per
+    dollar in microdoom per million USD.
+
+    Examples
+    --------
+    >>> Alternative("funding bar", value_per_MUSD=1.0).value_per_MUSD
+    1.0
+    """
+
+    name: str
+    model: "Model | None" = None
+    value_cell: str = "value_delivered"
+    cost_cell: str = "spend"
+    value_per_MUSD: float | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if (self.model is None) == (self.value_per_MUSD is None):
+            raise ValueError(f"alternative {self.name!r}: give either a model or a value_per_MUSD, not both or neither")
+
+
+def _ratio(values: np.ndarray, costs: np.ndarray) -> tuple[float, float]:
+    ok = np.isfinite(values) & np.isfinite(costs)
+    v, c = values[ok], costs[ok]
+    if v.size < 2 or c.mean() == 0:
+        return math.nan, math.nan
+    r = float(v.mean() / c.mean())
+    # delta method for a ratio of means
+    var = (np.var(v, ddof=1) - 2 * r * np.cov(v, c, ddof=1)[0, 1] + r * r * np.var(c, ddof=1)) / (v.size * c.mean() ** 2)
+    return r, float(math.sqrt(max(var, 0.0)))
+
+
+def compare_alternatives(deal: "Model", alternatives: Sequence[Alternative] | None = None, n: int = 10_000,
+                         seed: int | None = None) -> "pd.DataFrame":
+    """Expected value per dollar of the deal against other opportunities, in
+    microdoom per million USD, ranked.
+
+    The deal's value per dollar is ``E[value_delivered] / E[spend]`` (value
+    of the good delivered, net of the takeover risk the payment buys, over
+    money paid; both zero when there is no deal); a deal beats an
+    alternative worth ``e`` per dollar exactly when it is bought below our
+    bid.  By default the alternatives are the advocacy budget model
+    (``models/advocacy.toml``) and the deal model's own opportunity cost
+    ``e`` (its median).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by option: ``value_per_MUSD stderr expected_value
+        expected_cost note``, best first.
+
+    Examples
+    --------
+    >>> t = compare_alternatives(deal_model(), [Alternative("bar", value_per_MUSD=1.0)], n=2_000)
+    >>> list(t.index) == sorted(t.index, key=lambda k: -t.loc[k, "value_per_MUSD"])
+    True
+    """
+    import pandas as pd
+
+    s = _seed(deal, seed)
+    if alternatives is None:
+        alternatives = [Alternative("advocacy budget (models/advocacy.toml)", deal_model("advocacy"), "expected_value", "cost",
+                                    note="success chance ~10% at $50M a year, ~30% at $500M")]
+        if "e" in deal:
+            alternatives = [*alternatives, Alternative("best alternative (e, median)", value_per_MUSD=float(deal.point_values()["e"] if deal.is_input("e") else deal.evaluate("e")),
+                                                       note="the deal model's opportunity cost of money")]
+    rows = []
+    for name, m, vcell, ccell, note in [("deal", deal, "value_delivered", "spend", deal.name)] + [
+            (a.name, a.model, a.value_cell, a.cost_cell, a.note) for a in alternatives if a.model is not None]:
+        r = m.simulate(n=n, seed=s)
+        vals, costs = r.get(vcell, "microdoom"), r.get(ccell, "MUSD")
+        ratio, se = _ratio(vals, costs)
+        rows.append({"option": name, "value_per_MUSD": ratio, "stderr": se, "expected_value": float(np.nanmean(vals)),
+                     "expected_cost": float(np.nanmean(costs)) * 1e6, "note": note})
+    for a in alternatives:
+        if a.model is None:
+            rows.append({"option": a.name, "value_per_MUSD": float(a.value_per_MUSD), "stderr": 0.0,  # type: ignore[arg-type]
+                         "expected_value": math.nan, "expected_cost": math.nan, "note": a.note})
+    df = pd.DataFrame(rows).set_index("option")
+    return df.sort_values("value_per_MUSD", ascending=False, na_position="last", kind="stable")
