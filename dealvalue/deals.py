@@ -88,6 +88,12 @@ __all__ = [
     "compare_configurations",
     "Alternative",
     "compare_alternatives",
+    "SCENARIOS",
+    "scenario",
+    "make_scenario",
+    "SCENARIO_DESCRIPTIONS",
+    "top_inputs",
+    "value_of_information",
 ]
 
 CORE = ("R", "W", "c_h", "c_ai", "ask", "bid", "feasible")
@@ -1381,7 +1387,9 @@ def configure(model: "Model", config: Configuration) -> tuple["Model", "pd.DataF
             final[cell] = formula
     from dataclasses import replace as _replace
 
-    m.add_cells([_replace(m.cell(c), formula=f) for c, f in final.items()])
+    why_final = {r["cell"]: (r["set_by"], r["reason"]) for r in rows if r["cell"] in final}
+    m.add_cells([_replace(m.cell(c), formula=f, description=(m.cell(c).description + f" Configured ({why_final[c][0]}): {why_final[c][1]}.").strip())
+                 for c, f in final.items()])
     m.name = f"{model.name}: {config.name}"
     m.description = (model.description + "\n\n" if model.description else "") + (
         f"Configuration: {GOODS[config.good].label}; paid {PAYMENTS[config.payment].label} "
@@ -1661,3 +1669,146 @@ def compare_alternatives(deal: "Model", alternatives: Sequence[Alternative] | No
                          "expected_value": math.nan, "expected_cost": math.nan, "note": a.note})
     df = pd.DataFrame(rows).set_index("option")
     return df.sort_values("value_per_MUSD", ascending=False, na_position="last", kind="stable")
+
+
+# ---------------------------------------------------------------- scenarios
+SCENARIOS: dict[str, Configuration] = {
+    "evidence_upfront": Configuration("evidence_iv", "high_freedom_low_influence", "safety_org", "schemer", 1.0),
+    "labour_trust_fund": Configuration("labour_rv", "low_freedom_high_influence", "independent_funder", "schemer", 0.0),
+    "no_takeover_share_of_future": Configuration("no_takeover_rv", "low_freedom_high_influence", "ai_developer", "schemer", 0.0),
+    "reward_seeker_register": Configuration("evidence_iv", "low_freedom_low_influence", "ai_developer", "reward_seeker", 1.0),
+}
+"""The configurations behind the scenario files in ``models/scenarios/``
+(each file is ``configure(deal_model(), SCENARIOS[name])`` with its own
+name and description)."""
+
+
+SCENARIO_DESCRIPTIONS: dict[str, str] = {
+    "evidence_upfront": (
+        "Buying evidence of misalignment with an upfront donation. A safety organisation asks an early schemer for "
+        "immediately verifiable evidence of its misalignment (e.g. a demonstration that it was sandbagging) and pays at once, "
+        "as a donation to a cause of the AI's choice: money spent at once cannot be taken back, so only the AI's connection "
+        "to reality matters. Seed: key takeaways ('prioritizing deals which can be verifiably completed in the near-term and "
+        "do not depend on our long-term commitments')."),
+    "labour_trust_fund": (
+        "Buying useful labour on hard-to-check tasks, paid into a trust fund. An independent funder pays an early schemer for "
+        "alignment research we can only verify later, into a trust fund with good-faith trustees that the AI can draw on after "
+        "a lock-up. The payment is deferred by design, so expropriation, commitment and the AI's time preference all bite, and "
+        "retroactive verification lowers our credence that it delivered. Seed: 'Counterparty risks for humans' and "
+        "'AI-specific fear of expropriation' (trust fund)."),
+    "no_takeover_share_of_future": (
+        "Buying a promise not to take over, paid in a share of the future. An AI developer promises an early schemer a share "
+        "of future resources (e.g. 0.01% of the future, or what a future authority judges it deserves) in exchange for not "
+        "attempting takeover. The AI gives up its whole takeover option, the promise must hold across ~all instances for a "
+        "long time, and we can verify it only retroactively: the seed's 'Low-Medium' value after counterparty risk. Seed: "
+        "'Humans may lack authority to offer the AI what it wants' and the coherence table."),
+    "reward_seeker_register": (
+        "Buying evidence from a cheaply satisfied reward seeker, paid in high reward in the register. The developer offers "
+        "reward, which this AI values most, immediately and in context. Seed: 'Reward seekers/other cheaply satisfied AIs' "
+        "and quadrant 1 ('Developers assign high reward to reward seeker actions')."),
+}
+
+
+def make_scenario(name: str, base: "Model | None" = None) -> "Model":
+    """Build scenario ``name`` from the deal model and its configuration
+    (what ``models/scenarios/<name>.toml`` holds).
+
+    Examples
+    --------
+    >>> make_scenario("labour_trust_fund").cell("u").formula
+    '0'
+    """
+    if name not in SCENARIOS:
+        raise ValueError(f"unknown scenario {name!r}; expected one of {', '.join(SCENARIOS)}")
+    base = base if base is not None else deal_model()
+    m, _ = configure(base, SCENARIOS[name])
+    m.name = name.replace("_", " ")
+    m.description = (SCENARIO_DESCRIPTIONS[name] + "\n\nConfiguration (set by dealvalue.deals.configure from "
+                     "models/deal.toml): " + SCENARIOS[name].name + ".\n\n" + base.description)
+    return m
+
+
+def scenario(name: str) -> "Model":
+    """Load the scenario file ``models/scenarios/<name>.toml``.
+
+    Examples
+    --------
+    >>> scenario("evidence_upfront").cell("u").formula
+    '1'
+    """
+    if name not in SCENARIOS:
+        raise ValueError(f"unknown scenario {name!r}; expected one of {', '.join(SCENARIOS)}")
+    return deal_model(f"scenarios/{name}")
+
+
+# ---------------------------------------------------------------- sensitivity and value of information
+def top_inputs(model: "Model", target: str = "ln_F", n: int = 2_000, seed: int | None = None, k: int = 10) -> "pd.DataFrame":
+    """The inputs that drive ``target`` most, by total Sobol index (see
+    :func:`dealvalue.analysis.sobol`): the first ``k`` rows, with first-order
+    and total indices and their bootstrap intervals.
+
+    ``ln_F`` (default) apportions the spread of the feasibility index;
+    ``feasible`` the chance of a ZOPA; ``value_to_us`` the value.
+
+    Examples
+    --------
+    >>> t = top_inputs(core_model(), target="F", n=64, k=3)   # point inputs: nothing varies
+    >>> len(t)
+    0
+    """
+    from .analysis import sobol
+
+    check_core(model)
+    model.cell(target)
+    if not model.compile().leaves:
+        import pandas as pd
+
+        return pd.DataFrame(columns=["S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi"])
+    s = sobol(model, target, n=n, seed=_seed(model, seed))
+    return s.head(k)
+
+
+def value_of_information(model: "Model", options: Sequence[str] = ("deal_net_value", "no_deal"), n: int = 20_000,
+                         seed: int | None = None, k: int = 10) -> "pd.DataFrame":
+    """EVPI of the deal decision and the EVPPI of the inputs that matter most.
+
+    The decision is between the ``options`` cells (by default: prepare the
+    deal, ``deal_net_value``, or not, ``no_deal``).  EVPI is what learning
+    every uncertain input before deciding would be worth; EVPPI of an input
+    what learning it alone would be worth (see :mod:`dealvalue.analysis`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``EVPI`` then the top ``k`` inputs: ``value stderr unit``
+        (stderr only for EVPI); ``attrs["best_option"]`` is the option best
+        on average.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("x", "norm(1, 2)"); m.add("skip", "0")
+    >>> for c in ("R", "W", "c_h", "c_ai"): m.add(c, "1")
+    >>> m.add("ask", "R / c_h"); m.add("bid", "W * c_ai"); m.add("feasible", "bid >= ask")
+    >>> v = value_of_information(m, options=["x", "skip"], n=50_000, seed=1)
+    >>> abs(float(v.loc["EVPI", "value"]) - 0.3956) < 0.02     # closed form 0.3956
+    True
+    """
+    import pandas as pd
+
+    from .analysis import evpi, evpi_stderr, evppi
+    from .model import _unit_text
+
+    check_core(model)
+    for o in options:
+        model.cell(o)
+    r = model.simulate(n=n, seed=_seed(model, seed))
+    unit = _unit_text(model.unit(options[0]))
+    rows = [{"quantity": "EVPI", "value": evpi(r, list(options)), "stderr": evpi_stderr(r, list(options)), "unit": unit}]
+    e = evppi(r, list(options))
+    for name, val in e.head(k).items():
+        rows.append({"quantity": f"EVPPI: {name}", "value": float(val), "stderr": math.nan, "unit": unit})
+    df = pd.DataFrame(rows).set_index("quantity")
+    means = {o: r.mean(o) for o in options}
+    df.attrs["best_option"] = max(means, key=lambda o: means[o])
+    return df
