@@ -280,11 +280,11 @@ def zopa(model: "Model | Results", n: int = 10_000, seed: int | None = None,
     if "price" in r.values:
         series["price | feasible"] = r.get("price")[ok]
     series["width | feasible"] = (bid - ask)[ok]
-    rows = {}
+    rows: dict[str, dict[Any, float]] = {}
     for name, x in series.items():
         x = x[np.isfinite(x)]
         vals = np.quantile(x, list(qs)) if x.size else np.full(len(qs), np.nan)
-        row = {float(q): float(v) for q, v in zip(qs, vals)}
+        row: dict[Any, float] = {float(q): float(v) for q, v in zip(qs, vals)}
         row["mean"] = float(x.mean()) if x.size else math.nan
         row["n"] = int(x.size)
         rows[name] = row
@@ -474,7 +474,7 @@ def decomposition_distribution(model: "Model | Results", n: int = 10_000, seed: 
     import pandas as pd
 
     s = decomposition_samples(model, n, seed)
-    s = s[np.isfinite(s).all(axis=1)]
+    s = s.loc[np.isfinite(s.to_numpy()).all(axis=1)]
     lnf = s["ln F"].to_numpy()
     var = float(lnf.var()) if lnf.size > 1 else 0.0
     rows = {}
@@ -687,7 +687,7 @@ class _PointEval:
         fixed[f] = xs
         out = self.model.run_steps(leaves, k, fixed=fixed, check_bounds=False)
         with np.errstate(all="ignore"):
-            return np.log(out["bid"] / out["ask"])
+            return np.asarray(np.log(out["bid"] / out["ask"]), dtype=float)
 
 
 def _range(model: "Model", f: str) -> tuple[float, float]:
@@ -784,7 +784,8 @@ class Intervention:
         if self.kind == "shift":
             return x + float(self.amount)
         if self.kind == "toward":
-            return x + float(self.amount) * (float(self.target) - x)  # type: ignore[arg-type]
+            assert self.target is not None  # checked in __post_init__
+            return np.asarray(x + float(self.amount) * (float(self.target) - x), dtype=float)
         raise ValueError(f"intervention {self.label!r}: a formula change is applied to the model, not to samples")
 
 
@@ -937,11 +938,13 @@ def window(model: "Model", axis: str = "capability", values: Sequence[float] | N
     model.cell(axis)
     if values is None:
         b = model.bounds(axis) or (0.0, 10.0)
-        values = np.linspace(b[0], b[1], 41)
+        grid = [float(x) for x in np.linspace(b[0], b[1], 41)]
+    else:
+        grid = [float(x) for x in values]
     s = _seed(model, seed)
     leaves = sample_leaves(model, n, s, method)
     rows = []
-    for x in values:
+    for x in grid:
         v = _run_with(model, leaves, n, fixed={axis: np.full(n, float(x))})
         feas = v["feasible"]
         p = float(feas.mean())
