@@ -798,7 +798,7 @@ _DEFAULT_INTERVENTIONS = (
     Intervention("public commitments and track record", "commitment", "toward", 0.3, target=1.0, cost=1e6,
                  description="Seed, 'Generic commitment problems': costly signals, public commitments, a track record of following through on smaller deals."),
     Intervention("pay mostly upfront", "u", "toward", 0.5, target=1.0, cost=0.0,
-                 description="Seed, key takeaways: 'Develop upfront payment protocols less plagued by long-term credibility issues'. Moves half of the deferred share upfront."),
+                 description="Seed, key takeaways: 'Develop upfront payment protocols less plagued by long-term credibility issues'. Moves half of the deferred share upfront. Free in this model: paying before delivery is verified is a risk already priced in bid = W * c_ai."),
     Intervention("verification methods", "verification", "toward", 0.5, target=1.0, cost=3e6,
                  description="Seed, appendix: 'Propose and red-team methods of verifying AI compliance with deals'."),
     Intervention("coherence aids (memory, deal documents)", "coherence", "toward", 0.3, target=1.0, cost=2e6,
@@ -855,7 +855,8 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
         delta_p delta_p_stderr delta_value delta_value_stderr
         value_per_dollar`` (``delta_value`` in the unit of ``value_to_us``,
         or of ``feasible`` when the model has no ``value_to_us``;
-        ``value_per_dollar`` = ``delta_value / cost``, NaN when not costed),
+        ``value_per_dollar`` = ``delta_value / cost``, NaN when not costed,
+        infinite for a free intervention that helps),
         plus ``delta_microdoom`` and ``microdoom_per_MUSD`` when the model
         has ``value_to_us_microdoom``.  Sorted by value per dollar, then by
         ``delta_value``.
@@ -894,11 +895,11 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
         row = {"intervention": it.label, "cell": it.cell, "kind": it.kind, "cost": it.cost,
                "p_before": float(np.mean(base["feasible"])), "p_after": float(np.mean(new["feasible"])),
                "delta_p": dp, "delta_p_stderr": dp_se, "delta_value": dv, "delta_value_stderr": dv_se,
-               "value_per_dollar": dv / it.cost if it.cost else math.nan}
+               "value_per_dollar": _per_cost(dv, it.cost)}
         if "value_to_us_microdoom" in model:
             dm, _ = _paired(base["value_to_us_microdoom"], new["value_to_us_microdoom"])
             row["delta_microdoom"] = dm
-            row["microdoom_per_MUSD"] = dm / (it.cost / 1e6) if it.cost else math.nan
+            row["microdoom_per_MUSD"] = _per_cost(dm, it.cost, 1e6)
         rows.append(row)
     df = pd.DataFrame(rows).set_index("intervention")
     if df.empty:
@@ -1442,6 +1443,20 @@ class RuleOuts:
                 raise ValueError(f"rule-out {name}: low {lo!r} is above high {hi!r}")
 
 
+def _a(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def _per_cost(delta: float, cost: float | None, scale: float = 1.0) -> float:
+    """``delta`` per ``cost / scale``: NaN when not costed; a free change
+    that helps is infinitely cost-effective (and ranks first)."""
+    if cost is None:
+        return math.nan
+    if cost == 0:
+        return math.inf if delta > 0 else (-math.inf if delta < 0 else 0.0)
+    return delta / (cost / scale)
+
+
 def check_rules(model: "Model", rules: RuleOuts | None = None, config: Configuration | None = None) -> "pd.DataFrame":
     """Check eligibility and rule-out conditions.
 
@@ -1495,7 +1510,7 @@ def check_rules(model: "Model", rules: RuleOuts | None = None, config: Configura
         cp = COUNTERPARTIES[config.counterparty]
         broken = config.payment not in cp.tags
         add("authority to pay", config.payment, sorted(cp.tags), broken,
-            f"a {cp.label} has no authority to pay in the quadrant '{PAYMENTS[config.payment].label}' "
+            f"{_a(cp.label)} {cp.label} has no authority to pay in the quadrant '{PAYMENTS[config.payment].label}' "
             f"(e.g. {PAYMENTS[config.payment].examples[0]}); seed: 'Humans may lack authority to offer the AI what it wants'" if broken else "has the authority")
         tags = PROFILES[config.profile].tags & rules.refused_values
         add("values we will not trade with", config.profile, sorted(rules.refused_values), bool(tags),
