@@ -71,7 +71,25 @@ __all__ = [
     "ModelFileError",
     "UnitMismatchError",
     "UnknownCellError",
-    *_LAZY,
+    "Model",
+    "Cell",
+    "Results",
+    "NonFiniteWarning",
+    "define_unit",
+    "parse_unit",
+    "ureg",
+    "To",
+    "Norm",
+    "Lognorm",
+    "Beta",
+    "Uniform",
+    "Triangular",
+    "Pert",
+    "Bernoulli",
+    "Mixture",
+    "Distribution",
+    "parse",
+    "read_excel",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,6 +99,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
     from .results import NonFiniteWarning, Results
     from .units import define_unit, parse_unit, ureg
+    from .excel import read_excel
 
 
 # submodules reachable as attributes (dv.deals, dv.excel, ...) without importing them up front

@@ -166,6 +166,8 @@ class Results:
         """Standard error of the q-quantile, from the distribution-free
         order-statistic 95% interval (ranks ``n q +- 1.96 sqrt(n q (1 - q))``)
         divided by 2 x 1.96."""
+        if not 0 <= q <= 1:
+            raise ValueError(f"quantile level must be in [0, 1], got {q}")
         x = np.sort(self._finite(name))
         m = x.size
         half = Z95 * math.sqrt(m * q * (1 - q))
