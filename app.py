@@ -194,8 +194,9 @@ def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
             se = (sub.quantile_stderr(a, 0.5), sub.quantile_stderr(b, 0.5))
         else:
             value, se = (math.nan, math.nan), (math.nan, math.nan)
-        rows.append({"label": "Median ZOPA, when one exists", "value": value, "se": se, "unit": unit_text(m, a), "kind": "range",
-                     "help": f"From the median ask (`{a}`) to the median bid (`{b}`) over the {sub.n:,} samples where a ZOPA exists"})
+        u = unit_text(m, a)
+        rows.append({"label": f"Median ZOPA ({u})" if u else "Median ZOPA", "value": value, "se": se, "unit": u, "kind": "range",
+                     "help": f"Where a deal exists ({sub.n:,} of {r.n:,} samples): from the median ask (`{a}`) to the median bid (`{b}`)"})
     if "trust_inflation" in role:
         c = role["trust_inflation"]
         rows.append({"label": "Trust inflation (median)", "value": r.quantile(c, 0.5), "se": r.quantile_stderr(c, 0.5),
@@ -219,10 +220,13 @@ def feasible_subset(r: dv.Results, feasible: str) -> dv.Results:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool) -> pd.DataFrame:
+def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool, where: str | None = None) -> pd.DataFrame:
     """Histogram of the samples of ``names`` on shared bins (log10 bins when
-    ``log``), as rows: cell, bin start, bin end, share of samples."""
+    ``log``), as rows: cell, bin start, bin end, share of samples.  With
+    ``where`` (a 0/1 cell), only the samples where it is 1, and shares of those."""
     r = results(spec, n, seed)
+    if where is not None:
+        r = feasible_subset(r, where)
     arrays = {}
     for name in names:
         x = r.get(name)
@@ -241,7 +245,7 @@ def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool) 
     frames = []
     for name, x in arrays.items():
         counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
-        frames.append(pd.DataFrame({"cell": name, "start": edges[:-1], "end": edges[1:], "share": counts / r.n}))
+        frames.append(pd.DataFrame({"cell": name, "start": edges[:-1], "end": edges[1:], "share": counts / max(r.n, 1)}))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -331,6 +335,48 @@ def expression_latex(spec: Spec, text: str) -> str | None:
         return str(sympy.latex(model.formula_expr(text, keep=model.formulas)))
     except DealValueError:
         return None
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_rules(spec: Spec, rules: Any, config: Any) -> pd.DataFrame:
+    """Eligibility and rule-out conditions at the medians (``deals.check_rules``)."""
+    from dealvalue import deals
+
+    model, _ = current_model(spec)
+    return deals.check_rules(model, rules, config)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def deal_alternatives(spec: Spec, n: int, seed: int) -> pd.DataFrame:
+    """Value per dollar of the deal against the shipped alternatives (``deals.compare_alternatives``)."""
+    from dealvalue import deals
+
+    model, _ = current_model(spec)
+    return deals.compare_alternatives(model, n=n, seed=seed).reset_index()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def deal_configurations(spec: Spec, configs: tuple[Any, ...], rules: Any, n: int, seed: int) -> pd.DataFrame:
+    """Configurations compared on common random numbers, or why each is
+    ruled out (``deals.compare_configurations``)."""
+    from dealvalue import deals
+
+    model, _ = current_model(spec)
+    return deals.compare_configurations(model, list(configs), rules, n=n, seed=seed).reset_index()
+
+
+VOI_SAMPLES = 20_000
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def deal_voi(spec: Spec, seed: int) -> tuple[pd.DataFrame, str]:
+    """EVPI of the decision to prepare the deal and the EVPPI of the inputs
+    that matter most (``deals.value_of_information``), and the best option."""
+    from dealvalue import deals
+
+    model, _ = current_model(spec)
+    v = deals.value_of_information(model, n=VOI_SAMPLES, seed=seed)
+    return v.reset_index(), str(v.attrs.get("best_option", ""))
 
 
 SOBOL_ROWS = 4_000  # rows of each pick-freeze design: (k + 2) x 4,000 model runs, well under a second
@@ -475,9 +521,21 @@ def metric_text(row: Mapping[str, Any]) -> tuple[str, str]:
         if not (math.isfinite(lo) and math.isfinite(hi)):
             return "none", "no sample has a ZOPA"
         if lo <= hi:
-            return f"{fmt(lo)} – {fmt(hi)} {row['unit']}".strip(), f"± {fmt(slo)} / ± {fmt(shi)} (MC error)"
+            return f"{fmt(lo)}–{fmt(hi)}", f"± {fmt(slo)} / ± {fmt(shi)} (MC error), where a deal exists"
         return "none", f"median ask {fmt(lo)} ± {fmt(slo)} > median bid {fmt(hi)} ± {fmt(shi)} {row['unit']}"
     return fmt(row["value"], row["unit"]), f"± {fmt(row['se'], row['unit'] if row['unit'] != '×' else '')} (MC error)"
+
+
+# Tick labels of a log axis as 1k, 10M, 1B, 1T (Vega expressions; presentation only).
+_SI_LABELS = ("datum.value >= 1e12 ? format(datum.value / 1e12, '~g') + 'T' : "
+              "datum.value >= 1e9 ? format(datum.value / 1e9, '~g') + 'B' : "
+              "datum.value >= 1e6 ? format(datum.value / 1e6, '~g') + 'M' : "
+              "datum.value >= 1e3 ? format(datum.value / 1e3, '~g') + 'k' : format(datum.value, '~g')")
+
+
+def log_axis(title: str) -> alt.Axis:
+    """A log-scale axis with powers of ten labelled 1k, 10M, 1B and no dense grid."""
+    return alt.Axis(title=title, labelExpr=_SI_LABELS, grid=False, tickCount=6)
 
 
 def axis_title(model: dv.Model, name: str, what: str | None = None) -> str:
@@ -497,6 +555,8 @@ def init_state() -> None:
         ss.gen = 0
         ss.scenarios = {}
         ss.notice = ""
+        ss.config = None
+        ss.config_why = []
 
 
 def set_base(text: str, label: str) -> None:
@@ -505,6 +565,8 @@ def set_base(text: str, label: str) -> None:
     ss.base = text
     ss.base_label = label
     ss.gen += 1
+    ss.config = None
+    ss.config_why = []
 
 
 def on_source_change() -> None:
@@ -519,6 +581,10 @@ def on_source_change() -> None:
     elif kind == "shipped scenario":
         path = shipped_scenarios()[name]
         set_base(path.read_text(encoding="utf-8"), f"scenario {name} (shipped)")
+        if _has_module("deals"):
+            from dealvalue import deals
+
+            ss.config = getattr(deals, "SCENARIOS", {}).get(path.stem)  # the configuration the file was built from
     elif kind == "saved scenario":
         set_base(ss.scenarios[name], f"scenario {name} (saved)")
 
@@ -571,6 +637,76 @@ def model_panel() -> None:
     st.sidebar.caption(f"Now showing: **{st.session_state.base_label}**")
 
 
+def on_apply_configuration(spec: Spec) -> None:
+    """Set the factor defaults of the chosen configuration (``deals.configure``)
+    on the current model, and keep the reasons to show them."""
+    from dealvalue import deals
+
+    ss = st.session_state
+    try:
+        config = deals.Configuration(ss.cfg_good, ss.cfg_payment, ss.cfg_counterparty, ss.cfg_profile,
+                                     upfront=float(ss.cfg_upfront), ai_policies=frozenset(ss.get("cfg_policies") or ()))
+        model, why = deals.configure(current_model(spec)[0], config)
+        text = dvfiles.dumps(model)
+    except (DealValueError, ValueError) as exc:
+        ss.notice = f"configuration: {exc}"
+        return
+    ss.notice = ""
+    set_base(text, f"configured: {config.name}")
+    ss.config = config
+    ss.config_why = why.to_dict("records")
+
+
+def configuration_panel(spec: Spec) -> None:
+    """Sidebar: a deal configuration (good x payment quadrant x counterparty x
+    AI profile x upfront share) sets the factors it touches, with the reason."""
+    from dealvalue import deals
+
+    with st.expander("Deal configuration", expanded=False):
+        st.caption("Sets the defaults of the factors a configuration touches, with the seed's reason "
+                   "(shown under the Configurations tab). Your other inputs stay.")
+        current = st.session_state.get("config")
+        for kind, table, key in (("good bought", deals.GOODS, "cfg_good"), ("payment quadrant", deals.PAYMENTS, "cfg_payment"),
+                                 ("human counterparty", deals.COUNTERPARTIES, "cfg_counterparty"),
+                                 ("AI motivation profile", deals.PROFILES, "cfg_profile")):
+            keys = list(table)
+            attr = key.removeprefix("cfg_")
+            default = keys.index(getattr(current, attr)) if current is not None else 0
+            st.selectbox(kind.capitalize(), keys, index=default, key=key, format_func=lambda k, t=table: t[k].label,
+                         help="; ".join(table[keys[0]].examples) if kind == "payment quadrant" else None)
+        ex = deals.PAYMENTS[st.session_state.get("cfg_payment") or next(iter(deals.PAYMENTS))].examples
+        st.caption("Payment examples: " + md_escape("; ".join(ex)))
+        st.slider("Upfront share of the payment", 0.0, 1.0, float(current.upfront) if current is not None else 0.0, 0.05, key="cfg_upfront",
+                  help="Paid now, needing only the AI's connection to reality; capped at what the payment quadrant allows.")
+        st.multiselect("Bargaining policies the AI uses", ["threats"], default=sorted(current.ai_policies) if current is not None else [],
+                       key="cfg_policies", help="Rule-out conditions may refuse to deal with some policies (by default, threats).")
+        st.button("Apply configuration", on_click=on_apply_configuration, args=(spec,), width="stretch")
+
+
+def rules_panel() -> Any:
+    """Sidebar: eligibility and rule-out conditions (``deals.RuleOuts``)."""
+    from dealvalue import deals
+
+    with st.expander("Rule-out conditions", expanded=False):
+        st.caption("A deal that breaks one is reported as ruled out, with the reason, not as a number. "
+                   "Checked at the medians.")
+        cap = st.number_input("Cap on the AI's reservation price (USD)", min_value=0.0, value=None, step=1e6, format="%.4g", key="rule_cap")
+        lo = st.number_input("Least capability we deal with", value=None, step=0.5, key="rule_cap_lo")
+        hi = st.number_input("Greatest capability we deal with", value=None, step=0.5, key="rule_cap_hi")
+        pmax = st.number_input("Most takeover odds we deal with", min_value=0.0, max_value=1.0, value=None, step=0.05, key="rule_p_hi")
+        tags = sorted(set().union(*[o.tags for o in deals.PROFILES.values()]))
+        refused = st.multiselect("Values we will not trade with", tags, key="rule_values")
+        policies = st.multiselect("Bargaining policies we will not trade with", ["threats"], default=["threats"], key="rule_policies")
+        minimal = st.checkbox("Require the minimal conditions (behaves better when offered a deal; tracks follow-through)",
+                              value=True, key="rule_minimal")
+    try:
+        return deals.RuleOuts(capability=(lo, hi), p_takeover=(None, pmax), max_reservation_price=cap,
+                              refused_values=frozenset(refused), refused_policies=frozenset(policies), require_minimal=minimal)
+    except ValueError as exc:
+        st.error(md_escape(str(exc)))
+        return deals.RuleOuts()
+
+
 def sampling_panel() -> tuple[int, int]:
     """Sidebar: sample count and seed."""
     st.sidebar.header("Simulation")
@@ -589,7 +725,7 @@ def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str,
     Returns the edits (cells whose text differs from the model's) and, by
     cell, a slot under the widget where the engine's message goes.
     """
-    st.subheader("Inputs")
+    st.header("Inputs")
     st.caption("A number (`0.8`), a 90% range (`10 to 100`) or a distribution (`beta(8, 2)`, `norm(5, 1)`, "
                "`pert(0.1, 0.3, 0.9)`); suffixes `k M B %` work. Press Enter to apply.")
     groups: dict[str, list[str]] = {}
@@ -635,7 +771,7 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
     r = results(spec, n, seed)
     med_a, med_b = r.quantile(a, 0.5), r.quantile(b, 0.5)
     bars = alt.Chart(hist).mark_rect(opacity=0.55).encode(
-        x=alt.X("start:Q", scale=alt.Scale(type="log"), title=f"price ({u}, log scale)"),
+        x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(f"price ({u}, log scale)")),
         x2="end:Q",
         y=alt.Y("share:Q", title="share of samples", stack=None),
         color=alt.Color("cell:N", title=None, legend=alt.Legend(orient="top"),
@@ -654,17 +790,29 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
         st.caption(f"At the medians the ZOPA runs from {fmt(med_a, u)} to {fmt(med_b, u)} (shaded).")
     else:
         st.caption(f"At the medians there is no ZOPA: the ask ({fmt(med_a, u)}) is above the bid ({fmt(med_b, u)}).")
-    if "surplus" in role:
-        s = role["surplus"]
-        sh = histogram(spec, n, seed, (s,), False)
-        sh["side"] = np.where(sh["end"] <= 0, "no deal (bid below ask)", "deal possible")
-        chart = alt.Chart(sh).mark_rect().encode(
-            x=alt.X("start:Q", title=axis_title(model, s)), x2="end:Q",
+    if "F" in role:
+        f = role["F"]
+        fh = histogram(spec, n, seed, (f,), True)
+        fh["side"] = np.where(fh["start"] >= 1, "bid ≥ ask: a deal exists", "bid < ask: no deal")
+        chart = alt.Chart(fh).mark_rect().encode(
+            x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(f"surplus ratio {f} = bid / ask (log scale)")), x2="end:Q",
             y=alt.Y("share:Q", title="share of samples"),
-            color=alt.Color("side:N", title=None, scale=alt.Scale(domain=["no deal (bid below ask)", "deal possible"], range=["#d62728", "#2ca02c"]),
-                            legend=alt.Legend(orient="top")),
-        ).properties(height=220, title=f"Surplus: {model.cell(s).label or s}")
-        st.altair_chart(chart, width="stretch")
+            color=alt.Color("side:N", title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=["bid < ask: no deal", "bid ≥ ask: a deal exists"], range=["#e45756", "#54a24b"])),
+            tooltip=[alt.Tooltip("start:Q", format=".3g"), alt.Tooltip("end:Q", format=".3g"), alt.Tooltip("share:Q", format=".2%")],
+        ).properties(height=220, title="Surplus: how far the bid is above (or below) the ask")
+        rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="black").encode(x="x:Q")
+        st.altair_chart(chart + rule, width="stretch")
+    if "surplus" in role and "feasible" in role:
+        s = role["surplus"]
+        sh = histogram(spec, n, seed, (s,), True, role["feasible"])
+        if not sh.empty:
+            chart = alt.Chart(sh).mark_rect(color="#54a24b").encode(
+                x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(axis_title(model, s) + ", log scale")), x2="end:Q",
+                y=alt.Y("share:Q", title="share of samples with a ZOPA"),
+                tooltip=[alt.Tooltip("start:Q", format=",.3g"), alt.Tooltip("end:Q", format=",.3g"), alt.Tooltip("share:Q", format=".2%")],
+            ).properties(height=200, title=f"Surplus where a deal exists: {model.cell(s).label or s}")
+            st.altair_chart(chart, width="stretch")
 
 
 def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
@@ -844,6 +992,106 @@ def latex_name(name: str) -> str:
     return " ".join(("\\cdot" if part == "*" else "\\mathrm{" + part.replace("_", "\\_") + "}") for part in name.split())
 
 
+def ruled_out_panel(spec: Spec, rules: Any) -> bool:
+    """Above the headline: the conditions this deal breaks, if any.  Returns
+    True when the deal is ruled out (then the headline shows no numbers)."""
+    ss = st.session_state
+    checks = deal_rules(spec, rules, ss.get("config"))
+    broken = checks[checks["status"] == "ruled out"]
+    if broken.empty:
+        return False
+    st.error("**Ruled out.** " + " ".join(f"{md_escape(str(c))}: {md_escape(str(r))}." for c, r in zip(broken["condition"], broken["reason"]))
+             + " Change the rule-out conditions or the configuration in the sidebar to see numbers.")
+    return True
+
+
+def configurations_panel(spec: Spec, rules: Any, n: int, seed: int) -> None:
+    """Why the current configuration sets what it sets, and the shipped
+    configurations compared with it on common random numbers."""
+    from dealvalue import deals
+
+    ss = st.session_state
+    config = ss.get("config")
+    if config is not None:
+        st.markdown(f"**Current configuration:** {md_escape(config.name)}")
+    if ss.get("config_why"):
+        why = pd.DataFrame(ss.config_why)
+        st.dataframe(why, hide_index=True, width="stretch",
+                     column_config={"reason": st.column_config.TextColumn("why (from the seed)", width="large"),
+                                    "previous": "before", "formula": "now", "set_by": "set by"})
+    elif config is None:
+        st.caption("Pick a configuration in the sidebar (Deal configuration) to set the factors it touches; "
+                   "the reasons appear here.")
+    configs = list(getattr(deals, "SCENARIOS", {}).values())
+    if config is not None and config not in configs:
+        configs.insert(0, config)
+    if not configs:
+        return
+    m = min(n, 20_000)
+    with st.spinner(f"Running {len(configs)} configurations on common random numbers…"):
+        t = deal_configurations(spec, tuple(configs), rules, m, seed)
+    st.markdown(f"**Configurations compared** on the current inputs ({m:,} samples each, seed {seed}; ruled-out ones say why)")
+    vu = unit_text(current_model(spec)[0], "value_to_us") if "value_to_us" in current_model(spec)[0] else ""
+    st.dataframe(t[["configuration", "status", "p_feasible", "stderr", "value_to_us", "value_to_us_stderr", "reason"]],
+                 hide_index=True, width="stretch",
+                 column_config={"p_feasible": st.column_config.NumberColumn("P(ZOPA)", format="%.3f"),
+                                "stderr": st.column_config.NumberColumn("±", format="%.3f"),
+                                "value_to_us": st.column_config.NumberColumn(f"E[value to us] ({vu})", format="%.3g"),
+                                "value_to_us_stderr": st.column_config.NumberColumn("± ", format="%.2g"),
+                                "reason": st.column_config.TextColumn(width="large")})
+
+
+def alternatives_panel(spec: Spec, n: int, seed: int) -> None:
+    """The deal's value per dollar against other uses of the money."""
+    m = min(n, 20_000)
+    with st.spinner("Running the deal and its alternatives…"):
+        t = deal_alternatives(spec, m, seed)
+    t = t.copy()
+    t["lo"] = t["value_per_MUSD"] - 1.96 * t["stderr"]
+    t["hi"] = t["value_per_MUSD"] + 1.96 * t["stderr"]
+    t["kind"] = np.where(t["option"] == "deal", "this deal", "alternative")
+    order = list(t["option"])
+    bars = alt.Chart(t).mark_bar().encode(
+        y=alt.Y("option:N", sort=order, title=None),
+        x=alt.X("value_per_MUSD:Q", title="expected value per dollar (microdoom per MUSD, 95% interval)"),
+        color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=["this deal", "alternative"], range=["#f58518", "#4c78a8"])),
+        tooltip=["option", alt.Tooltip("value_per_MUSD:Q", format=".3g"), alt.Tooltip("stderr:Q", format=".2g"), "note"],
+    )
+    err = alt.Chart(t).mark_rule(color="black").encode(y=alt.Y("option:N", sort=order), x="lo:Q", x2="hi:Q")
+    st.altair_chart((bars + err).properties(height=40 * len(order) + 70, title="The deal against other uses of the money"),
+                    width="stretch")
+    st.dataframe(t[["option", "value_per_MUSD", "stderr", "expected_value", "expected_cost", "note"]], hide_index=True, width="stretch",
+                 column_config={"value_per_MUSD": st.column_config.NumberColumn("microdoom per MUSD", format="%.3g"),
+                                "stderr": st.column_config.NumberColumn("±", format="%.2g"),
+                                "expected_value": st.column_config.NumberColumn("E[value] (microdoom)", format="%.3g"),
+                                "expected_cost": st.column_config.NumberColumn("E[cost] (USD)", format="%.3g")})
+    st.caption(f"{m:,} samples, seed {seed}. The deal's value per dollar is E[value delivered] / E[money paid]; "
+               "it beats an alternative exactly when the deal is bought below our bid.")
+
+
+def voi_panel(spec: Spec, seed: int) -> None:
+    """EVPI of preparing the deal, and which inputs are worth learning (EVPPI)."""
+    model, _ = current_model(spec)
+    if not all(c in model for c in ("deal_net_value", "no_deal")):
+        return
+    with st.spinner("Value of information…"):
+        v, best = deal_voi(spec, seed)
+    ev = v[v["quantity"] == "EVPI"].iloc[0]
+    st.markdown(f"**Value of information** for the decision *prepare the deal or not* (best on average now: `{best}`): "
+                f"EVPI = {fmt(float(ev['value']))} ± {fmt(float(ev['stderr']))} {md_escape(str(ev['unit']))}, "
+                "what learning every uncertain input before deciding would be worth.")
+    part = v[v["quantity"] != "EVPI"].copy()
+    part["input"] = part["quantity"].str.removeprefix("EVPPI: ")
+    chart = alt.Chart(part).mark_bar(color="#72b7b2").encode(
+        y=alt.Y("input:N", sort=list(part["input"]), title=None),
+        x=alt.X("value:Q", title=f"EVPPI: worth of learning this input alone ({ev['unit']})"),
+        tooltip=["input", alt.Tooltip("value:Q", format=".3g")],
+    )
+    st.altair_chart(chart.properties(height=26 * len(part) + 50), width="stretch")
+    st.caption(f"{VOI_SAMPLES:,} samples, seed {seed} (regression estimator of EVPPI).")
+
+
 def sobol_panel(spec: Spec, seed: int, target: str) -> None:
     """Variance shares: which uncertainty drives the output (Sobol indices)."""
     if not _has_module("analysis"):
@@ -977,30 +1225,30 @@ def edit_panel(base: dv.Model, gen: int) -> tuple[Edit, ...]:
 def export_panel(spec: Spec, n: int, seed: int, main: str) -> None:
     """Sidebar: the Excel workbook of the current scenario and the model file."""
     ss = st.session_state
-    st.sidebar.header("Export")
+    st.header("Export")
     model, _ = current_model(spec)
     stem = "".join(ch if ch.isalnum() else "_" for ch in model.name).strip("_") or "model"
     key = (spec, n, seed, main)
     if _has_module("excel"):
-        if st.sidebar.button("Build Excel workbook", width="stretch",
-                             help="A live workbook: inputs with editable parameters, every formula as an Excel formula, "
-                                  "a Monte Carlo sheet in plain Excel and these samples. Takes up to half a minute."):
-            with st.sidebar, st.spinner("Writing the workbook…"):
+        if st.button("Build Excel workbook", width="stretch",
+                     help="A live workbook: inputs with editable parameters, every formula as an Excel formula, "
+                          "a Monte Carlo sheet in plain Excel and these samples. Takes up to half a minute."):
+            with st.spinner("Writing the workbook…"):
                 try:
                     ss.workbook = (key, workbook_bytes(spec, n, seed, main))
                 except DealValueError as exc:
-                    st.sidebar.error(error_markdown(str(exc)))
+                    st.error(error_markdown(str(exc)))
         if ss.get("workbook") and ss.workbook[0] == key:
-            st.sidebar.download_button("Download workbook (.xlsx)", data=ss.workbook[1], file_name=f"{stem}.xlsx",
-                                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                       on_click="ignore", width="stretch", type="primary")
+            st.download_button("Download workbook (.xlsx)", data=ss.workbook[1], file_name=f"{stem}.xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               on_click="ignore", width="stretch", type="primary")
         elif ss.get("workbook"):
-            st.sidebar.caption("The inputs changed since the workbook was built: build it again.")
+            st.caption("The inputs changed since the workbook was built: build it again.")
     else:
-        st.sidebar.caption("Excel export is not available in this version of the library.")
-    st.sidebar.download_button("Model file (.toml)", data=model_file_text(spec), file_name=f"{stem}.toml",
-                               mime="application/toml", on_click="ignore", width="stretch",
-                               help="The model with your inputs, to load here again or with `dealvalue run`.")
+        st.caption("Excel export is not available in this version of the library.")
+    st.download_button("Model file (.toml)", data=model_file_text(spec), file_name=f"{stem}.toml",
+                       mime="application/toml", on_click="ignore", width="stretch",
+                       help="The model with your inputs, to load here again or with `dealvalue run`.")
 
 
 def main() -> None:
@@ -1025,22 +1273,29 @@ def main() -> None:
     if first:
         st.caption(md_escape(first))
 
-    left, right = st.columns([1, 2], gap="medium")
-    head = right.container()
+    head = st.container()
+    right = st.container()
     # Tabs run lazily: only the open one computes, so an input change costs
     # the simulation, the headline and one view.
     deal = is_deal_model(base)
-    views = (["Deal", "Barriers", "Interventions", "Window", "Sensitivity", "Thresholds & formulas"] if deal
-             else ["Results", "Sensitivity", "Formulas"]) + ["Scenarios", "All cells"]
+    views = (["Deal", "Barriers", "Interventions", "Window", "Alternatives", "Configurations", "Sensitivity",
+              "Thresholds & formulas"] if deal else ["Results", "Sensitivity", "Formulas"]) + ["Scenarios", "All cells"]
     tabs = dict(zip(views, right.tabs(views, key="view", on_change="rerun")))
     with right.expander("Edit cells: formulas, units, new cells", expanded=False):
         table_edits = edit_panel(base, ss.gen)
         table_slot = st.container()
     staged, table_errors = staged_model(ss.base, table_edits)
-    with left:
+    config_slot = st.sidebar.container()
+    export_slot = st.sidebar.container()
+    with st.sidebar:
         input_edits, slots = inputs_panel(staged, ss.gen)
     spec: Spec = (ss.base, table_edits, input_edits)
     model, errors = current_model(spec)
+    rules = None
+    if deal:
+        with config_slot:
+            configuration_panel(spec)
+            rules = rules_panel()
     for name, msg in errors.items():
         if name in slots:
             slots[name].error(error_markdown(msg), icon="⚠️")
@@ -1057,7 +1312,8 @@ def main() -> None:
         head.error("The model cannot be run with these inputs: " + error_markdown(str(exc)))
         return
     with head:
-        headline_panel(spec, n, seed, main_default)
+        if not (deal and ruled_out_panel(spec, rules)):
+            headline_panel(spec, n, seed, main_default)
     deal = deal and is_deal_model(model)  # the user's edits may have removed a core cell
     first = tabs[views[0]]
     if first.open:
@@ -1075,11 +1331,19 @@ def main() -> None:
     if "Window" in tabs and tabs["Window"].open:
         with tabs["Window"]:
             window_panel(spec, seed) if deal else st.info("Your edits removed a cell the deal functions need.")
+    if "Alternatives" in tabs and tabs["Alternatives"].open:
+        with tabs["Alternatives"]:
+            alternatives_panel(spec, n, seed) if deal else st.info("Your edits removed a cell the deal functions need.")
+    if "Configurations" in tabs and tabs["Configurations"].open:
+        with tabs["Configurations"]:
+            configurations_panel(spec, rules, n, seed) if deal else st.info("Your edits removed a cell the deal functions need.")
     if tabs["Sensitivity"].open:
         with tabs["Sensitivity"]:
             target = st.selectbox("Output", outputs, index=outputs.index(main_default), key="target")
             tornado_panel(spec, n, seed, target)
             sobol_panel(spec, seed, target)
+            if deal:
+                voi_panel(spec, seed)
     formulas_view = "Thresholds & formulas" if "Thresholds & formulas" in tabs else "Formulas"
     if tabs[formulas_view].open:
         with tabs[formulas_view]:
@@ -1092,7 +1356,8 @@ def main() -> None:
     if tabs["All cells"].open:
         with tabs["All cells"]:
             st.dataframe(summary_table(spec, n, seed), width="stretch")
-    export_panel(spec, n, seed, main_default)
+    with export_slot:
+        export_panel(spec, n, seed, main_default)
 
 
 if __name__ == "__main__":
