@@ -175,6 +175,12 @@ def simulate(model: "Model | Results", n: int = 10_000, seed: int | None = None,
     """Simulate ``model`` (or pass ``Results`` through), after checking the core cells.
 
     ``seed=None`` uses the model's own seed, else 0, so answers are repeatable.
+
+    Examples
+    --------
+    >>> r = simulate(core_model(R=10), n=100)
+    >>> r.n, r.mean("feasible"), simulate(r) is r
+    (100, 1.0, True)
     """
     if _is_results(model):
         check_core(model.model)  # type: ignore[union-attr]
@@ -641,7 +647,6 @@ def _break_even_row(model: "Model", f: str, values: Mapping[str, float], overrid
             down_f = _downstream(model, f)
             keep_f = [x for x in model.formulas if x not in down_f]
             e = model.formula_expr(f"{c}", keep=keep_f + [f]) if not model.is_input(c) else model.symbol(c)
-            star = sympy_symbol = None
             import sympy
 
             sympy_symbol = sympy.Symbol("target__", positive=True)
@@ -1765,8 +1770,9 @@ def top_inputs(model: "Model", target: str = "ln_F", n: int = 2_000, seed: int |
     :func:`dealvalue.analysis.sobol`): the first ``k`` rows, with first-order
     and total indices and their bootstrap intervals.
 
-    ``ln_F`` (default) apportions the spread of the feasibility index;
-    ``feasible`` the chance of a ZOPA; ``value_to_us`` the value.
+    ``ln_F`` (default; ``F`` when the model has no ``ln_F`` cell)
+    apportions the spread of the feasibility index; ``feasible`` the chance
+    of a ZOPA; ``value_to_us`` the value.
 
     Examples
     --------
@@ -1777,6 +1783,8 @@ def top_inputs(model: "Model", target: str = "ln_F", n: int = 2_000, seed: int |
     from .analysis import sobol
 
     check_core(model)
+    if target == "ln_F" and "ln_F" not in model:
+        target = "F"  # a model without the log cell: same ranking of inputs is not guaranteed, F is the closest
     model.cell(target)
     if not model.compile().leaves:
         import pandas as pd
