@@ -179,6 +179,24 @@ def _put(ws: "Worksheet", row: int, col: int, value: Any, where: str = "") -> No
     raise ExcelError(where or f"{ws.title}!{_ref(row, col)}", value, "expected a number or text")
 
 
+def _shown(ws: "Worksheet", row: int, col: int, value: Any, where: str = "") -> None:
+    """A number in a results table, formatted to be read (the cell keeps every digit)."""
+    _put(ws, row, col, value, where)
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        x = abs(float(value))
+        if x == 0 or not math.isfinite(x) or float(value).is_integer() and x < 1e15:
+            fmt = "#,##0"
+        elif x >= 1e7 or x < 1e-3:
+            fmt = "0.000E+00"
+        elif x >= 1000:
+            fmt = "#,##0"
+        elif x >= 1:
+            fmt = "#,##0.000"
+        else:
+            fmt = "0.0000"
+        ws.cell(row=row, column=col).number_format = fmt
+
+
 def _formula(ws: "Worksheet", row: int, col: int, text: str) -> None:
     ws.cell(row=row, column=col).value = "=" + text
 
@@ -390,6 +408,14 @@ def _fill(ws: "Worksheet", row: int, col: int, color: str) -> None:
     ws.cell(row=row, column=col).fill = PatternFill("solid", fgColor=color)
 
 
+def _printable(ws: "Worksheet") -> None:
+    """Print (and export to PDF) landscape, one page wide."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _widths(ws: "Worksheet", widths: Mapping[int, float]) -> None:
     for col, w in widths.items():
         ws.column_dimensions[_col(col)].width = w
@@ -431,6 +457,7 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         _put_text(ws, k, 1, key, "About")
         ws.cell(row=k, column=1).font = _bold()
         _put(ws, k, 2, value if not isinstance(value, (int, np.integer)) else int(value), f"About: {key}")
+        ws.cell(row=k, column=2).alignment = _wrap()
     r = len(rows) + 4
     _section(ws, r, "How to use this workbook")
     howto = [
@@ -444,7 +471,14 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
     ]
     for k, line in enumerate(howto, start=r + 1):
         _put_text(ws, k, 1, line, "About")
-    _widths(ws, {1: 34, 2: 60})
+    _widths(ws, {1: 34, 2: 110})
+    _printable(ws)
+
+
+def _wrap() -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(wrap_text=True, vertical="top")
 
 
 def _bold() -> Any:
@@ -539,6 +573,7 @@ def _inputs_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_rows:
     _widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 9, 7: 11, 8: 16, 9: 10, 10: 10, 11: 10, 12: 10,
                  13: 13, 14: 24, 15: 30, 16: 12, 17: 10, 18: 30})
     ws.freeze_panes = "C7"
+    _printable(ws)
 
 
 def _model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], names: Mapping[str, str]) -> dict[str, int]:
@@ -578,9 +613,11 @@ def _model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], nam
         r += 1
     _widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 9, 7: 14, 8: 40, 9: 30, 10: 12, 11: 10})
     ws.freeze_panes = "C6"
+    _printable(ws)
     return rows
 
 
+CHART_BARS = 15
 SIM_STATS = ("mean", "sd", "p5", "p50", "p95", "non-numeric rows")
 SIM_HEADER_ROW = 11
 
@@ -736,19 +773,27 @@ def _summary_sheet(wb: "Workbook", results: "Results", main: str, bins: int = 30
     for r, (name, row) in enumerate(table.iterrows(), start=4):
         _put_text(ws, r, 1, str(name), "Summary")
         for c, key in enumerate(table.columns, start=2):
-            _put(ws, r, c, row[key], f"Summary {name}.{key}")
+            _shown(ws, r, c, row[key], f"Summary {name}.{key}")
     r0 = len(table) + 6
     _section(ws, r0, f"Histogram of {main}")
     x = results.get(main)
     x = x[np.isfinite(x)]
-    counts, edges = np.histogram(x, bins=bins) if x.size else (np.zeros(0), np.zeros(1))
+    counts, edges = np.zeros(0), np.zeros(1)
+    if x.size:
+        # bins over the central 99% so a long tail does not squash the picture; the rest is counted
+        lo, hi = (float(v) for v in np.quantile(x, [0.005, 0.995]))
+        if not hi > lo:
+            lo, hi = float(x.min()), float(x.max()) + (1.0 if x.max() == x.min() else 0.0)
+        counts, edges = np.histogram(x, bins=bins, range=(lo, hi))
+        outside = int(x.size - counts.sum())
+        _put_text(ws, r0, 5, f"bins cover the 0.5th to 99.5th percentiles; {outside:,} of {x.size:,} samples lie outside", "Summary")
     for c, h in enumerate(["from", "to", "bin", "count"], start=1):
         _put_text(ws, r0 + 1, c, h, "Summary header")
     _style_header(ws, r0 + 1, 4)
     for k, n in enumerate(counts):
         r = r0 + 2 + k
-        _put(ws, r, 1, float(edges[k]))
-        _put(ws, r, 2, float(edges[k + 1]))
+        _shown(ws, r, 1, float(edges[k]))
+        _shown(ws, r, 2, float(edges[k + 1]))
         _put_text(ws, r, 3, f"{(edges[k] + edges[k + 1]) / 2:.4g}", "Summary")
         _put(ws, r, 4, int(n))
     if len(counts):
@@ -759,13 +804,16 @@ def _summary_sheet(wb: "Workbook", results: "Results", main: str, bins: int = 30
         chart.y_axis.title = "samples"
         chart.x_axis.title = main
         chart.legend = None
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
         data = Reference(ws, min_col=4, min_row=r0 + 1, max_row=r0 + 1 + len(counts))
         cats = Reference(ws, min_col=3, min_row=r0 + 2, max_row=r0 + 1 + len(counts))
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(cats)
         chart.width, chart.height = 18, 9
         ws.add_chart(chart, f"F{r0}")
-    _widths(ws, {1: 16, 2: 30, 3: 10})
+    _widths(ws, {1: 16, 2: 30, 3: 12, **{c: 12 for c in range(4, len(headers) + 1)}})
+    _printable(ws)
 
 
 def _sensitivity_sheet(wb: "Workbook", results: "Results", main: str) -> None:
@@ -781,25 +829,30 @@ def _sensitivity_sheet(wb: "Workbook", results: "Results", main: str) -> None:
     for r, (name, row) in enumerate(table.iterrows(), start=4):
         _put_text(ws, r, 1, str(name), "Sensitivity")
         for c, key in enumerate(["low", "high", "at_low", "at_high", "swing", "base"], start=2):
-            _put(ws, r, c, row[key])
-        _put(ws, r, 8, row["at_low"] - row["base"])
-        _put(ws, r, 9, row["at_high"] - row["base"])
-    n = len(table)
+            _shown(ws, r, c, row[key])
+        _shown(ws, r, 8, row["at_low"] - row["base"])
+        _shown(ws, r, 9, row["at_high"] - row["base"])
+    # the chart shows the inputs that move the output, largest swing on top
+    n = min(CHART_BARS, int((table["swing"] > 0).sum()))
     if n:
         chart = BarChart()
         chart.type = "bar"
         chart.grouping = "clustered"
         chart.overlap = 100
-        chart.title = f"Change in {main} from its base {float(table['base'].iloc[0]):.4g}"
+        chart.title = f"Change in {main} from its base value {float(table['base'].iloc[0]):.4g}"
         data = Reference(ws, min_col=8, max_col=9, min_row=3, max_row=3 + n)
         cats = Reference(ws, min_col=1, min_row=4, max_row=3 + n)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(cats)
         chart.y_axis.title = f"change in {main}"
         chart.x_axis.scaling.orientation = "maxMin"  # largest swing on top
-        chart.width, chart.height = 18, max(6.0, 1.0 + 0.8 * n)
-        ws.add_chart(chart, f"A{n + 6}")
-    _widths(ws, {1: 18, **{c: 13 for c in range(2, 10)}})
+        chart.x_axis.tickLblPos = "low"  # input names left of the bars, not over them
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        chart.width, chart.height = 20, max(7.5, 2.5 + 0.9 * n)
+        ws.add_chart(chart, f"A{len(table) + 6}")
+    _widths(ws, {1: 18, 2: 13, 3: 13, 4: 22, 5: 22, 6: 13, 7: 13, 8: 15, 9: 15})
+    _printable(ws)
 
 
 def _extra_sheet(wb: "Workbook", title: str, frame: "pd.DataFrame") -> None:
@@ -822,10 +875,11 @@ def _extra_sheet(wb: "Workbook", title: str, frame: "pd.DataFrame") -> None:
             elif v is None or (isinstance(v, (float, np.floating)) and math.isnan(v)):
                 continue
             elif isinstance(v, (bool, int, float, np.bool_, np.integer, np.floating)):
-                _put(ws, r, c, v, where)
+                _shown(ws, r, c, v, where)
             else:
                 _put_text(ws, r, c, str(v), where)
     _widths(ws, {c: max(10, min(40, len(h) + 4)) for c, h in enumerate(headers, start=1)})
+    _printable(ws)
 
 
 # ---------------------------------------------------------------- public API
@@ -962,21 +1016,33 @@ def _literal_spans(text: str, cell: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-@dataclass
 class _Sheet:
-    """A worksheet read twice: formulas as written, values as last computed."""
+    """A worksheet read twice: formulas as written, values as last computed
+    (rows held in memory; 1-based access)."""
 
-    f: Any
-    v: Any
+    def __init__(self, f: Any, v: Any) -> None:
+        self.title = str(f.title)
+        self._f = [list(row) for row in f.iter_rows(values_only=True)]
+        self._v = [list(row) for row in v.iter_rows(values_only=True)]
+        self.max_row = len(self._f)
+
+    @staticmethod
+    def _at(rows: list[list[Any]], r: int, c: int) -> Any:
+        if 1 <= r <= len(rows) and 1 <= c <= len(rows[r - 1]):
+            return rows[r - 1][c - 1]
+        return None
 
     def formula(self, r: int, c: int) -> Any:
-        return self.f.cell(row=r, column=c).value
+        return self._at(self._f, r, c)
+
+    def value(self, r: int, c: int) -> Any:
+        return self._at(self._v, r, c)
 
     def number(self, r: int, c: int, what: str) -> float:
         raw = self.formula(r, c)
-        where = f"{self.f.title}!{_ref(r, c)} ({what})"
+        where = f"{self.title}!{_ref(r, c)} ({what})"
         if isinstance(raw, str) and raw.startswith("="):
-            raw = self.v.cell(row=r, column=c).value
+            raw = self.value(r, c)
             if raw is None:
                 raise ExcelError(where, self.formula(r, c), "is a formula with no saved value; open and save the workbook in a spreadsheet first")
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
@@ -993,7 +1059,7 @@ class _Sheet:
 
 
 def _find(sheet: _Sheet, title: str, start: int = 1) -> int | None:
-    for r in range(start, sheet.f.max_row + 1):
+    for r in range(start, sheet.max_row + 1):
         if sheet.formula(r, 1) == title:
             return r
     return None
@@ -1002,7 +1068,7 @@ def _find(sheet: _Sheet, title: str, start: int = 1) -> int | None:
 def _table_rows(sheet: _Sheet, title_row: int) -> list[int]:
     rows = []
     r = title_row + 2
-    while r <= sheet.f.max_row and sheet.formula(r, C_NAME) not in (None, ""):
+    while r <= sheet.max_row and sheet.formula(r, C_NAME) not in (None, ""):
         rows.append(r)
         r += 1
     return rows
@@ -1053,20 +1119,22 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
 
     p = Path(path)
     try:
-        wb_f = openpyxl.load_workbook(p, data_only=False)
-        wb_v = openpyxl.load_workbook(p, data_only=True)
+        wb_f = openpyxl.load_workbook(p, data_only=False, read_only=True)
+        wb_v = openpyxl.load_workbook(p, data_only=True, read_only=True)
     except (OSError, KeyError, ValueError, Exception) as exc:  # openpyxl raises many kinds for a bad file
         raise ExcelError(str(p), str(p), f"cannot read the workbook ({type(exc).__name__}: {exc})") from None
     for title in ("About", "Inputs", "Model"):
         if title not in wb_f.sheetnames:
             raise ExcelError(str(p), wb_f.sheetnames, f"has no {title!r} sheet; is it a dealvalue workbook?")
-    about = _Sheet(wb_f["About"], wb_v["About"])
-    meta = {about.text(r, 1): about.formula(r, 2) for r in range(3, about.f.max_row + 1)}
+    try:
+        about, inp, mod = (_Sheet(wb_f[t], wb_v[t]) for t in ("About", "Inputs", "Model"))
+    finally:
+        wb_f.close()
+        wb_v.close()
+    meta = {about.text(r, 1): about.formula(r, 2) for r in range(3, about.max_row + 1)}
     if meta.get("format") != FORMAT:
         raise ExcelError(f"{p}: About!format", meta.get("format"), f"expected {FORMAT!r}")
     seed = meta.get("model seed")
-    inp = _Sheet(wb_f["Inputs"], wb_v["Inputs"])
-    mod = _Sheet(wb_f["Model"], wb_v["Model"])
 
     # 1. the model as exported, from the formula texts
     cells: list[tuple[float, Cell]] = []
@@ -1076,12 +1144,12 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
 
     def make_cell(sheet: _Sheet, r: int, formula_col: int, desc: int, group: int, bounds: int) -> tuple[float, Cell]:
         name = sheet.text(r, C_NAME)
-        where = f"{sheet.f.title}!{_ref(r, C_NAME)}"
+        where = f"{sheet.title}!{_ref(r, C_NAME)}"
         unit = sheet.text(r, C_UNIT) if sheet.text(r, C_USRC) == "declared" else None
         try:
             cell = Cell(name, sheet.text(r, formula_col), unit=unit, label=sheet.text(r, C_LABEL),
                         description=sheet.text(r, desc), group=sheet.text(r, group),
-                        bounds=_parse_bounds(sheet.text(r, bounds), f"{sheet.f.title}!{_ref(r, bounds)}"))
+                        bounds=_parse_bounds(sheet.text(r, bounds), f"{sheet.title}!{_ref(r, bounds)}"))
         except DealValueError as exc:
             raise ExcelError(where, name, str(exc)) from None
         num = sheet.formula(r, C_NUM)
@@ -1186,7 +1254,7 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
     corr_title = _find(inp, T_CORR)
     if corr_title:
         r = corr_title + 2
-        while inp.formula(r, C_NAME) not in (None, "", "(none)") and r <= inp.f.max_row:
+        while inp.formula(r, C_NAME) not in (None, "", "(none)") and r <= inp.max_row:
             a, b = inp.text(r, C_NAME), inp.text(r, C_XNAME)
             if a.startswith("A changed rho"):
                 break

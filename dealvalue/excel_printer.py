@@ -33,7 +33,7 @@ Examples
 >>> import sympy
 >>> x, y = sympy.symbols("x y", real=True)
 >>> excel_formula(-x**2 + sympy.sqrt(y) / 2, {"x": "x", "y": "y"})
-'SQRT(y)/2 - x^2'
+'-(x^2) + SQRT(y)/2'
 >>> excel_formula(-x**2, {"x": "x"})
 '-(x^2)'
 """

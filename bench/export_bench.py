@@ -1,0 +1,107 @@
+"""Excel export benchmark, and the example workbook in exports/.
+
+    .venv/bin/python bench/export_bench.py             # time the export, print a table
+    .venv/bin/python bench/export_bench.py --example   # (re)write exports/example.xlsx
+
+The model is models/deal.toml (the taxonomy deal model), or models/evidence.toml
+when the deal model is absent.  The deal model's workbook gets three more sheets
+from dealvalue.deals: the ZOPA, the barrier decomposition and the interventions.
+
+The benchmark writes the workbook with 10,000 Python samples on the Samples sheet
+and 1,000 live simulation rows, several times, and reports the median time and the
+file size.  openpyxl writes XML in pure Python unless lxml is installed; the table
+says which.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEAL = ROOT / "models" / "deal.toml"
+EVIDENCE = ROOT / "models" / "evidence.toml"
+EXAMPLE = ROOT / "exports" / "example.xlsx"
+SAMPLES = 10_000
+EXAMPLE_SAMPLE_ROWS = 1_000  # keeps the checked-in file small; its statistics use all 10,000 samples
+SEED = 20260422
+
+
+def model_path() -> Path:
+    return DEAL if DEAL.exists() else EVIDENCE
+
+
+def deal_sheets(model: Any, results: Any) -> dict[str, Any]:
+    """The deal model's own tables (only for a model with the core deal cells)."""
+    from dealvalue import deals
+
+    if not all(cell in model for cell in deals.CORE):
+        return {}
+    return {
+        "ZOPA": deals.zopa(results),
+        "Barriers": deals.decomposition(model),
+        "Interventions": deals.interventions(model, n=results.n, seed=results.seed),
+    }
+
+
+def build(samples: int = SAMPLES) -> tuple[Any, Any, dict[str, Any]]:
+    import dealvalue as dv
+
+    model = dv.Model.load(model_path())
+    results = model.simulate(n=samples, seed=SEED)
+    return model, results, deal_sheets(model, results)
+
+
+def example() -> None:
+    model, results, extra = build()
+    model.to_excel(EXAMPLE, results, extra_sheets=extra, sample_rows=EXAMPLE_SAMPLE_ROWS)
+    print(f"wrote {EXAMPLE.relative_to(ROOT)} from {model_path().relative_to(ROOT)}: "
+          f"{EXAMPLE.stat().st_size / 1e6:.2f} MB, sheets {', '.join(['About ... Sensitivity', *extra])}")
+
+
+def bench(repeats: int) -> None:
+    try:
+        import lxml  # noqa: F401
+        writer = "lxml"
+    except ImportError:
+        writer = "pure Python (no lxml)"
+    model, results, extra = build()
+    rows = []
+    with tempfile.TemporaryDirectory() as d:
+        for label, kwargs in [
+            ("full workbook", {"extra_sheets": extra}),
+            ("without Samples sheet", {"extra_sheets": extra, "sample_rows": 0}),
+        ]:
+            times = []
+            path = Path(d) / "bench.xlsx"
+            for _ in range(repeats):
+                t = time.perf_counter()
+                model.to_excel(path, results, **kwargs)
+                times.append(time.perf_counter() - t)
+            rows.append((label, statistics.median(times), min(times), path.stat().st_size / 1e6))
+    print(f"model {model_path().relative_to(ROOT)}: {len(model)} cells, {SAMPLES:,} samples, "
+          f"1,000 live simulation rows; XML writer: {writer}; median of {repeats} runs")
+    print(f"{'export':<24} {'median s':>9} {'best s':>8} {'size MB':>8}")
+    for label, med, best, size in rows:
+        print(f"{label:<24} {med:>9.2f} {best:>8.2f} {size:>8.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--example", action="store_true", help="write exports/example.xlsx instead of timing")
+    p.add_argument("--repeats", type=int, default=3)
+    args = p.parse_args(argv)
+    if args.example:
+        example()
+    else:
+        bench(args.repeats)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
