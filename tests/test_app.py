@@ -162,3 +162,80 @@ def test_each_shipped_scenario_runs(path: Path) -> None:
     assert at.title[0].value == model.name
     if "feasible" in model:
         assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
+
+
+def test_every_view_runs_on_the_defaults(app: AppTest) -> None:
+    at = app
+    views = [t.label for t in at.tabs]
+    assert "Scenarios" in views and "Sensitivity" in views
+    for view in views:
+        at.session_state["view"] = view  # the tabs are lazy: open each in turn
+        at.run()
+        assert not at.exception, (view, [e.value for e in at.exception])
+        assert not _errors(at), (view, _errors(at))
+    at.session_state["view"] = views[0]
+    at.run()
+
+
+def _configurations() -> list[tuple[str, str, str]]:
+    """One configuration per option of each kind: (widget key, option, kind),
+    each changed from the first entry of every catalogue."""
+    deals = pytest.importorskip("dealvalue.deals")
+    if not hasattr(deals, "Configuration"):
+        pytest.skip("dealvalue.deals has no configurations")
+    out = []
+    for key, table in (("cfg_good", deals.GOODS), ("cfg_payment", deals.PAYMENTS),
+                       ("cfg_counterparty", deals.COUNTERPARTIES), ("cfg_profile", deals.PROFILES)):
+        out += [(key, option, key.removeprefix("cfg_")) for option in table]
+    return out
+
+
+def test_each_deal_configuration_runs_and_matches_the_library() -> None:
+    from dealvalue import deals
+
+    configs = _configurations()
+    at = _start()
+    first = {"good": next(iter(deals.GOODS)), "payment": next(iter(deals.PAYMENTS)),
+             "counterparty": next(iter(deals.COUNTERPARTIES)), "profile": next(iter(deals.PROFILES))}
+    seen_ruled_out = seen_numbers = False
+    for key, option, kind in configs:
+        for k, v in first.items():
+            at.selectbox(key=f"cfg_{k}").set_value(v)
+        at.selectbox(key=key).set_value(option)
+        at.slider(key="cfg_upfront").set_value(0.5)
+        [b for b in at.button if b.label == "Apply configuration"][0].click().run()
+        assert not at.exception, (option, [e.value for e in at.exception])
+        config = deals.Configuration(**{**first, kind: option}, upfront=0.5)
+        assert at.session_state["config"] == config
+        expected, why = deals.configure(dv.Model.load(_default_model_path()), config)
+        # every cell the configuration sets now holds its formula, and the reasons are kept
+        for row in why.to_dict("records"):
+            if row["cell"] in expected.inputs:
+                assert _input(at, row["cell"]).value == row["formula"], (option, row)
+        # (configurations stack on the current model; each sets the same cells, so only 'previous' differs)
+        drop = [{k: v for k, v in row.items() if k != "previous"} for row in why.to_dict("records")]
+        assert [{k: v for k, v in row.items() if k != "previous"} for row in at.session_state["config_why"]] == drop
+        broken = deals.check_rules(expected, deals.RuleOuts(), config)
+        broken = broken[broken["status"] == "ruled out"]
+        if len(broken):
+            seen_ruled_out = True
+            errs = _errors(at)
+            assert len(errs) == 1 and "Ruled out" in errs[0]
+            assert not [m for m in at.metric if m.label == "P(a ZOPA exists)"]  # no number for a ruled-out deal
+        else:
+            seen_numbers = True
+            assert _metric(at, "P(a ZOPA exists)") == _pct(expected.simulate(n=N, seed=SEED).prob("feasible"))
+    assert seen_ruled_out and seen_numbers  # the catalogue has both kinds; both paths were checked
+
+
+def test_rule_out_cap_reports_the_reason_instead_of_numbers() -> None:
+    pytest.importorskip("dealvalue.deals")
+    at = _start()
+    assert _metric(at, "P(a ZOPA exists)")
+    at.number_input(key="rule_cap").set_value(1000.0).run()
+    assert not at.exception
+    errs = _errors(at)
+    assert len(errs) == 1 and "reservation price" in errs[0] and "1000" in errs[0]
+    assert not at.metric
+    at.number_input(key="rule_cap").set_value(None).run()
+    assert at.metric and not _errors(at)
