@@ -476,6 +476,9 @@ class Model:
                 steps.append(_Step(name, _identity, (e.name,), e.name))
                 continue
             args = tuple(sorted(e.free_symbols, key=lambda s: s.name))
+            # sympy prints a 53-bit Float with 15 digits, which can move it by an ulp
+            # (0.9999999999999999 became 1.0); 20 digits round-trip every double exactly
+            e = e.xreplace({x: sympy.Float(x, 20) for x in e.atoms(sympy.Float)})
             # every free symbol is an argument; nothing is looked up globally
             fn = sympy.lambdify(args, e, modules="numpy", cse=True)
             steps.append(_Step(name, fn, tuple(s.name for s in args), None))

@@ -440,3 +440,19 @@ def test_top_inputs_and_value_of_information(deal: dv.Model) -> None:
     r = deal.simulate(n=4_000, seed=1)
     x = r["deal_net_value"]
     assert evpi == pytest.approx(float(np.mean(np.maximum(x, 0)) - max(np.mean(x), 0)))
+
+
+# ---------------------------------------------------------------- regression
+def test_simulated_constants_keep_every_bit() -> None:
+    """Regression: lambdify printed a 53-bit Float with 15 digits, so a
+    constant input of 0.9999999999999999 simulated as 1.0 and P(feasible)
+    with point inputs disagreed with the inequality at the boundary
+    (found by test_point_inputs_give_p_feasible_0_or_1)."""
+    m = dv.Model()
+    m.add("x", "0.9999999999999999")
+    m.add("y", "x * 0.1 + 123456789.12345678")
+    r = m.simulate(n=3, seed=0)
+    assert r["x"][0] == 0.9999999999999999 == m.evaluate("x")
+    assert r["y"][0] == 0.9999999999999999 * 0.1 + 123456789.12345678
+    p = deals.p_feasible(deals.core_model(R=1.0, W=1.0, c_h=1.0, c_ai=0.9999999999999999), n=5)
+    assert p == 0.0
