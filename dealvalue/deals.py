@@ -583,9 +583,10 @@ def thresholds(model: "Model", factors: Sequence[str] | None = None, **overrides
                  "feasible_when": "at least", "expression": str(least), "method": "symbolic",
                  "within_range": bool(values["R"] / values["W"] <= 1)})
     default = factors is None
+    solved: dict[str, list[Any]] = {}
     for f in (_default_factors(model) if factors is None else factors):
         model.cell(f)
-        row = _break_even(model, f, values, overrides)
+        row = _break_even(model, f, values, overrides, solved)
         if default and row["method"] == _NO_EFFECT:
             continue
         rows.append(row)
@@ -613,15 +614,17 @@ def _default_factors(model: "Model") -> list[str]:
 _NO_EFFECT = "F does not depend on it here"
 
 
-def _break_even(model: "Model", f: str, values: Mapping[str, float], overrides: Mapping[str, float]) -> dict[str, Any]:
-    row = _break_even_row(model, f, values, overrides)
+def _break_even(model: "Model", f: str, values: Mapping[str, float], overrides: Mapping[str, float],
+                solved: dict[str, list[Any]] | None = None) -> dict[str, Any]:
+    row = _break_even_row(model, f, values, overrides, {} if solved is None else solved)
     lo, hi = _range(model, f)
     be = row["break_even"]
     row["within_range"] = bool(be == be and lo <= be <= hi)
     return row
 
 
-def _break_even_row(model: "Model", f: str, values: Mapping[str, float], overrides: Mapping[str, float]) -> dict[str, Any]:
+def _break_even_row(model: "Model", f: str, values: Mapping[str, float], overrides: Mapping[str, float],
+                    solved: dict[str, list[Any]]) -> dict[str, Any]:
     cur = values[f]
     row: dict[str, Any] = {"factor": f, "label": model.cell(f).label, "current": cur, "break_even": math.nan,
                            "feasible_when": "", "expression": "", "method": ""}
@@ -637,7 +640,9 @@ def _break_even_row(model: "Model", f: str, values: Mapping[str, float], overrid
         c = core[0]
         down_c = _downstream(model, c)
         keep = [x for x in model.formulas if x not in down_c and x != c]
-        sols = _solve_for(model, "bid - ask", c, keep)
+        if c not in solved:  # one symbolic solve per core cell, shared by the factors feeding it
+            solved[c] = _solve_for(model, "bid - ask", c, keep)
+        sols = solved[c]
         targets = [_eval_expr(s, values) for s in sols]
         targets = [t for t in targets if t == t and t > 0]
         if len(targets) == 1:
