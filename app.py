@@ -188,7 +188,7 @@ def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
                      "kind": "num", "help": f"Mean of `{c}` ({m.cell(c).label}); zero when there is no deal"})
     if "ask" in role and "bid" in role and "feasible" in role:
         a, b = role["ask"], role["bid"]
-        sub = feasible_subset(r, role["feasible"])
+        sub = feasible_subset(r, role["feasible"], (a, b))
         if sub.n >= 2:
             value = (sub.quantile(a, 0.5), sub.quantile(b, 0.5))
             se = (sub.quantile_stderr(a, 0.5), sub.quantile_stderr(b, 0.5))
@@ -209,14 +209,15 @@ def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
     return rows
 
 
-def feasible_subset(r: dv.Results, feasible: str) -> dv.Results:
-    """The results restricted to the samples where ``feasible`` is 1, so the
-    library's statistics (with their errors) describe deals that exist."""
+def feasible_subset(r: dv.Results, feasible: str, names: Iterable[str] | None = None) -> dv.Results:
+    """The results restricted to the samples where ``feasible`` is 1 (and to
+    the cells ``names``, default all), so the library's statistics, with
+    their errors, describe deals that exist."""
     import dataclasses
 
     ok = r.get(feasible) == 1
-    return dataclasses.replace(r, values={k: v[ok] for k, v in r.values.items()},
-                               leaves={k: v[ok] for k, v in r.leaves.items()}, n=int(ok.sum()), _frame=None)
+    keep = r.values if names is None else {k: r.values[k] for k in names}
+    return dataclasses.replace(r, values={k: v[ok] for k, v in keep.items()}, leaves={}, n=int(ok.sum()), _frame=None)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -226,7 +227,7 @@ def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool, 
     ``where`` (a 0/1 cell), only the samples where it is 1, and shares of those."""
     r = results(spec, n, seed)
     if where is not None:
-        r = feasible_subset(r, where)
+        r = feasible_subset(r, where, names)
     arrays = {}
     for name in names:
         x = r.get(name)
@@ -494,21 +495,22 @@ def error_markdown(message: str) -> str:
     return body
 
 
-def fmt(x: float, unit: str = "") -> str:
-    """A number with three significant digits and thousands separators."""
+def fmt(x: float, unit: str = "", digits: int = 3) -> str:
+    """A number with ``digits`` significant digits, as 1.2k, 3.4M, 5.6B."""
     if x is None or not math.isfinite(x):
         return "n/a"
     a = abs(x)
+    g = f",.{digits}g"
     if a >= 1e9:
-        s = f"{x / 1e9:,.3g}B"
+        s = f"{x / 1e9:{g}}B"
     elif a >= 1e6:
-        s = f"{x / 1e6:,.3g}M"
+        s = f"{x / 1e6:{g}}M"
     elif a >= 1e4:
-        s = f"{x / 1e3:,.3g}k"
+        s = f"{x / 1e3:{g}}k"
     elif a >= 1 or a == 0:
-        s = f"{x:,.3g}"
+        s = f"{x:{g}}"
     else:
-        s = f"{x:.3g}"
+        s = f"{x:.{digits}g}"
     return f"{s} {unit}".strip() if unit and unit != "×" else (s + "×" if unit == "×" else s)
 
 
@@ -520,8 +522,8 @@ def metric_text(row: Mapping[str, Any]) -> tuple[str, str]:
         (lo, hi), (slo, shi) = row["value"], row["se"]
         if not (math.isfinite(lo) and math.isfinite(hi)):
             return "none", "no sample has a ZOPA"
-        if lo <= hi:
-            return f"{fmt(lo)}–{fmt(hi)}", f"± {fmt(slo)} / ± {fmt(shi)} (MC error), where a deal exists"
+        if lo <= hi:  # two digits in the big number so it fits its box; three in the caption
+            return f"{fmt(lo, digits=2)}–{fmt(hi, digits=2)}", f"{fmt(lo)} ± {fmt(slo)} to {fmt(hi)} ± {fmt(shi)} (MC error), where a deal exists"
         return "none", f"median ask {fmt(lo)} ± {fmt(slo)} > median bid {fmt(hi)} ± {fmt(shi)} {row['unit']}"
     return fmt(row["value"], row["unit"]), f"± {fmt(row['se'], row['unit'] if row['unit'] != '×' else '')} (MC error)"
 
@@ -1253,11 +1255,13 @@ def export_panel(spec: Spec, n: int, seed: int, main: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="dealvalue: is there a deal?", layout="wide")
+    # Less empty space above the title (a fixed style sheet; no user text goes into HTML).
+    st.markdown("<style>.block-container {padding-top: 2.5rem;}</style>", unsafe_allow_html=True)
     init_state()
     ss = st.session_state
     model_panel()
     if ss.notice:
-        st.sidebar.error(md_escape(ss.notice))
+        st.sidebar.error(error_markdown(ss.notice))
     try:
         base = base_model(ss.base)
     except DealValueError as exc:  # a saved text that no longer loads

@@ -7,9 +7,11 @@ with an input edited to a new value so that every cache misses, and times:
   and what depends on it);
 * ``simulate``: compiling the edited graph and sampling every cell;
 * ``headline``: the four headline numbers with their Monte Carlo errors;
-* ``charts``: the histograms (ask/bid, surplus) and the tornado table;
-* ``sobol``: the Sobol indices (fixed design size, independent of n);
-* ``total``: what one rerun after an input change costs, all of the above.
+* ``deal tab``: the charts of the tab the page opens on (ask/bid and surplus
+  histograms, the ZOPA's quantiles);
+* ``rerun``: what one rerun after an input change costs with that tab open,
+  all of the above (the tabs are lazy: the others compute only when opened);
+* ``sensitivity tab``: tornado and Sobol indices, paid when that tab is open.
 
 The page also renders the charts in the browser; that is not timed here.
 Usage: ``.venv/bin/python bench/app_bench.py [--repeat 3] [--samples 10000 100000]``.
@@ -53,7 +55,7 @@ def main() -> int:
 
     rows = []
     for n in args.samples:
-        times: dict[str, list[float]] = {key: [] for key in ("model", "simulate", "headline", "charts", "sobol", "total")}
+        times: dict[str, list[float]] = {key: [] for key in ("model", "simulate", "headline", "deal tab", "rerun", "sensitivity tab")}
         for _ in range(args.repeat):
             k += 1
             # a new value each time, so no cache can answer: 'beta(8, 2)' -> 'beta(8, 2) * 0.99...'
@@ -69,21 +71,25 @@ def main() -> int:
             t3 = time.perf_counter()
             if "ask" in roles and "bid" in roles:
                 app.histogram(spec, n, 1, (roles["ask"], roles["bid"]), True)
-            if "surplus" in roles:
-                app.histogram(spec, n, 1, (roles["surplus"],), False)
-            app.tornado_table(spec, n, 1, main_out)
+            if "F" in roles:
+                app.histogram(spec, n, 1, (roles["F"],), True)
+            if "surplus" in roles and "feasible" in roles:
+                app.histogram(spec, n, 1, (roles["surplus"],), True, roles["feasible"])
+            if app.is_deal_model(model):
+                app.deal_zopa(spec, n, 1)
             t4 = time.perf_counter()
+            app.tornado_table(spec, n, 1, main_out)
             app.sobol_table(spec, 1, main_out)
             t5 = time.perf_counter()
-            for key, v in zip(times, (t1 - t, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t5 - t)):
+            for key, v in zip(times, (t1 - t, t2 - t1, t3 - t2, t4 - t3, t4 - t, t5 - t4)):
                 times[key].append(v)
         rows.append((n, {key: statistics.median(v) for key, v in times.items()}))
 
     print(f"\nrecompute after editing {args.cell!r} (median of {args.repeat} runs, seconds)")
     keys = list(rows[0][1])
-    print(f"{'samples':>10} " + " ".join(f"{key:>9}" for key in keys))
+    print(f"{'samples':>10} " + " ".join(f"{key:>15}" for key in keys))
     for n, t in rows:
-        print(f"{n:>10,} " + " ".join(f"{t[key]:>9.3f}" for key in keys))
+        print(f"{n:>10,} " + " ".join(f"{t[key]:>15.3f}" for key in keys))
 
     if args.export:
         from dealvalue import excel  # noqa: F401  (import time is not the export's)

@@ -57,7 +57,8 @@ def _input(at: AppTest, cell: str):  # type: ignore[no-untyped-def]
 
 
 def _errors(at: AppTest) -> list[str]:
-    return [str(e.value) for e in at.error]
+    """Error messages shown, without the Markdown escapes."""
+    return [str(e.value).replace("\\", "") for e in at.error]
 
 
 def _pct(p: float) -> str:
@@ -239,3 +240,30 @@ def test_rule_out_cap_reports_the_reason_instead_of_numbers() -> None:
     assert not at.metric
     at.number_input(key="rule_cap").set_value(None).run()
     assert at.metric and not _errors(at)
+
+
+def test_upload_a_model_file_and_refuse_bad_ones() -> None:
+    at = _start()
+    text = (ROOT / "models" / "evidence.toml").read_text(encoding="utf-8")
+    at.file_uploader(key="upload").set_value(("mine.toml", text.encode(), "application/toml")).run()
+    assert not at.exception and not _errors(at)
+    model = dv.Model.load(ROOT / "models" / "evidence.toml")
+    assert at.title[0].value == model.name
+    assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
+
+    # a formula that tries to run code: refused by the file reader, the page keeps the previous model
+    hostile = text.replace('formula = "10 to 100"', "formula = \"__import__('os').system('x')\"")
+    at.file_uploader(key="upload").set_value(("hostile.toml", hostile.encode(), "application/toml")).run()
+    assert not at.exception
+    errs = _errors(at)
+    assert len(errs) == 1 and "hostile.toml: field 'cells.R'" in errs[0] and "may not start with '_'" in errs[0]
+    assert at.title[0].value == model.name
+
+    # too large: refused by size before it is read
+    import app as app_module
+
+    big = b"#" * (app_module.MAX_UPLOAD_BYTES + 1)
+    at.file_uploader(key="upload").set_value(("big.toml", big, "application/toml")).run()
+    assert not at.exception
+    errs = _errors(at)
+    assert len(errs) == 1 and "at most" in errs[0]
