@@ -252,10 +252,10 @@ class _Printer:
                 return (text, _MUL) if e.p > 0 else (f"-({-e.p}/{e.q})", _NEG)
             text = repr(float(e))
         else:
-            v = float(e)
-            if not math.isfinite(v):
+            f = float(e)
+            if not math.isfinite(f):
                 raise ExcelError(f"cell {self.cell!r}", str(e), "a constant that is not finite cannot go into Excel")
-            text = repr(v).upper().replace("E+", "E")
+            text = repr(f).upper().replace("E+", "E")
         return (text, _NEG) if text.startswith("-") else (text, _ATOM)
 
     def neg(self, x: Any) -> str:
