@@ -456,3 +456,14 @@ def test_simulated_constants_keep_every_bit() -> None:
     assert r["y"][0] == 0.9999999999999999 * 0.1 + 123456789.12345678
     p = deals.p_feasible(deals.core_model(R=1.0, W=1.0, c_h=1.0, c_ai=0.9999999999999999), n=5)
     assert p == 0.0
+
+
+def test_guide_numbers_are_what_the_library_prints() -> None:
+    """docs/guide.md pastes the library's output; check a few of its numbers."""
+    guide = (MODELS.parent / "docs" / "guide.md").read_text(encoding="utf-8")
+    m = deals.scenario("labour_trust_fund")
+    d = deals.decomposition(m)
+    assert f"{d.loc['ln F', 'log_units']:.4g}" == "-2.794" and "ln F                                         total     -2.794" in guide
+    assert f"{d.loc['verification', 'log_units']:.4g}" == "-0.6931"
+    s = deals.deal_summary(m, n=20_000)
+    assert f"{s.loc['p_feasible', 'value']:.4g}" == "0.091" and "p_feasible                0.091" in guide
