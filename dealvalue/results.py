@@ -132,7 +132,12 @@ class Results:
         """Monte Carlo standard error of :meth:`mean`.
 
         For a 0/1 cell it is the binomial ``sqrt(p (1 - p) / n)``; otherwise
-        ``sd / sqrt(n)`` with the sample standard deviation.
+        ``sd / sqrt(n)`` with the sample standard deviation.  Both assume
+        independent draws: for ``method="lhs"`` they are an upper bound (a
+        Latin hypercube's variance is at most ``n / (n - 1)`` times plain
+        Monte Carlo's), and for ``method="qmc"`` they are not its error at
+        all: run with ``target_se=...`` and read :meth:`batch_stderr`, which
+        uses the spread of independent scrambles.
         """
         x = self._finite(name)
         m = x.size
