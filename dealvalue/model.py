@@ -421,11 +421,13 @@ class Model:
             raise FormulaError(None, text, "distributions are not allowed here")
         return self._expand(p.expr, frozenset(keep))
 
-    def solve(self, equation: str, for_: str) -> list["sympy.Expr"]:
+    def solve(self, equation: str, for_: str, keep: Iterable[str] = ()) -> list["sympy.Expr"]:
         """Solve ``equation = 0`` (or a comparison as an equality) for a cell.
 
         ``for_`` may be an input or a formula cell (which is then kept as a
-        symbol).  Returns the list of solutions from :func:`sympy.solve`.
+        symbol).  Formula cells named in ``keep`` stay symbols too, which
+        keeps solutions short in large models.  Returns the list of
+        solutions from :func:`sympy.solve`.
 
         >>> import dealvalue as dv
         >>> m = dv.Model()
@@ -437,7 +439,7 @@ class Model:
         import sympy
 
         self.cell(for_)
-        e = self.formula_expr(equation, keep=[for_])
+        e = self.formula_expr(equation, keep=[for_, *keep])
         if isinstance(e, sympy.Piecewise) and len(e.args) == 2 and e.args[0][0] == 1:
             rel = e.args[0][1]
             if isinstance(rel, sympy.core.relational.Relational):

@@ -238,3 +238,15 @@ def test_describe_and_copy() -> None:
     c = m.copy()
     c.replace("c_ai", "0.5")
     assert m.evaluate("bid") != c.evaluate("bid")
+
+
+def test_solve_keeps_named_formula_cells() -> None:
+    m = evidence_model()
+    (sol,) = m.solve("bid - ask", for_="c_ai", keep=["c_h"])
+    assert sympy.simplify(sol - m.symbol("R") / (m.symbol("W") * m.symbol("c_h"))) == 0
+    # the kept solution, evaluated at point values, matches the expanded one
+    (full,) = m.solve("bid - ask", for_="c_ai")
+    values = m.evaluate_all()
+    subs = {s: values[s.name] for s in sol.free_symbols}
+    subs_full = {s: values[s.name] for s in full.free_symbols}
+    assert float(sol.xreplace(subs)) == pytest.approx(float(full.xreplace(subs_full)), rel=1e-12)
