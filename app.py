@@ -529,10 +529,15 @@ def metric_text(row: Mapping[str, Any]) -> tuple[str, str]:
 
 
 # Tick labels of a log axis as 1k, 10M, 1B, 1T (Vega expressions; presentation only).
-_SI_LABELS = ("datum.value >= 1e12 ? format(datum.value / 1e12, '~g') + 'T' : "
-              "datum.value >= 1e9 ? format(datum.value / 1e9, '~g') + 'B' : "
-              "datum.value >= 1e6 ? format(datum.value / 1e6, '~g') + 'M' : "
-              "datum.value >= 1e3 ? format(datum.value / 1e3, '~g') + 'k' : format(datum.value, '~g')")
+_SI_LABELS = ("abs(datum.value) >= 1e12 ? format(datum.value / 1e12, '~g') + 'T' : "
+              "abs(datum.value) >= 1e9 ? format(datum.value / 1e9, '~g') + 'B' : "
+              "abs(datum.value) >= 1e6 ? format(datum.value / 1e6, '~g') + 'M' : "
+              "abs(datum.value) >= 1e3 ? format(datum.value / 1e3, '~g') + 'k' : format(datum.value, '~g')")
+
+
+def si_axis(title: str) -> alt.Axis:
+    """A linear axis labelled 1k, 10M, 1B."""
+    return alt.Axis(title=title, labelExpr=_SI_LABELS)
 
 
 def log_axis(title: str) -> alt.Axis:
@@ -786,7 +791,7 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
         layers.insert(0, alt.Chart(zone).mark_rect(color="#2ca02c", opacity=0.15).encode(x="lo:Q", x2="hi:Q", tooltip=["what"]))
     meds = pd.DataFrame({"x": [med_a, med_b], "what": [f"median ask {fmt(med_a, u)}", f"median bid {fmt(med_b, u)}"]})
     layers.append(alt.Chart(meds).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q", tooltip=["what"]))
-    st.altair_chart(alt.layer(*layers).properties(height=260, title="Ask and bid: a deal exists where the bid is above the ask"),
+    st.altair_chart(alt.layer(*layers).properties(height=330, title="Ask and bid: a deal exists where the bid is above the ask"),
                     width="stretch")
     if med_a <= med_b:
         st.caption(f"At the medians the ZOPA runs from {fmt(med_a, u)} to {fmt(med_b, u)} (shaded).")
@@ -802,7 +807,7 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
             color=alt.Color("side:N", title=None, legend=alt.Legend(orient="top"),
                             scale=alt.Scale(domain=["bid < ask: no deal", "bid ≥ ask: a deal exists"], range=["#e45756", "#54a24b"])),
             tooltip=[alt.Tooltip("start:Q", format=".3g"), alt.Tooltip("end:Q", format=".3g"), alt.Tooltip("share:Q", format=".2%")],
-        ).properties(height=220, title="Surplus: how far the bid is above (or below) the ask")
+        ).properties(height=300, title="Surplus: how far the bid is above (or below) the ask")
         rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="black").encode(x="x:Q")
         st.altair_chart(chart + rule, width="stretch")
     if "surplus" in role and "feasible" in role:
@@ -813,7 +818,7 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
                 x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(axis_title(model, s) + ", log scale")), x2="end:Q",
                 y=alt.Y("share:Q", title="share of samples with a ZOPA"),
                 tooltip=[alt.Tooltip("start:Q", format=",.3g"), alt.Tooltip("end:Q", format=",.3g"), alt.Tooltip("share:Q", format=".2%")],
-            ).properties(height=200, title=f"Surplus where a deal exists: {model.cell(s).label or s}")
+            ).properties(height=280, title=f"Surplus where a deal exists: {model.cell(s).label or s}")
             st.altair_chart(chart, width="stretch")
 
 
@@ -832,7 +837,7 @@ def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
     ])
     order = list(t["input"])
     bars = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("input:N", sort=order, title=None),
+        y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
         x=alt.X("value:Q", title=axis_title(model, target) + ", other inputs at medians"),
         x2="base:Q",
         color=alt.Color("at:N", title=None, legend=alt.Legend(orient="top")),
@@ -840,7 +845,7 @@ def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
         tooltip=["input", "at", alt.Tooltip("value:Q", format=",.4g")],
     )
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="black").encode(x="base:Q")
-    st.altair_chart((bars + rule).properties(height=28 * len(order) + 60, title=f"Tornado of {target} (base {fmt(base, u)})"),
+    st.altair_chart((bars + rule).properties(height=alt.Step(14), title=f"Tornado of {target} (base {fmt(base, u)})"),
                     width="stretch")
 
 
@@ -868,7 +873,7 @@ def barriers_panel(spec: Spec, n: int, seed: int) -> None:
     bars = pd.concat([terms, total_row], ignore_index=True)
     order = list(bars["term"])
     chart = alt.Chart(bars).mark_bar().encode(
-        y=alt.Y("term:N", sort=order, title=None),
+        y=alt.Y("term:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
         x=alt.X("start:Q", title="ln F, natural-log units (a deal exists where the total is ≥ 0)"),
         x2="cumulative:Q",
         color=alt.Color("effect:N", title=None, legend=alt.Legend(orient="top"),
@@ -878,7 +883,7 @@ def barriers_panel(spec: Spec, n: int, seed: int) -> None:
                  alt.Tooltip("multiplier:Q", format=".3g", title="scales F by")],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="black").encode(x="x:Q")
-    st.altair_chart((chart + zero).properties(height=26 * len(order) + 60,
+    st.altair_chart((chart + zero).properties(height=alt.Step(28),
                                                title="Barrier waterfall at the medians: what each factor does to ln F"),
                     width="stretch")
     st.caption(f"ln F = ln(bid / ask) = {total['log_units']:+.2f} at the medians, so F = {fmt(float(total['multiplier']))}. "
@@ -898,27 +903,25 @@ def interventions_panel(spec: Spec, n: int, seed: int) -> None:
     t = t.copy()
     t["lo"] = t["delta_p"] - 1.96 * t["delta_p_stderr"]
     t["hi"] = t["delta_p"] + 1.96 * t["delta_p_stderr"]
-    order = list(t["intervention"])
+    order = list(t.sort_values("delta_p", ascending=False)["intervention"])
     bars = alt.Chart(t).mark_bar(color="#4c78a8").encode(
-        y=alt.Y("intervention:N", sort=order, title=None),
+        y=alt.Y("intervention:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
         x=alt.X("delta_p:Q", title="change in P(a ZOPA exists) (probability, 95% interval)", axis=alt.Axis(format="+%")),
         tooltip=["intervention", "cell", alt.Tooltip("delta_p:Q", format="+.2%"), alt.Tooltip("delta_value:Q", format=",.3g"),
                  alt.Tooltip("cost:Q", format=",.0f", title="cost (USD)"), alt.Tooltip("value_per_dollar:Q", format=".3g")],
     )
     err = alt.Chart(t).mark_rule(color="black").encode(y=alt.Y("intervention:N", sort=order), x="lo:Q", x2="hi:Q")
-    st.altair_chart((bars + err).properties(height=30 * len(order) + 60, title="Interventions, ranked by value per dollar (top first)"),
+    st.altair_chart((bars + err).properties(height=alt.Step(28), title="Interventions: change in P(a ZOPA exists)"),
                     width="stretch")
     vu = unit_text(model, "value_to_us") if "value_to_us" in model else ""
-    cols = ["intervention", "cell", "cost", "delta_p", "delta_p_stderr", "delta_value", "delta_value_stderr", "value_per_dollar"]
-    cols += [c for c in ("microdoom_per_MUSD",) if c in t.columns]
-    st.dataframe(t[cols + ["why"]], hide_index=True, width="stretch", column_config={
-        "cost": st.column_config.NumberColumn("cost (USD)", format="%.3g"),
-        "delta_p": st.column_config.NumberColumn("Δ P(feasible)", format="%+.4f"),
+    st.markdown("**Ranked by value per dollar** (free interventions that help come first)")
+    cols = ["intervention", "cost", "delta_p", "delta_p_stderr", "delta_value", "value_per_dollar", "why"]
+    st.dataframe(t[cols], hide_index=True, width="stretch", column_config={
+        "cost": st.column_config.NumberColumn("cost (USD)", format="compact"),
+        "delta_p": st.column_config.NumberColumn("Δ P(ZOPA)", format="%+.4f"),
         "delta_p_stderr": st.column_config.NumberColumn("± (MC)", format="%.4f"),
-        "delta_value": st.column_config.NumberColumn(f"Δ E[value to us] ({vu})", format="%.3g"),
-        "delta_value_stderr": st.column_config.NumberColumn("± (MC) ", format="%.2g"),
-        "value_per_dollar": st.column_config.NumberColumn("value per dollar (USD/USD)", format="%.3g"),
-        "microdoom_per_MUSD": st.column_config.NumberColumn("microdoom per MUSD", format="%.3g"),
+        "delta_value": st.column_config.NumberColumn(f"Δ E[value to us] ({vu})", format="compact"),
+        "value_per_dollar": st.column_config.NumberColumn("value per dollar", format="%.3g"),
         "why": st.column_config.TextColumn("from the seed", width="large"),
     })
     st.caption(f"{n:,} samples; every intervention runs on the same draws as the baseline, so the differences are paired. "
@@ -948,7 +951,7 @@ def window_panel(spec: Spec, seed: int) -> None:
     layers = [band, line, alt.Chart(pd.DataFrame({"y": [e["level"]]})).mark_rule(strokeDash=[4, 3], color="gray").encode(y="y:Q")]
     if math.isfinite(e["start"]) and math.isfinite(e["end"]):
         layers.append(alt.Chart(pd.DataFrame({"x": [e["start"], e["end"]]})).mark_rule(color="#54a24b").encode(x="x:Q"))
-    st.altair_chart(alt.layer(*layers).properties(height=260, title="Window of viable deals over capability"), width="stretch")
+    st.altair_chart(alt.layer(*layers).properties(height=330, title="Window of viable deals over capability"), width="stretch")
     if math.isfinite(e["start"]):
         st.caption(f"P(a ZOPA exists) is at least {e['level']:.0%} for capability from {e['start']:.2f} to {e['end']:.2f}; "
                    f"it peaks at {e['peak_p']:.1%} at {e['peak_at']:.2f}. Weak AIs: control extracts the good anyway; "
@@ -959,9 +962,9 @@ def window_panel(spec: Spec, seed: int) -> None:
     if "value_to_us" in frame.columns:
         vu = unit_text(model, "value_to_us")
         chart = alt.Chart(frame).mark_line(color="#f58518").encode(
-            x=alt.X(f"{axis}:Q", title=xt), y=alt.Y("value_to_us:Q", title=f"E[value to us] ({vu})"),
+            x=alt.X(f"{axis}:Q", title=xt), y=alt.Y("value_to_us:Q", axis=si_axis(f"E[value to us] ({vu})")),
             tooltip=[alt.Tooltip(f"{axis}:Q", format=".2f"), alt.Tooltip("value_to_us:Q", format=",.3g")])
-        st.altair_chart(chart.properties(height=200, title="Expected value of the deal to us over capability"), width="stretch")
+        st.altair_chart(chart.properties(height=280, title="Expected value of the deal to us over capability"), width="stretch")
 
 
 def thresholds_panel(spec: Spec) -> None:
@@ -1054,20 +1057,20 @@ def alternatives_panel(spec: Spec, n: int, seed: int) -> None:
     t["kind"] = np.where(t["option"] == "deal", "this deal", "alternative")
     order = list(t["option"])
     bars = alt.Chart(t).mark_bar().encode(
-        y=alt.Y("option:N", sort=order, title=None),
+        y=alt.Y("option:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
         x=alt.X("value_per_MUSD:Q", title="expected value per dollar (microdoom per MUSD, 95% interval)"),
         color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=["this deal", "alternative"], range=["#f58518", "#4c78a8"])),
         tooltip=["option", alt.Tooltip("value_per_MUSD:Q", format=".3g"), alt.Tooltip("stderr:Q", format=".2g"), "note"],
     )
     err = alt.Chart(t).mark_rule(color="black").encode(y=alt.Y("option:N", sort=order), x="lo:Q", x2="hi:Q")
-    st.altair_chart((bars + err).properties(height=40 * len(order) + 70, title="The deal against other uses of the money"),
+    st.altair_chart((bars + err).properties(height=alt.Step(36), title="The deal against other uses of the money"),
                     width="stretch")
     st.dataframe(t[["option", "value_per_MUSD", "stderr", "expected_value", "expected_cost", "note"]], hide_index=True, width="stretch",
                  column_config={"value_per_MUSD": st.column_config.NumberColumn("microdoom per MUSD", format="%.3g"),
                                 "stderr": st.column_config.NumberColumn("±", format="%.2g"),
                                 "expected_value": st.column_config.NumberColumn("E[value] (microdoom)", format="%.3g"),
-                                "expected_cost": st.column_config.NumberColumn("E[cost] (USD)", format="%.3g")})
+                                "expected_cost": st.column_config.NumberColumn("E[cost] (USD)", format="compact")})
     st.caption(f"{m:,} samples, seed {seed}. The deal's value per dollar is E[value delivered] / E[money paid]; "
                "it beats an alternative exactly when the deal is bought below our bid.")
 
@@ -1090,7 +1093,7 @@ def voi_panel(spec: Spec, seed: int) -> None:
         x=alt.X("value:Q", title=f"EVPPI: worth of learning this input alone ({ev['unit']})"),
         tooltip=["input", alt.Tooltip("value:Q", format=".3g")],
     )
-    st.altair_chart(chart.properties(height=26 * len(part) + 50), width="stretch")
+    st.altair_chart(chart.properties(height=alt.Step(24)), width="stretch")
     st.caption(f"{VOI_SAMPLES:,} samples, seed {seed} (regression estimator of EVPPI).")
 
 
@@ -1111,13 +1114,13 @@ def sobol_panel(spec: Spec, seed: int, target: str) -> None:
     ])
     order = list(t["input"])
     bars = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("input:N", sort=order, title=None), yOffset="index:N",
+        y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)), yOffset="index:N",
         x=alt.X("value:Q", title=f"share of the variance of {target} (fraction, 95% bootstrap interval)"),
         color=alt.Color("index:N", title=None, legend=alt.Legend(orient="top")),
         tooltip=["input", "index", alt.Tooltip("value:Q", format=".3f"), alt.Tooltip("lo:Q", format=".3f"), alt.Tooltip("hi:Q", format=".3f")],
     )
     whiskers = alt.Chart(long).mark_rule(color="black").encode(y=alt.Y("input:N", sort=order), yOffset="index:N", x="lo:Q", x2="hi:Q")
-    st.altair_chart((bars + whiskers).properties(height=30 * len(order) + 60, title=f"Which uncertainty drives {target}: Sobol indices"),
+    st.altair_chart((bars + whiskers).properties(height=alt.Step(14), title=f"Which uncertainty drives {target}: Sobol indices"),
                     width="stretch")
     st.caption(f"Pick-freeze estimates on {SOBOL_ROWS:,}-row designs (seed {seed}). The total index counts each input's "
                "interactions too: narrowing an input with a small total index changes little.")
@@ -1334,13 +1337,22 @@ def main() -> None:
                     st.info("Your edits removed a cell the deal functions need: " + ", ".join(f"`{c}`" for c in core_missing(model)))
     if "Window" in tabs and tabs["Window"].open:
         with tabs["Window"]:
-            window_panel(spec, seed) if deal else st.info("Your edits removed a cell the deal functions need.")
+            if deal:
+                window_panel(spec, seed)
+            else:
+                st.info("Your edits removed a cell the deal functions need.")
     if "Alternatives" in tabs and tabs["Alternatives"].open:
         with tabs["Alternatives"]:
-            alternatives_panel(spec, n, seed) if deal else st.info("Your edits removed a cell the deal functions need.")
+            if deal:
+                alternatives_panel(spec, n, seed)
+            else:
+                st.info("Your edits removed a cell the deal functions need.")
     if "Configurations" in tabs and tabs["Configurations"].open:
         with tabs["Configurations"]:
-            configurations_panel(spec, rules, n, seed) if deal else st.info("Your edits removed a cell the deal functions need.")
+            if deal:
+                configurations_panel(spec, rules, n, seed)
+            else:
+                st.info("Your edits removed a cell the deal functions need.")
     if tabs["Sensitivity"].open:
         with tabs["Sensitivity"]:
             target = st.selectbox("Output", outputs, index=outputs.index(main_default), key="target")
