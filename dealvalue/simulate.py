@@ -107,6 +107,38 @@ def sample_leaves(model: "Model", n: int, seed: int, method: str = "mc") -> dict
     return out
 
 
+def correlation_groups(model: "Model") -> list[tuple[list[str], np.ndarray]]:
+    """Connected groups of correlated inputs, each with the Cholesky factor of
+    its normal-score correlation matrix.
+
+    A Spearman correlation ``rho`` between two inputs is a Pearson correlation
+    ``2 sin(pi rho / 6)`` between their normal scores (a Gaussian copula).
+    Raises DistributionError when a group's matrix is not positive definite.
+    """
+    corr = model.correlations
+    groups: list[set[str]] = []
+    for a, b in corr:
+        hit = [g for g in groups if a in g or b in g]
+        merged = {a, b}.union(*hit) if hit else {a, b}
+        groups = [g for g in groups if g not in hit] + [merged]
+    out = []
+    for group in groups:
+        names = sorted(group)
+        target = np.eye(len(names))
+        for (a, b), rho in corr.items():
+            if a in group:
+                i, j = names.index(a), names.index(b)
+                target[i, j] = target[j, i] = 2 * math.sin(math.pi * rho / 6)
+        try:
+            out.append((names, np.linalg.cholesky(target)))
+        except np.linalg.LinAlgError:
+            pairs = ", ".join(f"{a}~{b}: {r:g}" for (a, b), r in corr.items() if a in group)
+            raise DistributionError(
+                "correlations", f"the rank correlations {pairs} are not consistent (their matrix is not positive definite)"
+            ) from None
+    return out
+
+
 def _correlate(model: "Model", leaf_values: dict[str, np.ndarray], n: int, seed: int) -> None:
     """Reorder correlated inputs' samples to the target rank correlations (Iman-Conover)."""
     corr = model.correlations
@@ -119,28 +151,7 @@ def _correlate(model: "Model", leaf_values: dict[str, np.ndarray], n: int, seed:
         for x in key:
             (leaf,) = model._parsed[x].dists  # one distribution, checked by correlate()
             leaf_of[x] = leaf
-    # connected groups of correlated inputs
-    groups: list[set[str]] = []
-    for a, b in corr:
-        hit = [g for g in groups if a in g or b in g]
-        merged = {a, b}.union(*hit) if hit else {a, b}
-        groups = [g for g in groups if g not in hit] + [merged]
-    for group in groups:
-        names = sorted(group)
-        k = len(names)
-        target = np.eye(k)
-        for (a, b), rho in corr.items():
-            if a in group:
-                i, j = names.index(a), names.index(b)
-                # Pearson correlation of normal scores that gives Spearman rho
-                target[i, j] = target[j, i] = 2 * math.sin(math.pi * rho / 6)
-        try:
-            chol_target = np.linalg.cholesky(target)
-        except np.linalg.LinAlgError:
-            pairs = ", ".join(f"{a}~{b}: {r:g}" for (a, b), r in corr.items() if a in group)
-            raise DistributionError(
-                "correlations", f"the rank correlations {pairs} are not consistent (their matrix is not positive definite)"
-            ) from None
+    for names, chol_target in correlation_groups(model):
         rng = leaf_rng(seed, "correlation:" + ",".join(names))
         base = ndtri(np.arange(1, n + 1) / (n + 1))
         scores = np.column_stack([rng.permutation(base) for _ in names])
