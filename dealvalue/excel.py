@@ -183,18 +183,21 @@ def _shown(ws: "Worksheet", row: int, col: int, value: Any, where: str = "") -> 
     """A number in a results table, formatted to be read (the cell keeps every digit)."""
     _put(ws, row, col, value, where)
     if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
-        x = abs(float(value))
-        if x == 0 or not math.isfinite(x) or float(value).is_integer() and x < 1e15:
-            fmt = "#,##0"
-        elif x >= 1e7 or x < 1e-3:
-            fmt = "0.000E+00"
-        elif x >= 1000:
-            fmt = "#,##0"
-        elif x >= 1:
-            fmt = "#,##0.000"
-        else:
-            fmt = "0.0000"
-        ws.cell(row=row, column=col).number_format = fmt
+        ws.cell(row=row, column=col).number_format = _number_format(float(value))
+
+
+def _number_format(value: float) -> str:
+    """A display format for numbers of about this size (about 4 significant digits)."""
+    x = abs(value)
+    if x == 0 or not math.isfinite(x) or value.is_integer() and x < 1e7:
+        return "#,##0"
+    if x >= 1e7 or x < 1e-3:
+        return "0.000E+00"
+    if x >= 1000:
+        return "#,##0"
+    if x >= 1:
+        return "#,##0.000"
+    return "0.0000"
 
 
 def _formula(ws: "Worksheet", row: int, col: int, text: str) -> None:
@@ -496,9 +499,9 @@ def _inputs_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_rows:
     _put_text(ws, 2, 1, "Yellow cells are editable parameters; blue point values are named and used by every formula. "
               "Type a number over a point value to make the input a constant.", "Inputs")
     _put_text(ws, 3, 1, NAMING_RULE, "Inputs")
-    points = model.point_values()
-    order = {n: k for k, n in enumerate(model.names, start=1)}
     compiled = model.compile()
+    points = {**{leaf: d.median() for leaf, d in compiled.leaves.items()}, **model.point_values()}
+    order = {n: k for k, n in enumerate(model.names, start=1)}
 
     def table(start: int, title: str, rows: list[_Row], is_leaf: bool) -> int:
         _section(ws, start, title)
@@ -547,6 +550,7 @@ def _inputs_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_rows:
             else:  # a mixture, or a median only Python can compute: a formula holding the number
                 _formula(ws, r, C_POINT, _num(points[row.name]))
             _fill(ws, r, C_POINT, _POINT)
+            ws.cell(row=r, column=C_POINT).number_format = _number_format(float(points[row.name]))
             if row.note:
                 _put_text(ws, r, C_NOTE, row.note, where)
             wb.defined_names[row.xname] = DefinedName(row.xname, attr_text=_ref(r, C_POINT, True, "Inputs"))
@@ -588,6 +592,7 @@ def _model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], nam
         _put_text(ws, 5, c, h, "Model header")
     _style_header(ws, 5, len(MODEL_HEADERS))
     order = {n: k for k, n in enumerate(model.names, start=1)}
+    values = model.evaluate_all()
     rows: dict[str, int] = {}
     r = 6
     for name in model.names:
@@ -604,6 +609,7 @@ def _model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], nam
         _put_text(ws, r, C_USRC, source, where)
         _formula(ws, r, M_VALUE, excel_formula(model._parsed[name].expr, symbols, name))
         _fill(ws, r, M_VALUE, _POINT)
+        ws.cell(row=r, column=M_VALUE).number_format = _number_format(values[name])
         _put_text(ws, r, M_FORMULA, cell.formula, where)
         _put_text(ws, r, M_DESC, cell.description, where)
         _put_text(ws, r, M_GROUP, cell.group, where)
@@ -705,6 +711,7 @@ def _simulation_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_r
               "Inputs sheet (an input whose point value was typed over stays at that number). "
               + " ".join(notes), "Simulation")
     _put_text(ws, 3, 1, "Statistics ignore rows whose value is an error (e.g. #DIV/0!) and count them.", "Simulation")
+    values = model.evaluate_all()
     for k, stat in enumerate(SIM_STATS):
         r = 4 + k
         _put_text(ws, r, 1, stat, "Simulation")
@@ -721,6 +728,8 @@ def _simulation_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_r
             }[stat]
             _formula(ws, r, col[name], text)
             _fill(ws, r, col[name], _POINT)
+            if stat != "non-numeric rows":
+                ws.cell(row=r, column=col[name]).number_format = _number_format(values[name])
     _put_text(ws, SIM_HEADER_ROW - 1, 1, "labels", "Simulation")
     _put_text(ws, SIM_HEADER_ROW, 1, "draw", "Simulation")
     for name in model.names:

@@ -71,6 +71,7 @@ def rich_model() -> dv.Model:
     m.add("money", "100 USD * (1 - 5%)")
     m.add("lit", "2 * (1 to 3)")
     m.add("neg", "-5 to 5")
+    m.add("mx2", "0.5 * mixture([beta(2, 2), uniform(0, 1)], [1, 3])")
     m.add("c_h", "p * (1 - q) * clip(x1, 0.2, 5)", bounds=(0, 10))
     m.add("ask", "R / c_h")
     m.add("bid", "W * k / 10 + money * 0")
@@ -80,7 +81,7 @@ def rich_model() -> dv.Model:
     m.add("value", "if(feasible, gap, 0)")
     m.add("wild", "-C**2 + sqrt(R1C1) / 2 + ln(x1 + 1) - exp(-tri) + abs(C - 5) + floor(tri) + ceil(-tri)"
           " + min(C, R1C1) + max(C, 4) + 2**-R1C1 + (tri > 1 and C < 6) + (not flag) + beta(2, 3)"
-          " + log10(R1C1) + round(C, 1) + (neg != 0 or mix <= 3) + pi * 0.01")
+          " + log10(R1C1) + round(C, 1) + (neg != 0 or mix <= 3) + pi * 0.01 + mx2")
     m.add("ratio", "ask / 1 USD + tri ** 0.5 * (x1 - 1) ** 2 / (C * lit) + (C - 6) ** 3 + x1 ** (neg / 5) + mix")
     m.correlate("R", "W", 0.5)
     m.correlate("p", "q", -0.3)
