@@ -838,7 +838,7 @@ def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
     order = list(t["input"])
     bars = alt.Chart(long).mark_bar().encode(
         y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
-        x=alt.X("value:Q", title=axis_title(model, target) + ", other inputs at medians"),
+        x=alt.X("value:Q", axis=si_axis(axis_title(model, target) + ", other inputs at medians")),
         x2="base:Q",
         color=alt.Color("at:N", title=None, legend=alt.Legend(orient="top")),
         yOffset="at:N",
