@@ -202,6 +202,10 @@ class _Printer:
         sp = self.sp
         if e is sp.true or e is sp.false:
             return ("TRUE()" if e is sp.true else "FALSE()"), _ATOM
+        if e in (sp.zoo, sp.oo, sp.S.NegativeInfinity):  # what numpy gives too: not a finite number
+            return "(1/0)", _ATOM
+        if e is sp.nan:
+            return "NA()", _ATOM
         if e.is_Symbol:
             try:
                 return self.names[e.name], _ATOM

@@ -387,8 +387,8 @@ def test_printer_precedence_and_prefixes() -> None:
     assert excel_formula(sympy.Piecewise((1, x >= y), (0, True)), names) == "IF(x>=y,1,0)"
     with pytest.raises(ExcelError, match="no place in the workbook"):
         excel_formula(x + sympy.Symbol("z"), names, cell="bad")
-    with pytest.raises(ExcelError, match="not finite"):
-        excel_formula(x * sympy.oo, names, cell="bad")
+    # a formula with no finite value gives an error value, as its samples are not finite either
+    assert excel_formula(sympy.zoo, names) == "(1/0)" and excel_formula(sympy.nan, names) == "NA()"
 
 
 def test_modern_functions_carry_the_xlfn_prefix(tmp_path: Path) -> None:
@@ -562,3 +562,40 @@ def test_cli_export(tmp_path: Path) -> None:
     assert ws.cell(row=excel.SIM_HEADER_ROW + 21, column=1).value is None
     back = dv.read_excel(out)
     assert to_dict(back) == to_dict(dv.Model.load(ROOT / "models" / "evidence.toml"))
+
+
+def samples_block(path: Path) -> tuple[list[str], np.ndarray]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = list(wb["Samples"].iter_rows(min_row=3, values_only=True))
+    wb.close()
+    header = [str(v) for v in rows[0][1:]]
+    data = np.array([[np.nan if v is None else v for v in row] for row in rows[1:]], dtype=float)
+    return header, data
+
+
+def test_samples_sheet_holds_the_seeded_samples_exactly(tmp_path: Path) -> None:
+    m = dv.Model("s", seed=2)
+    m.add("x", "norm(0, 1)")
+    m.add("y", "sqrt(-1 - x**2)")  # no sample is a finite number: blank cells
+    m.add("z", "exp(x) * 1e-300")
+    r = m.simulate(n=300, seed=5)
+    path = tmp_path / "s.xlsx"
+    m.to_excel(path, r, sim_rows=3, sample_rows=200)
+    header, data = samples_block(path)
+    assert header == ["x", "y", "z"]
+    assert data.shape == (200, 4)
+    assert np.array_equal(data[:, 0], np.arange(1, 201))
+    for j, name in enumerate(header, start=1):
+        assert np.array_equal(data[:, j], r.values[name][:200], equal_nan=True), name
+    assert np.isnan(data[:, 2]).all()
+    assert "At most 200 rows" in openpyxl.load_workbook(path)["Samples"]["A2"].value
+
+
+@needs_lo
+def test_samples_sheet_survives_a_spreadsheet(lo: dict[str, Any]) -> None:
+    header, data = samples_block(lo["files"]["rich"])
+    r = lo["results"]
+    assert data.shape == (500, len(r.values) + 1)
+    for j, name in enumerate(header, start=1):
+        want = r.values[name][:500]
+        assert np.allclose(data[:, j], want, rtol=1e-14, atol=0, equal_nan=True), name
