@@ -23,8 +23,9 @@ from __future__ import annotations
 import importlib.util
 import math
 import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -491,7 +492,7 @@ def error_markdown(message: str) -> str:
     head, *rest = message.split("\n")
     body = md_escape(head)
     if rest:
-        body += "\n```text\n" + "\n".join(line[4:] if line.startswith("    ") else line for line in rest) + "\n```"
+        body += "\n```text\n" + "\n".join(line.removeprefix("    ") for line in rest) + "\n```"
     return body
 
 
@@ -1101,7 +1102,6 @@ def sobol_panel(spec: Spec, seed: int, target: str) -> None:
     """Variance shares: which uncertainty drives the output (Sobol indices)."""
     if not _has_module("analysis"):
         return
-    model, _ = current_model(spec)
     try:
         t = sobol_table(spec, seed, target)
     except (DealValueError, ValueError) as exc:

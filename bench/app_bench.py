@@ -42,7 +42,7 @@ def main() -> int:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     t0 = time.perf_counter()
-    import app  # noqa: E402  (the page's functions; main() does not run on import)
+    import app
 
     text = app.default_model_path().read_text(encoding="utf-8")
     base = app.base_model(text)

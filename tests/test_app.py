@@ -15,7 +15,7 @@ import pytest
 import dealvalue as dv
 
 pytest.importorskip("streamlit")
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -204,7 +204,7 @@ def test_each_deal_configuration_runs_and_matches_the_library() -> None:
             at.selectbox(key=f"cfg_{k}").set_value(v)
         at.selectbox(key=key).set_value(option)
         at.slider(key="cfg_upfront").set_value(0.5)
-        [b for b in at.button if b.label == "Apply configuration"][0].click().run()
+        next(b for b in at.button if b.label == "Apply configuration").click().run()
         assert not at.exception, (option, [e.value for e in at.exception])
         config = deals.Configuration(**{**first, kind: option}, upfront=0.5)
         assert at.session_state["config"] == config
