@@ -478,6 +478,12 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
     _printable(ws)
 
 
+def _centre() -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(horizontal="center")
+
+
 def _wrap() -> Any:
     from openpyxl.styles import Alignment
 
@@ -832,7 +838,7 @@ def _summary_sheet(wb: "Workbook", results: "Results", main: str, bins: int = 30
             lo, hi = float(x.min()), float(x.max()) + (1.0 if x.max() == x.min() else 0.0)
         counts, edges = np.histogram(x, bins=bins, range=(lo, hi))
         outside = int(x.size - counts.sum())
-        _put_text(ws, r0, 5, f"bins cover the 0.5th to 99.5th percentiles; {outside:,} of {x.size:,} samples lie outside", "Summary")
+        _put_text(ws, r0 + 2 + bins, 1, f"bins cover the 0.5th to 99.5th percentiles; {outside:,} of {x.size:,} samples lie outside", "Summary")
     for c, h in enumerate(["from", "to", "bin", "count"], start=1):
         _put_text(ws, r0 + 1, c, h, "Summary header")
     _style_header(ws, r0 + 1, 4)
@@ -841,6 +847,7 @@ def _summary_sheet(wb: "Workbook", results: "Results", main: str, bins: int = 30
         _shown(ws, r, 1, float(edges[k]))
         _shown(ws, r, 2, float(edges[k + 1]))
         _put_text(ws, r, 3, f"{(edges[k] + edges[k + 1]) / 2:.4g}", "Summary")
+        ws.cell(row=r, column=3).alignment = _centre()
         _put(ws, r, 4, int(n))
     if len(counts):
         chart = BarChart()
@@ -924,7 +931,13 @@ def _extra_sheet(wb: "Workbook", title: str, frame: "pd.DataFrame") -> None:
                 _shown(ws, r, c, v, where)
             else:
                 _put_text(ws, r, c, str(v), where)
-    _widths(ws, {c: max(10, min(40, len(h) + 4)) for c, h in enumerate(headers, start=1)})
+    longest = [len(h) for h in headers]
+    for r in range(4, 4 + len(frame)):
+        for c in range(1, len(headers) + 1):
+            v = ws.cell(row=r, column=c).value
+            if isinstance(v, str):
+                longest[c - 1] = max(longest[c - 1], len(v))
+    _widths(ws, {c: max(10, min(50, n + 2)) for c, n in enumerate(longest, start=1)})
     _printable(ws)
 
 
