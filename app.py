@@ -1237,7 +1237,7 @@ def export_panel(spec: Spec, n: int, seed: int, main: str) -> None:
     if _has_module("excel"):
         if st.button("Build Excel workbook", width="stretch",
                      help="A live workbook: inputs with editable parameters, every formula as an Excel formula, "
-                          "a Monte Carlo sheet in plain Excel and these samples. Takes up to half a minute."):
+                          "a Monte Carlo sheet in plain Excel and these samples. Takes a few seconds."):
             with st.spinner("Writing the workbook…"):
                 try:
                     ss.workbook = (key, workbook_bytes(spec, n, seed, main))

@@ -98,7 +98,7 @@ def main() -> int:
         for n in args.samples:
             app.results(spec, n, 1)
             t = time.perf_counter()
-            data = app.workbook_bytes(spec, n, 1)
+            data = app.workbook_bytes(spec, n, 1, main_out)
             print(f"Excel workbook at {n:,} samples: {time.perf_counter() - t:.2f} s, {len(data) / 1e6:.2f} MB")
     return 0
 
