@@ -22,6 +22,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+example: $(STAMP)
+	$(PY) bench/export_bench.py --example
+
 typecheck: $(STAMP)
 	$(PY) -m mypy
 

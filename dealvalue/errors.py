@@ -22,6 +22,7 @@ __all__ = [
     "BoundsError",
     "ModelFileError",
     "CellInUseError",
+    "ExcelError",
 ]
 
 
@@ -190,3 +191,22 @@ class CellInUseError(DealValueError, ValueError):
             f"cell {self.name!r} is used by {', '.join(repr(u) for u in self.users)}; "
             "remove or change those first"
         )
+
+
+class ExcelError(DealValueError, ValueError):
+    """Something that cannot go into (or come out of) a workbook.
+
+    ``where`` names the sheet, cell or field, ``value`` the offending value.
+    """
+
+    def __init__(self, where: str, value: Any, reason: str) -> None:
+        super().__init__(where, value, reason)
+        self.where = where
+        self.value = value
+        self.reason = reason
+
+    def message(self) -> str:
+        shown = repr(self.value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        return f"{self.where}: {self.reason} (got {shown})"

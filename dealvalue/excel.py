@@ -134,7 +134,7 @@ def check_sheet_title(title: Any, taken: Sequence[str] = ()) -> str:
     >>> check_sheet_title("a/b")
     Traceback (most recent call last):
     ...
-    dealvalue.excel_printer.ExcelError: sheet title: Excel forbids the characters [ ] : * ? / \\ in sheet names (got 'a/b')
+    dealvalue.errors.ExcelError: sheet title: Excel forbids the characters [ ] : * ? / \\ in sheet names (got 'a/b')
     """
     where = "sheet title"
     _check_text(title, where, multiline=False)
@@ -658,20 +658,9 @@ def _simulation_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_r
     corr = model.correlations
     notes = []
     if corr:
-        groups: list[set[str]] = []
-        for a, b in corr:
-            hit = [g for g in groups if a in g or b in g]
-            merged = {a, b}.union(*hit) if hit else {a, b}
-            groups = [g for g in groups if g not in hit] + [merged]
-        for group in groups:
-            members = sorted(group)
-            k = len(members)
-            target = np.eye(k)
-            for (a, b), rho in corr.items():
-                if a in group:
-                    i, j = members.index(a), members.index(b)
-                    target[i, j] = target[j, i] = 2 * math.sin(math.pi * rho / 6)
-            L = np.linalg.cholesky(target)
+        from .simulate import correlation_groups
+
+        for members, L in correlation_groups(model):
             zs = [helper(f"z {m}", "_xlfn.NORM.S.INV(RAND())") for m in members]
             for i, m in enumerate(members):
                 terms = "+".join(f"{_num(float(L[i, j]))}*{zs[j]}" for j in range(i + 1) if L[i, j] != 0)

@@ -44,7 +44,7 @@ import math
 import re
 from typing import Any, Iterable, Mapping
 
-from .errors import DealValueError
+from .errors import ExcelError
 
 __all__ = [
     "ExcelError",
@@ -75,25 +75,6 @@ _A1 = re.compile(r"[A-Za-z]{1,3}[0-9]+")
 _R1C1 = re.compile(r"[Rr][0-9]*(?:[Cc][0-9]*)?|[Cc][0-9]*")
 _SUFFIX = re.compile(r"__([0-9]+)$")
 _LEAF_SUFFIX = re.compile(r"__d([0-9]+)$")
-
-
-class ExcelError(DealValueError, ValueError):
-    """Something that cannot go into (or come out of) a workbook.
-
-    ``where`` names the sheet, cell or field, ``value`` the offending value.
-    """
-
-    def __init__(self, where: str, value: Any, reason: str) -> None:
-        super().__init__(where, value, reason)
-        self.where = where
-        self.value = value
-        self.reason = reason
-
-    def message(self) -> str:
-        shown = repr(self.value)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
-        return f"{self.where}: {self.reason} (got {shown})"
 
 
 def excel_forbids(name: str) -> str | None:

@@ -481,6 +481,9 @@ class Model:
             # sympy prints a 53-bit Float with 15 digits, which can move it by an ulp
             # (0.9999999999999999 became 1.0); 20 digits round-trip every double exactly
             e = e.xreplace({x: sympy.Float(x, 20) for x in e.atoms(sympy.Float)})
+            # sympy folds 1/(x - x) to complex infinity, which numpy cannot print:
+            # it is a per-sample numeric problem, so it becomes NaN and is counted
+            e = e.xreplace({sympy.zoo: sympy.nan, sympy.oo: sympy.Float("inf"), -sympy.oo: sympy.Float("-inf")})
             # every free symbol is an argument; nothing is looked up globally
             fn = sympy.lambdify(args, e, modules="numpy", cse=True)
             steps.append(_Step(name, fn, tuple(s.name for s in args), None))

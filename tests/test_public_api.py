@@ -13,7 +13,7 @@ EXPECTED = {
     "define_unit", "parse_unit", "ureg", "parse", "read_excel",
     "Distribution", "To", "Norm", "Lognorm", "Beta", "Uniform", "Triangular", "Pert", "Bernoulli", "Mixture",
     "DealValueError", "FormulaError", "UnknownCellError", "DuplicateCellError", "CycleError",
-    "UnitMismatchError", "DistributionError", "BoundsError", "ModelFileError", "CellInUseError",
+    "UnitMismatchError", "DistributionError", "BoundsError", "ModelFileError", "CellInUseError", "ExcelError",
 }
 
 
