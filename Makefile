@@ -21,6 +21,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/app_bench.py
 
 example: $(STAMP)
 	$(PY) bench/export_bench.py --example

@@ -485,7 +485,7 @@ class Model:
             # it is a per-sample numeric problem, so it becomes NaN and is counted
             e = e.xreplace({sympy.zoo: sympy.nan, sympy.oo: sympy.Float("inf"), -sympy.oo: sympy.Float("-inf")})
             # every free symbol is an argument; nothing is looked up globally
-            fn = sympy.lambdify(args, e, modules="numpy", cse=True)
+            fn = _lambdified(args, e)
             steps.append(_Step(name, fn, tuple(s.name for s in args), None))
         compiled = Compiled(tuple(order), tuple(steps), leaves, owner, self.inputs)
         self._cache[key] = compiled
@@ -699,6 +699,25 @@ class Model:
 
 def _identity(x: np.ndarray) -> np.ndarray:
     return x
+
+
+# Compiled cell functions, shared across models and edits: an edit changes one
+# cell, and recompiling the others with sympy would cost most of a rerun.
+_LAMBDIFIED: dict[Any, Callable[..., Any]] = {}
+_LAMBDIFIED_MAX = 4096
+
+
+def _lambdified(args: tuple[Any, ...], expr: Any) -> Callable[..., Any]:
+    import sympy
+
+    key = (args, expr)
+    fn = _LAMBDIFIED.get(key)
+    if fn is None:
+        fn = sympy.lambdify(args, expr, modules="numpy", cse=True)
+        if len(_LAMBDIFIED) >= _LAMBDIFIED_MAX:
+            _LAMBDIFIED.clear()
+        _LAMBDIFIED[key] = fn
+    return fn
 
 
 def _unit_text(u: Any) -> str:
