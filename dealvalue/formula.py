@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import ast
 import io
+import keyword
 import math
 import re
 import tokenize
@@ -60,7 +61,7 @@ MAX_LITERAL_CHARS = 40
 MAX_LITERAL = 1e100
 MAX_EXPONENT = 1000
 
-SUFFIXES = {"k": Decimal(10) ** 3, "M": Decimal(10) ** 6, "B": Decimal(10) ** 9}
+SUFFIXES = {"k": Decimal(10) ** 3, "M": Decimal(10) ** 6, "B": Decimal(10) ** 9, "T": Decimal(10) ** 12}
 
 MATH_FUNCTIONS = {
     "exp", "ln", "log", "log10", "sqrt", "abs", "min", "max", "clip",
@@ -198,6 +199,21 @@ def _rewrite(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> 
                 emit(f"{_INTERNAL_UNIT}({number}, '{''.join(unit_parts)}')", pos)
                 i = k
                 continue
+            if (
+                j < n
+                and toks[j].type == tokenize.NAME
+                and toks[j].string not in RESERVED
+                and not keyword.iskeyword(toks[j].string)
+                and not toks[j].string.startswith("_")
+            ):
+                word = toks[j].string
+                raise FormulaError(
+                    cell, text,
+                    f"{word!r} after the number {text[pos:end]} is not a known unit "
+                    f"(units: USD, kUSD, MUSD, BUSD, year, your own from dv.define_unit; "
+                    f"suffixes: k, M, B, T, %); to multiply, write {text[pos:end]} * {word}",
+                    toks[j].start[1],
+                )
             emit(number, pos)
             i = j
             continue
@@ -255,18 +271,28 @@ def _syntax_tree(text: str, cell: str | None, cell_names: Callable[[str], bool])
             raise FormulaError(cell, text, f"control character {ch!r} is not allowed", k)
     if not text.strip():
         raise FormulaError(cell, text, "formula is empty")
-    depth = 0
+    opened: list[int] = []
+    pairs = {")": "(", "]": "["}
     for k, ch in enumerate(text):
-        depth += ch in "([" and 1 or ch in ")]" and -1 or 0
-        if depth > MAX_DEPTH:
-            raise FormulaError(cell, text, f"brackets nested deeper than {MAX_DEPTH}", k)
+        if ch in "([":
+            opened.append(k)
+            if len(opened) > MAX_DEPTH:
+                raise FormulaError(cell, text, f"brackets nested deeper than {MAX_DEPTH}", k)
+        elif ch in ")]":
+            if not opened or text[opened[-1]] != pairs[ch]:
+                raise FormulaError(cell, text, f"{ch!r} has no matching {pairs[ch]!r}", k)
+            opened.pop()
+    if opened:
+        k = opened[-1]
+        raise FormulaError(cell, text, f"{text[k]!r} is never closed", k)
     src, origin = _rewrite(text, cell, cell_names)
     try:
         tree = ast.parse(src, mode="eval")
     except SyntaxError as exc:
         off = (exc.offset or 1) - 1
         pos = origin[min(max(off, 0), len(origin) - 1)]
-        raise FormulaError(cell, text, f"invalid syntax ({exc.msg})", pos) from None
+        detail = "" if exc.msg in ("invalid syntax", "") else f" ({exc.msg})"
+        raise FormulaError(cell, text, f"invalid syntax{detail}", pos) from None
     except (RecursionError, MemoryError, ValueError):
         raise FormulaError(cell, text, "formula too complex to read") from None
     count = 0
@@ -299,9 +325,16 @@ def references(text: str, cell: str | None = None) -> tuple[str, ...]:
     ('R', 'reality', 'commitment')
     """
     tree, _, origin = _syntax_tree(text, cell, lambda name: False)
+    called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     names: list[str] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id not in RESERVED and not node.id.startswith("_"):
+        if isinstance(node, ast.Name) and id(node) in called and node.id not in FUNCTIONS:
+            if not node.id.startswith("_"):
+                raise FormulaError(
+                    cell, text, f"unknown function {node.id!r}; known: {', '.join(sorted(FUNCTIONS))}",
+                    _pos(node, origin),
+                )
+        if isinstance(node, ast.Name) and id(node) not in called and node.id not in RESERVED and not node.id.startswith("_"):
             if node.id not in names:
                 names.append(node.id)
     # ast.walk is breadth-first; order by position for a stable, readable order
@@ -723,6 +756,9 @@ class _Builder:
             reason = getattr(exc, "reason", str(exc))
             raise self.err(node, f"{label}: {reason}") from None
         return _Val(None, unit, label, dist=dist, unit_literal=any(v.unit_literal for v in vals))
+
+    def n_Tuple(self, node: ast.Tuple) -> _Val:
+        raise self.err(node, "a comma only separates a function's arguments; write a thousand as 1000 or 1_000")
 
     def n_List(self, node: ast.List) -> _Val:
         raise self.err(node, "lists are only allowed inside mixture()")

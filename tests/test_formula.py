@@ -253,3 +253,34 @@ def test_functions_check_units() -> None:
         parse("p ** R", UNITS, cell="x")
     with pytest.raises(dv.UnitMismatchError):
         parse("R > t", UNITS, cell="x")
+
+
+@pytest.mark.parametrize(
+    "text, message, position",
+    [
+        ("gamma(2, 3)", "unknown function 'gamma'; known: abs, bernoulli", 0),
+        ("3 EUR", "'EUR' after the number 3 is not a known unit", 2),
+        ("(p * 2", "'(' is never closed", 0),
+        ("p * 2)", "')' has no matching '('", 5),
+        ("max(p, 1]", "']' has no matching '['", 8),
+        ("1,000", "write a thousand as 1000 or 1_000", 0),
+        ("p +* 2", "invalid syntax", 3),
+    ],
+)
+def test_plain_language_errors(text: str, message: str, position: int) -> None:
+    with pytest.raises(dv.FormulaError) as info:
+        dv.Model().add("x", text) if "p" not in text else _model_with_p().add("x", text)
+    assert message in str(info.value)
+    assert "(invalid syntax)" not in str(info.value)
+    assert info.value.position == position
+
+
+def _model_with_p() -> dv.Model:
+    m = dv.Model()
+    m.add("p", "0.5")
+    return m
+
+
+def test_trillion_suffix() -> None:
+    assert val("2T") == 2e12
+    assert parse("1T to 100T", {}).dists["formula__1"] == dv.To(1e12, 1e14)
