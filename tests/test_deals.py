@@ -358,8 +358,26 @@ def test_scenario_files_are_the_configured_model() -> None:
     for name in deals.SCENARIOS:
         built = deals.make_scenario(name)
         loaded = deals.scenario(name)
-        assert [(c.name, c.formula, c.unit) for c in loaded.cells] == [(c.name, c.formula, c.unit) for c in built.cells]
+        assert [(c.name, c.formula, c.unit, c.bounds) for c in loaded.cells] == [(c.name, c.formula, c.unit, c.bounds) for c in built.cells]
         assert loaded.description == built.description
+
+
+PROBABILITIES = ("reality", "expropriation", "commitment", "coherence", "verification", "u", "delta", "stake_given_up",
+                 "payment_fit", "bargaining_power", "p_takeover", "control_extraction", "c_h_deferred", "discount", "c_h", "c_ai")
+
+
+def test_probabilities_declare_bounds() -> None:
+    """A probability or fraction out of [0, 1] is refused by name, in the deal model and every scenario."""
+    for m in [deals.deal_model(), *(deals.scenario(s) for s in deals.SCENARIOS)]:
+        for c in PROBABILITIES:
+            assert m.cell(c).bounds == (0.0, 1.0), (m.name, c)
+        assert m.cell("g").bounds == (0.0, 0.99)  # CRRA: 1 / (1 - g) needs g < 1
+    m = deals.deal_model()
+    with pytest.raises(dv.BoundsError, match="'reality': value 1.5 is outside its bounds"):
+        m.replace("reality", "1.5")
+    assert m.cell("reality").formula == "beta(8, 2)"  # the refused change left the model as it was
+    with pytest.raises(dv.BoundsError, match="'g'"):
+        m.replace("g", "1")
 
 
 def test_rule_outs_are_reported_not_numbers(deal: dv.Model) -> None:
