@@ -861,22 +861,40 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
     Returns
     -------
     pandas.DataFrame
-        Indexed by intervention label: ``cell kind cost p_before p_after
-        delta_p delta_p_stderr delta_value delta_value_stderr
-        value_per_dollar`` (``delta_value`` in the unit of ``value_to_us``,
-        or of ``feasible`` when the model has no ``value_to_us``;
-        ``value_per_dollar`` = ``delta_value / cost``, NaN when not costed,
-        infinite for a free intervention that helps),
-        plus ``delta_microdoom`` and ``microdoom_per_MUSD`` when the model
-        has ``value_to_us_microdoom``.  Sorted by value per dollar, then by
-        ``delta_value``.
+        Indexed by intervention label: ``cell kind cost free p_before
+        p_after delta_p delta_p_stderr delta_value delta_value_stderr
+        value_per_dollar``, plus ``delta_microdoom`` and
+        ``microdoom_per_MUSD`` when the model has ``value_to_us_microdoom``.
+
+        - ``cost`` is in USD; ``free`` is True when ``cost == 0``.
+        - ``delta_value`` is in the unit of ``value_to_us`` (USD in the
+          deal model), or of ``feasible`` when the model has no
+          ``value_to_us``.
+        - ``value_per_dollar`` = ``delta_value / cost``: unit of
+          ``delta_value`` per USD (dimensionless, USD per USD, in the deal
+          model).  ``microdoom_per_MUSD`` = ``delta_microdoom`` per million
+          USD of cost.
+        - Both per-cost columns are NaN when the intervention is not costed
+          (``cost=None``) and when it is free: a ratio over zero cost is not
+          a number, so a free intervention is flagged ``free`` instead of
+          getting an infinite ratio.
+
+        ``attrs["units"]`` maps each numeric column to its unit.  Rows are
+        ranked: free interventions that raise ``delta_value`` first (by
+        ``delta_value``), then costed ones by value per dollar, then the
+        rest (not costed, or free with no gain) by ``delta_value``.
 
     Examples
     --------
     >>> m = core_model(R=90)
-    >>> t = interventions(m, [Intervention("quadruple W", "W", "scale", 4.0, cost=10.0)], n=100)
+    >>> t = interventions(m, [Intervention("quadruple W", "W", "scale", 4.0, cost=10.0),
+    ...                       Intervention("quadruple W for free", "W", "scale", 4.0, cost=0.0)], n=100)
     >>> t.loc["quadruple W", ["delta_p", "delta_value", "value_per_dollar"]].tolist()   # bid 200 >= ask 180
     [1.0, 10.0, 1.0]
+    >>> t[["free", "value_per_dollar"]].values.tolist()       # free and helping: ranked first, no ratio
+    [[True, nan], [False, 1.0]]
+    >>> t.attrs["units"]["value_per_dollar"]
+    'USD per USD of cost'
     """
     import pandas as pd
 
@@ -902,7 +920,7 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
             new = _run_with(model, leaves, n, fixed={it.cell: pinned})
         dp, dp_se = _paired(base["feasible"], new["feasible"])
         dv, dv_se = _paired(base[value_cell], new[value_cell])
-        row = {"intervention": it.label, "cell": it.cell, "kind": it.kind, "cost": it.cost,
+        row = {"intervention": it.label, "cell": it.cell, "kind": it.kind, "cost": it.cost, "free": it.cost == 0,
                "p_before": float(np.mean(base["feasible"])), "p_after": float(np.mean(new["feasible"])),
                "delta_p": dp, "delta_p_stderr": dp_se, "delta_value": dv, "delta_value_stderr": dv_se,
                "value_per_dollar": _per_cost(dv, it.cost)}
@@ -914,7 +932,21 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
     df = pd.DataFrame(rows).set_index("intervention")
     if df.empty:
         return df
-    return df.sort_values(["value_per_dollar", "delta_value"], ascending=False, na_position="last", kind="stable")
+    # rank: free and helping (0), costed (1), the rest (2); then value per dollar, then delta_value
+    tier = np.where(df["free"] & (df["delta_value"] > 0), 0, np.where(df["cost"].notna() & ~df["free"], 1, 2))
+    order = pd.DataFrame({"tier": tier, "vpd": -df["value_per_dollar"].to_numpy(dtype=float),
+                          "dv": -df["delta_value"].to_numpy(dtype=float)}, index=df.index)
+    df = df.loc[order.sort_values(["tier", "vpd", "dv"], na_position="last", kind="stable").index]
+    from .model import _unit_text
+
+    vu = "probability" if value_cell == "feasible" else (_unit_text(model.unit(value_cell)) or "dimensionless")
+    units = {"cost": "USD", "p_before": "probability", "p_after": "probability", "delta_p": "probability",
+             "delta_p_stderr": "probability", "delta_value": vu, "delta_value_stderr": vu,
+             "value_per_dollar": f"{vu} per USD of cost"}
+    if "microdoom_per_MUSD" in df:
+        units.update(delta_microdoom="microdoom", microdoom_per_MUSD="microdoom per million USD of cost")
+    df.attrs["units"] = units
+    return df
 
 
 # ---------------------------------------------------------------- window of viable deals
@@ -1458,12 +1490,17 @@ def _a(word: str) -> str:
 
 
 def _per_cost(delta: float, cost: float | None, scale: float = 1.0) -> float:
-    """``delta`` per ``cost / scale``: NaN when not costed; a free change
-    that helps is infinitely cost-effective (and ranks first)."""
-    if cost is None:
+    """``delta`` per ``cost / scale``: NaN when not costed or free (a ratio
+    over zero cost is not a number; :func:`interventions` flags free
+    changes in its ``free`` column and ranks those that help first).
+
+    Examples
+    --------
+    >>> _per_cost(10.0, 2e6, 1e6), _per_cost(10.0, 0.0), _per_cost(10.0, None)
+    (5.0, nan, nan)
+    """
+    if cost is None or cost == 0:
         return math.nan
-    if cost == 0:
-        return math.inf if delta > 0 else (-math.inf if delta < 0 else 0.0)
     return delta / (cost / scale)
 
 
