@@ -163,11 +163,11 @@ def from_dict(data: Any, path: str = "<model>") -> "Model":
     for i, c in enumerate(_want(path, "cells", data.get("cells", []), list, "a list of cells")):
         field = f"cells[{i}]"
         _want(path, field, c, dict, "a table with 'name' and 'formula'")
+        cname = _want(path, field + ".name", c.get("name"), str, "a cell name")
+        field = f"cells.{cname}"
         unknown = set(c) - _CELL
         if unknown:
             raise ModelFileError(path, f"{field}.{sorted(unknown)[0]}", f"unknown field; expected one of {', '.join(sorted(_CELL))}")
-        cname = _want(path, field + ".name", c.get("name"), str, "a cell name")
-        field = f"cells.{cname}"
         if cname in seen:
             raise ModelFileError(path, field, "the same cell name appears twice")
         seen.add(cname)

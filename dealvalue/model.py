@@ -132,6 +132,18 @@ class Model:
     def __repr__(self) -> str:
         return f"<Model {self.name!r}: {len(self.inputs)} inputs, {len(self.formulas)} formulas>"
 
+    def __eq__(self, other: object) -> bool:
+        """Models are equal when their name, description, seed, cells (in order)
+        and correlations are."""
+        if not isinstance(other, Model):
+            return NotImplemented
+        return (
+            (self.name, self.description, self.seed, self.cells, self._correlations)
+            == (other.name, other.description, other.seed, other.cells, other._correlations)
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
     def cell(self, name: str) -> Cell:
         """The :class:`Cell` named ``name``."""
         try:
@@ -257,9 +269,9 @@ class Model:
         for x in (a, b):
             self.cell(x)
             if not self.is_input(x) or len(self._parsed[x].dists) != 1:
-                raise DistributionError(x, "only an input holding one distribution can be correlated", x)
+                raise DistributionError(f"correlate({a!r}, {b!r})", f"{x!r} is not an input holding one distribution, so it cannot be correlated")
         if a == b:
-            raise DistributionError(a, "a cell cannot be correlated with itself", a)
+            raise DistributionError(f"correlate({a!r}, {b!r})", "a cell cannot be correlated with itself")
         try:
             r = float(rho)
         except (TypeError, ValueError):
@@ -290,7 +302,16 @@ class Model:
         for name in order:
             if name not in changed and not any(r in changed for r in refs[name]):
                 continue
-            p, unit = self._parse_cell(cells[name], units, symbols)
+            try:
+                p, unit = self._parse_cell(cells[name], units, symbols)
+            except UnitMismatchError as exc:
+                if name in new or len(new) != 1:
+                    raise
+                # the user changed another cell: name that one, and say what it breaks
+                (edited,) = new
+                raise UnitMismatchError(
+                    edited, f"unit {_unit_text(units[edited]) or 'dimensionless'} breaks cell {name!r}, which uses it: {exc.reason}"
+                ) from None
             parsed[name], units[name] = p, unit
             symbols[name] = self._make_symbol(name, p)
             changed.add(name)  # dependents are rebuilt too: the unit or symbol may differ
@@ -449,11 +470,23 @@ class Model:
             raise FormulaError(None, equation, f"the equation does not depend on {for_!r}")
         return list(sympy.solve(e, sym))
 
-    def latex(self, name: str) -> str:
-        """The cell's expression as LaTeX (for the app and reports)."""
+    def latex(self, name: str, keep: Iterable[str] = ()) -> str:
+        """The cell's expression as LaTeX (for the app and reports).
+
+        Names keep their underscores: ``c_h`` prints as :math:`c_{h}` (a short
+        subscript), ``risk_premium`` as ``\\mathrm{risk\\_premium}`` (sympy
+        alone would print ``risk_{premium}``).
+
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("c_h", "0.5"); m.add("risk_premium", "2")
+        >>> m.add("x", "risk_premium / c_h")
+        >>> print(m.latex("x"))
+        \\frac{\\mathrm{risk\\_premium}}{c_{h}}
+        """
         import sympy
 
-        return str(sympy.latex(self.expr(name)))
+        e = self.expr(name, keep=keep)
+        return str(sympy.latex(e, symbol_names={s: latex_name(s.name) for s in e.free_symbols}))
 
     # ------------------------------------------------------------ compiled evaluation
     def compile(self) -> Compiled:
@@ -695,6 +728,21 @@ class Model:
         from .excel import to_excel
 
         to_excel(self, path, results, **kwargs)
+
+
+def latex_name(name: str) -> str:
+    """LaTeX for a cell name: ``c_h`` -> ``c_{h}``, ``risk_premium`` -> ``\\mathrm{risk\\_premium}``."""
+    head, _, tail = name.partition("_")
+    if not tail:
+        import sympy
+
+        own = str(sympy.latex(sympy.Symbol(name)))
+        if own.startswith("\\") or len(name) == 1:  # greek letters and single letters
+            return own
+        return r"\mathrm{" + name + "}"
+    if len(head) == 1 and len(tail) <= 3 and "_" not in tail:
+        return f"{head}_{{{tail}}}"
+    return r"\mathrm{" + name.replace("_", r"\_") + "}"
 
 
 def _identity(x: np.ndarray) -> np.ndarray:

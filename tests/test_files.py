@@ -64,7 +64,7 @@ formula = 3
         ('format = "dealvalue-model"\nversion = 99', "version", "reads version 1"),
         ('format = "dealvalue-model"\nversion = 1\nsede = 1', "sede", "unknown field"),
         ('format = "dealvalue-model"\nversion = 1\nseed = "one"', "seed", "expected a whole number"),
-        ('format = "dealvalue-model"\nversion = 1\n[[cells]]\nname = "a"\nformula = "1"\nlabell = "x"', "cells[0].labell", "unknown field"),
+        ('format = "dealvalue-model"\nversion = 1\n[[cells]]\nname = "a"\nformula = "1"\nlabell = "x"', "cells.a.labell", "unknown field"),
         ('format = "dealvalue-model"\nversion = 1\n[[cells]]\nname = "a"\nformula = "__import__(1)"', "cells.a", "names may not start with '_'"),
         ('format = "dealvalue-model"\nversion = 1\n[[cells]]\nname = "a"\nformula = "b + 1"', "cells.a", "unknown cell 'b'"),
         ('format = "dealvalue-model"\nversion = 1\n[[cells]]\nname = "a"\nformula = "b"\n[[cells]]\nname = "b"\nformula = "a"', "cells", "circular reference"),

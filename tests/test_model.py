@@ -250,3 +250,30 @@ def test_solve_keeps_named_formula_cells() -> None:
     subs = {s: values[s.name] for s in sol.free_symbols}
     subs_full = {s: values[s.name] for s in full.free_symbols}
     assert float(sol.xreplace(subs)) == pytest.approx(float(full.xreplace(subs_full)), rel=1e-12)
+
+
+def test_a_unit_change_that_breaks_a_dependent_names_the_edited_cell() -> None:
+    m = dv.Model()
+    m.add("reality", "0.5")
+    m.add("c_h", "reality * 0.9")
+    m.add("premium", "c_h ** reality")
+    with pytest.raises(dv.UnitMismatchError) as info:
+        m.replace("reality", unit="USD")
+    assert info.value.cell == "reality"
+    assert "unit USD breaks cell 'premium', which uses it" in str(info.value)
+
+
+def test_models_compare_by_content() -> None:
+    assert evidence_model() == evidence_model()
+    other = evidence_model()
+    other.replace("c_ai", "0.7")
+    assert other != evidence_model()
+
+
+def test_latex_keeps_names_readable() -> None:
+    m = dv.Model()
+    m.add("c_h", "0.5")
+    m.add("risk_premium", "2")
+    m.add("delta", "0.9")
+    m.add("x", "risk_premium / c_h * delta")
+    assert m.latex("x") == r"\frac{\delta \mathrm{risk\_premium}}{c_{h}}"
