@@ -334,7 +334,7 @@ def expression_latex(spec: Spec, text: str) -> str | None:
 
     model, _ = current_model(spec)
     try:
-        return str(sympy.latex(model.formula_expr(text, keep=model.formulas)))
+        return tex(model.formula_expr(text, keep=model.formulas))
     except DealValueError:
         return None
 
@@ -404,8 +404,6 @@ def summary_table(spec: Spec, n: int, seed: int) -> pd.DataFrame:
 def formulas_latex(spec: Spec) -> list[tuple[str, str, str]]:
     """Each formula cell as (name, label, LaTeX of ``name = formula``), the
     formula written over the cells it names directly."""
-    import sympy
-
     m, _ = current_model(spec)
     out = []
     for name in m.formulas:
@@ -413,7 +411,7 @@ def formulas_latex(spec: Spec) -> list[tuple[str, str, str]]:
             rhs = m.formula_expr(m.cell(name).formula, keep=m.formulas)
         except DealValueError:  # a formula holding a distribution literal
             rhs = m.expr(name, keep=[f for f in m.formulas if f != name])
-        out.append((name, m.cell(name).label, f"{sympy.latex(m.symbol(name))} = {sympy.latex(rhs)}"))
+        out.append((name, m.cell(name).label, f"{symbol_tex(name)} = {tex(rhs)}"))
     return out
 
 
@@ -433,7 +431,7 @@ def break_even(spec: Spec, left: str, right: str) -> list[tuple[str, str]]:
             sols = sympy.solve(e, sym)
         except NotImplementedError:  # no closed form: say nothing rather than guess
             continue
-        out += [(sym.name, sympy.latex(s)) for s in sols]
+        out += [(sym.name, tex(s)) for s in sols]
     return out
 
 
@@ -476,6 +474,28 @@ def workbook_bytes(spec: Spec, n: int, seed: int, main: str) -> bytes:
 
 
 # --------------------------------------------------------------------------- formatting
+
+def symbol_tex(name: str) -> str:
+    """LaTeX for a cell name: the engine's ``latex_name`` when it has one
+    (``c_h`` -> ``c_{h}``), else the name upright with its underscores
+    escaped (``risk_premium`` -> ``\\mathrm{risk\\_premium}``, never
+    ``risk_{premium}``)."""
+    from dealvalue import model as dvmodel
+
+    engine = getattr(dvmodel, "latex_name", None)
+    if engine is not None:
+        return str(engine(name))
+    if len(name) == 1:
+        return name
+    return r"\mathrm{" + name.replace("_", r"\_") + "}"
+
+
+def tex(expr: Any) -> str:
+    """A sympy expression as LaTeX, each symbol printed by :func:`symbol_tex`."""
+    import sympy
+
+    return str(sympy.latex(expr, symbol_names={s: symbol_tex(s.name) for s in expr.free_symbols}))
+
 
 _MD_SPECIAL = "\\`*_{}[]<>()#+-.!|$~"
 
@@ -544,6 +564,17 @@ def si_axis(title: str) -> alt.Axis:
 def log_axis(title: str) -> alt.Axis:
     """A log-scale axis with powers of ten labelled 1k, 10M, 1B and no dense grid."""
     return alt.Axis(title=title, labelExpr=_SI_LABELS, grid=False, tickCount=6)
+
+
+def cell_label(model: dv.Model, name: str) -> str:
+    """What people read for a cell: its label from the model, else its name
+    (also for names that are not cells, such as correlated groups)."""
+    return (model.cell(name).label or name) if name in model else name
+
+
+def money_columns(frame: pd.DataFrame, model: dv.Model, names: Iterable[str]) -> dict[str, Any]:
+    """Column formats: compact (17.3B) for every numeric column given."""
+    return {c: st.column_config.NumberColumn(format="compact") for c in names if c in frame.columns}
 
 
 def axis_title(model: dv.Model, name: str, what: str | None = None) -> str:
@@ -640,7 +671,8 @@ def model_panel() -> None:
     st.sidebar.selectbox("Start from", options, index=options.index(default) if default in options else 0,
                          key="source", on_change=on_source_change,
                          help="Choosing a model or scenario replaces the inputs with its own.")
-    st.sidebar.file_uploader("…or upload a model file (.toml)", type=["toml"], key="upload", on_change=on_upload,
+    with st.sidebar.expander("…or upload a model file (.toml)"):
+        st.file_uploader("Model file (.toml)", type=["toml"], key="upload", on_change=on_upload,
                              help=f"A dealvalue model file, at most {MAX_UPLOAD_BYTES // 1000} KB. It is read as data: formulas go through the safe parser and nothing is run.")
     st.sidebar.caption(f"Now showing: **{st.session_state.base_label}**")
 
@@ -716,14 +748,23 @@ def rules_panel() -> Any:
 
 
 def sampling_panel() -> tuple[int, int]:
-    """Sidebar: sample count and seed."""
-    st.sidebar.header("Simulation")
-    n = st.sidebar.select_slider("Samples", options=SAMPLE_CHOICES, value=DEFAULT_SAMPLES, key="samples",
+    """Sidebar: sample count and seed (call inside the sidebar)."""
+    st.header("Simulation")
+    n = st.select_slider("Samples", options=SAMPLE_CHOICES, value=DEFAULT_SAMPLES, key="samples",
                                  format_func=lambda v: f"{v:,}",
                                  help="More samples, smaller Monte Carlo error (it falls as 1/√n).")
-    seed = int(st.sidebar.number_input("Seed", min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1, key="seed",
+    seed = int(st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1, key="seed",
                                        help="Same seed, same random numbers: scenarios run with one seed differ only by their inputs."))
     return int(n), seed
+
+
+def input_label(model: dv.Model, name: str) -> str:
+    """The widget label of an input, in plain text (screen readers read it
+    as is): ``label · name (unit)``."""
+    cell = model.cell(name)
+    u = unit_text(model, name)
+    head = f"{cell.label} · {name}" if cell.label else name
+    return head + (f" ({u})" if u else "")
 
 
 def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str, Any]]:
@@ -745,14 +786,50 @@ def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str,
         with st.expander(f"{group} ({len(names)})", expanded=i < 2):
             for name in names:
                 cell = model.cell(name)
-                u = unit_text(model, name)
-                label = f"{cell.label or name} · `{name}`" + (f" ({u})" if u else "")
+                label = input_label(model, name)
                 help_text = (cell.description or "No description in the model file.") + f"\n\nModel file formula: `{cell.formula}`"
                 text = st.text_input(label, value=cell.formula, key=f"in:{gen}:{name}", help=help_text)
-                slots[name] = st.empty()
+                slots[name] = st.container()
                 if text.strip() and text.strip() != cell.formula:
                     edits.append((name, (("formula", text.strip()),)))
     return tuple(edits), slots
+
+
+def with_last_valid(base: str, table_edits: tuple[Edit, ...], input_edits: tuple[Edit, ...],
+                    staged: dv.Model, gen: int) -> tuple[Spec, dict[str, str], dict[str, str]]:
+    """The spec the page runs: each input whose text the engine refuses falls
+    back to the last formula it accepted for that cell in this session (the
+    model's own formula if none), not to the shipped default.
+
+    Returns the spec, the engine's message per refused cell, and per refused
+    input the formula used in its place.  Accepted formulas are remembered in
+    ``st.session_state.last_valid`` (keyed by model generation and cell).
+    """
+    ss = st.session_state
+    last: dict[tuple[int, str], str] = ss.setdefault("last_valid", {})
+    spec: Spec = (base, table_edits, input_edits)
+    _, errors = current_model(spec)
+    typed = {name for name, _ in input_edits}
+    refused = {name for name in errors if name in typed}
+    fallback: dict[str, str] = {}
+    if refused:
+        kept: list[Edit] = []
+        for name, fields in input_edits:
+            if name not in refused:
+                kept.append((name, fields))
+                continue
+            prev = last.get((gen, name), staged.cell(name).formula if name in staged else "")
+            fallback[name] = prev
+            if name in staged and prev != staged.cell(name).formula:
+                kept.append((name, (("formula", prev),)))
+        spec = (base, table_edits, tuple(kept))
+        _, again = current_model(spec)
+        errors = {**again, **{name: errors[name] for name in refused}}
+    for name in staged.inputs:  # remember what the engine accepted (the model's own text included)
+        if name not in refused:
+            fields = dict(next((f for c, f in input_edits if c == name), None) or ())
+            last[(gen, name)] = str(fields.get("formula", staged.cell(name).formula))
+    return spec, errors, fallback
 
 
 def headline_panel(spec: Spec, n: int, seed: int, main: str) -> None:
@@ -832,6 +909,8 @@ def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
         return
     u = unit_text(model, target)
     base = float(t["base"].iloc[0])
+    t = t.copy()
+    t["input"] = [cell_label(model, c) for c in t["input"]]
     long = pd.concat([
         pd.DataFrame({"input": t["input"], "at": "input at its 5th percentile", "value": t["at_low"], "base": base, "swing": t["swing"]}),
         pd.DataFrame({"input": t["input"], "at": "input at its 95th percentile", "value": t["at_high"], "base": base, "swing": t["swing"]}),
@@ -846,7 +925,7 @@ def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
         tooltip=["input", "at", alt.Tooltip("value:Q", format=",.4g")],
     )
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="black").encode(x="base:Q")
-    st.altair_chart((bars + rule).properties(height=alt.Step(14), title=f"Tornado of {target} (base {fmt(base, u)})"),
+    st.altair_chart((bars + rule).properties(height=alt.Step(14), title=f"Tornado of {cell_label(model, target)} (base {fmt(base, u)})"),
                     width="stretch")
 
 
@@ -872,15 +951,21 @@ def barriers_panel(spec: Spec, n: int, seed: int) -> None:
                                "log_units": float(total["log_units"]), "multiplier": float(total["multiplier"]),
                                "effect": "total: feasible" if total["log_units"] >= 0 else "total: infeasible"}])
     bars = pd.concat([terms, total_row], ignore_index=True)
-    order = list(bars["term"])
+    model, _ = current_model(spec)
+    labels = [cell_label(model, str(term)) for term in bars["term"]]
+    if len(set(labels)) < len(labels):  # two terms with one label: fall back to the term names
+        labels = list(bars["term"])
+    bars["shown"] = labels
+    bars.loc[bars.index[-1], "shown"] = "ln F (total)"
+    order = list(bars["shown"])
     chart = alt.Chart(bars).mark_bar().encode(
-        y=alt.Y("term:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
+        y=alt.Y("shown:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("start:Q", title="ln F, natural-log units (a deal exists where the total is ≥ 0)"),
         x2="cumulative:Q",
         color=alt.Color("effect:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=["raises F", "removes (a barrier)", "total: feasible", "total: infeasible"],
                                         range=["#54a24b", "#e45756", "#4c78a8", "#9d755d"])),
-        tooltip=["term", "label", alt.Tooltip("log_units:Q", format="+.3f", title="log-units"),
+        tooltip=[alt.Tooltip("shown:N", title="factor"), alt.Tooltip("term:N", title="cell"), alt.Tooltip("log_units:Q", format="+.3f", title="log-units"),
                  alt.Tooltip("multiplier:Q", format=".3g", title="scales F by")],
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="black").encode(x="x:Q")
@@ -890,7 +975,26 @@ def barriers_panel(spec: Spec, n: int, seed: int) -> None:
     st.caption(f"ln F = ln(bid / ask) = {total['log_units']:+.2f} at the medians, so F = {fmt(float(total['multiplier']))}. "
                "Each bar is one factor's term; the terms add up to ln F. A term of −0.69 halves F.")
     st.markdown("**Over the samples** (mean log-units with Monte Carlo error, 90% range, and each term's share of the variance of ln F)")
-    st.dataframe(dist, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.3f") for c in dist.columns})
+    shown = dist.copy()
+    shown.index = [("ln F (total)" if i == "ln F" else cell_label(model, str(i))) for i in shown.index]
+    st.dataframe(shown, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.3f") for c in shown.columns})
+    st.caption("variance_share = covariance of the term with ln F / variance of ln F. The shares add up to 1 over the terms; "
+               "a term that moves against the others (as upfront payment does against discounting) has a negative share, "
+               "and then the others can add up to more than 1, so one share can exceed 1.")
+
+
+def per_dollar_text(value: float, free: bool, delta: float) -> str:
+    """A value-per-dollar cell for people: ``free`` for a free intervention
+    (no ratio to show), blank when not costed, else three digits.
+
+    >>> per_dollar_text(float("inf"), True, 5.0), per_dollar_text(1.344, False, 2.0), per_dollar_text(float("nan"), False, 1.0)
+    ('free', '1.34', '')
+    """
+    if free:
+        return "free" if delta > 0 else "free, no gain"
+    if value is None or not math.isfinite(value):
+        return ""
+    return fmt(value)
 
 
 def interventions_panel(spec: Spec, n: int, seed: int) -> None:
@@ -902,31 +1006,46 @@ def interventions_panel(spec: Spec, n: int, seed: int) -> None:
         st.info("None of the seed's interventions touches a cell of this model.")
         return
     t = t.copy()
+    free = t["free"].astype(bool) if "free" in t.columns else (t["cost"] == 0)
+    vu = unit_text(model, "value_to_us") if "value_to_us" in model else ""
     t["lo"] = t["delta_p"] - 1.96 * t["delta_p_stderr"]
     t["hi"] = t["delta_p"] + 1.96 * t["delta_p_stderr"]
-    order = list(t.sort_values("delta_p", ascending=False)["intervention"])
+    t["target"] = [cell_label(model, c) for c in t["cell"]]
+    t["per_dollar"] = [per_dollar_text(v, f, d) for v, f, d in zip(t["value_per_dollar"], free, t["delta_value"])]
+    if "microdoom_per_MUSD" in t.columns:
+        t["doom_per_MUSD"] = [per_dollar_text(v, f, d) for v, f, d in zip(t["microdoom_per_MUSD"], free, t["delta_microdoom"])]
+    order = list(t["intervention"])  # the library's ranking: free ones that help, then value per dollar
     bars = alt.Chart(t).mark_bar(color="#4c78a8").encode(
         y=alt.Y("intervention:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
         x=alt.X("delta_p:Q", title="change in P(a ZOPA exists) (probability, 95% interval)", axis=alt.Axis(format="+%")),
-        tooltip=["intervention", "cell", alt.Tooltip("delta_p:Q", format="+.2%"), alt.Tooltip("delta_value:Q", format=",.3g"),
-                 alt.Tooltip("cost:Q", format=",.0f", title="cost (USD)"), alt.Tooltip("value_per_dollar:Q", format=".3g")],
+        tooltip=["intervention", alt.Tooltip("target:N", title="changes"), alt.Tooltip("delta_p:Q", format="+.2%"),
+                 alt.Tooltip("delta_value:Q", format=",.3s", title=f"Δ E[value to us] ({vu})"),
+                 alt.Tooltip("cost:Q", format=",.3s", title="cost (USD)"), alt.Tooltip("per_dollar:N", title="value per dollar")],
     )
     err = alt.Chart(t).mark_rule(color="black").encode(y=alt.Y("intervention:N", sort=order), x="lo:Q", x2="hi:Q")
-    st.altair_chart((bars + err).properties(height=alt.Step(28), title="Interventions: change in P(a ZOPA exists)"),
+    st.altair_chart((bars + err).properties(height=alt.Step(28),
+                                             title="Interventions, ranked by value per dollar: change in P(a ZOPA exists)"),
                     width="stretch")
-    vu = unit_text(model, "value_to_us") if "value_to_us" in model else ""
-    st.markdown("**Ranked by value per dollar** (free interventions that help come first)")
-    cols = ["intervention", "cost", "delta_p", "delta_p_stderr", "delta_value", "value_per_dollar", "why"]
-    st.dataframe(t[cols], hide_index=True, width="stretch", column_config={
+    unit = f"{vu} of expected value per USD spent" if vu else "per USD spent"
+    st.markdown(f"**Ranked by value per dollar**, the chart's order (free interventions that help come first). "
+                f"Value per dollar: {md_escape(unit)}.")
+    cols = ["intervention", "target", "cost", "delta_p", "delta_p_stderr", "delta_value", "per_dollar"]
+    config: dict[str, Any] = {
+        "target": st.column_config.TextColumn("changes"),
         "cost": st.column_config.NumberColumn("cost (USD)", format="compact"),
         "delta_p": st.column_config.NumberColumn("Δ P(ZOPA)", format="%+.4f"),
         "delta_p_stderr": st.column_config.NumberColumn("± (MC)", format="%.4f"),
         "delta_value": st.column_config.NumberColumn(f"Δ E[value to us] ({vu})", format="compact"),
-        "value_per_dollar": st.column_config.NumberColumn("value per dollar", format="%.3g"),
-        "why": st.column_config.TextColumn("from the seed", width="large"),
-    })
+        "per_dollar": st.column_config.TextColumn(f"value per dollar ({vu}/USD)" if vu else "value per dollar"),
+    }
+    if "doom_per_MUSD" in t.columns:
+        cols.append("doom_per_MUSD")
+        config["doom_per_MUSD"] = st.column_config.TextColumn("microdoom per M USD")
+    st.dataframe(t[cols], hide_index=True, width="stretch", column_config=config)
     st.caption(f"{n:,} samples; every intervention runs on the same draws as the baseline, so the differences are paired. "
                "Costs are illustrative (the library's defaults).")
+    with st.expander("Why each intervention (from the seed)"):
+        st.markdown("\n".join(f"- **{md_escape(str(i))}**: {md_escape(str(w))}" for i, w in zip(t["intervention"], t["why"]) if w))
 
 
 def window_panel(spec: Spec, seed: int) -> None:
@@ -995,7 +1114,7 @@ def thresholds_panel(spec: Spec) -> None:
 
 def latex_name(name: str) -> str:
     """A cell name or product of names (``c_h * c_ai``) as LaTeX."""
-    return " ".join(("\\cdot" if part == "*" else "\\mathrm{" + part.replace("_", "\\_") + "}") for part in name.split())
+    return " ".join(("\\cdot" if part == "*" else symbol_tex(part)) for part in name.split())
 
 
 def ruled_out_panel(spec: Spec, rules: Any) -> bool:
@@ -1107,7 +1226,9 @@ def sobol_panel(spec: Spec, seed: int, target: str) -> None:
     except (DealValueError, ValueError) as exc:
         st.info("Sobol indices are not available here: " + md_escape(str(exc)))
         return
-    t = t.head(10)
+    model, _ = current_model(spec)
+    t = t.head(10).copy()
+    t["input"] = [cell_label(model, c) for c in t["input"]]
     long = pd.concat([
         pd.DataFrame({"input": t["input"], "index": "first order (alone)", "value": t["S1"], "lo": t["S1_lo"], "hi": t["S1_hi"]}),
         pd.DataFrame({"input": t["input"], "index": "total (with interactions)", "value": t["ST"], "lo": t["ST_lo"], "hi": t["ST_hi"]}),
@@ -1115,15 +1236,17 @@ def sobol_panel(spec: Spec, seed: int, target: str) -> None:
     order = list(t["input"])
     bars = alt.Chart(long).mark_bar().encode(
         y=alt.Y("input:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)), yOffset="index:N",
-        x=alt.X("value:Q", title=f"share of the variance of {target} (fraction, 95% bootstrap interval)"),
+        x=alt.X("value:Q", title=f"share of the variance of {cell_label(model, target)} (fraction, 95% bootstrap interval)"),
         color=alt.Color("index:N", title=None, legend=alt.Legend(orient="top")),
         tooltip=["input", "index", alt.Tooltip("value:Q", format=".3f"), alt.Tooltip("lo:Q", format=".3f"), alt.Tooltip("hi:Q", format=".3f")],
     )
     whiskers = alt.Chart(long).mark_rule(color="black").encode(y=alt.Y("input:N", sort=order), yOffset="index:N", x="lo:Q", x2="hi:Q")
-    st.altair_chart((bars + whiskers).properties(height=alt.Step(14), title=f"Which uncertainty drives {target}: Sobol indices"),
+    st.altair_chart((bars + whiskers).properties(height=alt.Step(14), title=f"Which uncertainty drives {cell_label(model, target)}: Sobol indices"),
                     width="stretch")
     st.caption(f"Pick-freeze estimates on {SOBOL_ROWS:,}-row designs (seed {seed}). The total index counts each input's "
-               "interactions too: narrowing an input with a small total index changes little.")
+               "interactions too: narrowing an input with a small total index changes little. "
+               "A first-order index below 0, or above the total index, is estimator noise: the whiskers "
+               "(95% bootstrap intervals) cover the true ordering, and an index near 0 means the input hardly matters.")
 
 
 def m_formula(model: dv.Model, name: str) -> str:
@@ -1131,9 +1254,7 @@ def m_formula(model: dv.Model, name: str) -> str:
 
 
 def sympy_name(model: dv.Model, name: str) -> str:
-    import sympy
-
-    return str(sympy.latex(model.symbol(name)))
+    return symbol_tex(name)
 
 
 def formulas_panel(spec: Spec, solve: bool = True) -> None:
@@ -1274,7 +1395,14 @@ def main() -> None:
     if rest.strip():
         with st.sidebar.expander("About this model"):
             st.markdown(md_escape(base.description.strip()).replace("\n", "  \n"))
-    n, seed = sampling_panel()
+    # Sidebar order: model, inputs, deal configuration and rule-outs, then
+    # simulation settings and export (filled below, once their inputs exist).
+    inputs_slot = st.sidebar.container()
+    config_slot = st.sidebar.container()
+    sim_slot = st.sidebar.container()
+    export_slot = st.sidebar.container()
+    with sim_slot:
+        n, seed = sampling_panel()
 
     st.title(base.name)
     if first:
@@ -1292,12 +1420,10 @@ def main() -> None:
         table_edits = edit_panel(base, ss.gen)
         table_slot = st.container()
     staged, table_errors = staged_model(ss.base, table_edits)
-    config_slot = st.sidebar.container()
-    export_slot = st.sidebar.container()
-    with st.sidebar:
+    with inputs_slot:
         input_edits, slots = inputs_panel(staged, ss.gen)
-    spec: Spec = (ss.base, table_edits, input_edits)
-    model, errors = current_model(spec)
+    spec, errors, fallback = with_last_valid(ss.base, table_edits, input_edits, staged, ss.gen)
+    model, _ = current_model(spec)
     rules = None
     if deal:
         with config_slot:
@@ -1306,6 +1432,8 @@ def main() -> None:
     for name, msg in errors.items():
         if name in slots:
             slots[name].error(error_markdown(msg), icon="⚠️")
+            if name in fallback:
+                slots[name].caption(f"Using {md_escape(fallback[name])}, the last valid value.")
     for name, msg in table_errors.items():
         table_slot.error(f"`{name}` not applied: " + error_markdown(msg))
 

@@ -51,7 +51,8 @@ def _metric(at: AppTest, label: str) -> str:
 
 def _input(at: AppTest, cell: str):  # type: ignore[no-untyped-def]
     """The text input of a model input, found by the cell name in its label."""
-    hits = [t for t in at.text_input if t.label.endswith(f"`{cell}`") or f"`{cell}` (" in t.label]
+    hits = [t for t in at.text_input if t.label == cell or t.label.startswith(f"{cell} (")
+            or t.label.endswith(f" · {cell}") or f" · {cell} (" in t.label]
     assert len(hits) == 1, [t.label for t in at.text_input]
     return hits[0]
 
@@ -127,6 +128,37 @@ def test_bad_formula_in_one_cell_leaves_other_edits_applied() -> None:
     model = dv.Model.load(_default_model_path())
     model.replace("commitment", "0.5")
     assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
+
+
+def test_refused_input_falls_back_to_the_last_valid_formula_not_the_default() -> None:
+    at = _start()
+    model = dv.Model.load(_default_model_path())
+    _input(at, "reality").set_value("beta(30, 1)").run()
+    assert not at.exception and not _errors(at)
+    model.replace("reality", "beta(30, 1)")
+    good = _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
+    assert _metric(at, "P(a ZOPA exists)") == good
+    _input(at, "reality").set_value("beta(0, 1)").run()  # refused: a must be > 0
+    assert not at.exception
+    errs = _errors(at)
+    assert len(errs) == 1 and "reality" in errs[0]
+    assert _metric(at, "P(a ZOPA exists)") == good  # still beta(30, 1), not the shipped default
+    notes = [str(c.value).replace("\\", "") for c in at.caption]
+    assert "Using beta(30, 1), the last valid value." in notes
+    # a refused first edit falls back to the model's own formula
+    _input(at, "commitment").set_value("beta(-1, 2)").run()
+    assert f"Using {model.cell('commitment').formula}, the last valid value." in \
+        [str(c.value).replace("\\", "") for c in at.caption]
+    assert _metric(at, "P(a ZOPA exists)") == good
+
+
+def test_input_labels_are_plain_text(app: AppTest) -> None:
+    model = dv.Model.load(_default_model_path())
+    labels = [t.label for t in app.text_input if t.key and t.key.startswith("in:")]
+    assert len(labels) == len(model.inputs)
+    assert not [lab for lab in labels if "`" in lab or "*" in lab]
+    cell = model.cell("reality")
+    assert cell.unit is None and _input(app, "reality").label == f"{cell.label} · reality"
 
 
 def test_saved_scenarios_are_compared_with_common_random_numbers() -> None:
