@@ -4,8 +4,8 @@
     .venv/bin/python bench/export_bench.py --example   # (re)write exports/example.xlsx
 
 The model is models/deal.toml (the taxonomy deal model), or models/evidence.toml
-when the deal model is absent.  The deal model's workbook gets three more sheets
-from dealvalue.deals: the ZOPA, the barrier decomposition and the interventions.
+when the deal model is absent.  to_excel gives the deal model's workbook three more
+sheets from dealvalue.deals: the ZOPA, the barrier decomposition and the interventions.
 
 The benchmark writes the workbook with 10,000 Python samples on the Samples sheet
 and 1,000 live simulation rows, several times, and reports the median time and the
@@ -37,32 +37,22 @@ def model_path() -> Path:
     return DEAL if DEAL.exists() else EVIDENCE
 
 
-def deal_sheets(model: Any, results: Any) -> dict[str, Any]:
-    """The deal model's own tables (only for a model with the core deal cells)."""
-    from dealvalue import deals
-
-    if not all(cell in model for cell in deals.CORE):
-        return {}
-    return {
-        "ZOPA": deals.zopa(results),
-        "Barriers": deals.decomposition(model),
-        "Interventions": deals.interventions(model, n=results.n, seed=results.seed),
-    }
-
-
-def build(samples: int = SAMPLES) -> tuple[Any, Any, dict[str, Any]]:
+def build(samples: int = SAMPLES) -> tuple[Any, Any]:
     import dealvalue as dv
 
     model = dv.Model.load(model_path())
     results = model.simulate(n=samples, seed=SEED)
-    return model, results, deal_sheets(model, results)
+    return model, results
 
 
 def example() -> None:
-    model, results, extra = build()
-    model.to_excel(EXAMPLE, results, extra_sheets=extra, sample_rows=EXAMPLE_SAMPLE_ROWS)
+    import openpyxl
+
+    model, results = build()
+    model.to_excel(EXAMPLE, results, sample_rows=EXAMPLE_SAMPLE_ROWS)  # adds the deal sheets itself
+    sheets = openpyxl.load_workbook(EXAMPLE, read_only=True).sheetnames
     print(f"wrote {EXAMPLE.relative_to(ROOT)} from {model_path().relative_to(ROOT)}: "
-          f"{EXAMPLE.stat().st_size / 1e6:.2f} MB, sheets {', '.join(['About ... Sensitivity', *extra])}")
+          f"{EXAMPLE.stat().st_size / 1e6:.2f} MB, sheets {', '.join(sheets)}")
 
 
 def bench(repeats: int) -> None:
@@ -71,12 +61,13 @@ def bench(repeats: int) -> None:
         writer = "lxml"
     except ImportError:
         writer = "pure Python (no lxml)"
-    model, results, extra = build()
+    model, results = build()
     rows = []
     with tempfile.TemporaryDirectory() as d:
         for label, kwargs in [
-            ("full workbook", {"extra_sheets": extra}),
-            ("without Samples sheet", {"extra_sheets": extra, "sample_rows": 0}),
+            ("full workbook", {}),
+            ("without Samples sheet", {"sample_rows": 0}),
+            ("without deal sheets", {"deal_sheets": False}),
         ]:
             times = []
             path = Path(d) / "bench.xlsx"

@@ -93,6 +93,8 @@ T_INPUTS = "Inputs"
 T_LEAVES = "Distributions written inside formulas"
 T_CORR = "Rank correlations"
 T_MODEL = "Formula cells"
+T_UNITS = "Units defined by the model"
+T_HOWTO = "How to use this workbook"
 
 # shared columns of the Inputs and Model tables
 C_NUM, C_NAME, C_XNAME, C_LABEL, C_UNIT, C_USRC = range(1, 7)
@@ -427,7 +429,8 @@ def _widths(ws: "Worksheet", widths: Mapping[int, float]) -> None:
 # ---------------------------------------------------------------- sheets
 
 
-def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sample_rows: int, main: str) -> None:
+def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sample_rows: int, main: str,
+           deal_notes: Sequence[str] = ()) -> None:
     import numpy
     import openpyxl
     import scipy
@@ -448,6 +451,7 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         ("samples shown on the Samples sheet", min(sample_rows, results.n)),
         ("live simulation rows", sim_rows),
         ("main output", main),
+        *[("deal sheets", note) for note in deal_notes],
         ("format", FORMAT),
         ("dealvalue", __version__),
         ("python", sys.version.split()[0]),
@@ -462,7 +466,7 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         _put(ws, k, 2, value if not isinstance(value, (int, np.integer)) else int(value), f"About: {key}")
         ws.cell(row=k, column=2).alignment = _wrap()
     r = len(rows) + 4
-    _section(ws, r, "How to use this workbook")
+    _section(ws, r, T_HOWTO)
     howto = [
         "Inputs: change a distribution's parameters in the yellow cells; the point value (the median, blue) and every formula follow.",
         "Inputs: type a number over a point value to make that input a constant (in the Model and Simulation sheets too).",
@@ -474,8 +478,43 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
     ]
     for k, line in enumerate(howto, start=r + 1):
         _put_text(ws, k, 1, line, "About")
+    _units_table(ws, r + len(howto) + 2, model)
     _widths(ws, {1: 34, 2: 110})
     _printable(ws)
+
+
+def _units_table(ws: "Worksheet", start: int, model: "Model") -> None:
+    """The user-defined units the model uses (name, definition), so that
+    :func:`read_excel` can define them in a Python that has not."""
+    from .files import _used_units
+
+    _section(ws, start, T_UNITS)
+    _put_text(ws, start + 1, 1, "name", "About header")
+    _put_text(ws, start + 1, 2, "definition (blank: a dimension of its own)", "About header")
+    _style_header(ws, start + 1, 2)
+    used = _used_units(model)
+    for k, unit in enumerate(used, start=start + 2):
+        _put_text(ws, k, 1, unit["name"], "About units")
+        _put_text(ws, k, 2, unit.get("definition", ""), "About units")
+    if not used:
+        _put_text(ws, start + 2, 1, "(none)", "About units")
+
+
+def _define_units(about: "_Sheet") -> None:
+    """Define the units listed on the About sheet (see :func:`_units_table`)."""
+    from .units import define_unit
+
+    title = _find(about, T_UNITS)
+    if title is None:
+        return
+    r = title + 2
+    while r <= about.max_row and about.text(r, 1) not in ("", "(none)"):
+        name, definition = about.text(r, 1).strip(), about.text(r, 2).strip()
+        try:
+            define_unit(name, definition or None)
+        except DealValueError as exc:
+            raise ExcelError(f"About!{_ref(r, 1)} (unit {name!r})", definition or name, str(exc)) from None
+        r += 1
 
 
 def _centre() -> Any:
@@ -933,6 +972,45 @@ def _extra_sheet(wb: "Workbook", title: str, frame: "pd.DataFrame") -> None:
 # ---------------------------------------------------------------- public API
 
 
+DEAL_N = 10_000  # the most samples behind the Interventions sheet
+
+
+def _deal_sheets(model: "Model", results: "Results") -> tuple[dict[str, "pd.DataFrame"], list[str]]:
+    """The deal model's tables for a model with the core deal cells, and
+    notes for the About sheet (what was written, what failed and why).
+
+    Each table is computed, and written to a scratch workbook, on its own: a
+    failure leaves that sheet out instead of failing the export.
+    """
+    import openpyxl
+
+    from . import deals
+
+    if not all(cell in model for cell in deals.CORE):
+        return {}, []
+    n = min(results.n, DEAL_N)
+    makers = {
+        "ZOPA": lambda: deals.zopa(results),
+        "Barriers": lambda: deals.decomposition(model),
+        "Interventions": lambda: deals.interventions(model, n=n, seed=results.seed),
+    }
+    out: dict[str, "pd.DataFrame"] = {}
+    failed: list[str] = []
+    for title, make in makers.items():
+        try:
+            frame = make()
+            _extra_sheet(openpyxl.Workbook(), title, frame)  # would it write?
+        except Exception as exc:  # noqa: BLE001 - any failure leaves the sheet out, and is reported
+            failed.append(f"{title} left out: {type(exc).__name__}: {exc}")
+            continue
+        out[title] = frame
+    notes = []
+    if out:
+        notes.append(f"{', '.join(out)}: computed by dealvalue.deals from the samples above"
+                     + (f" (Interventions on {n:,} draws with seed {results.seed})" if "Interventions" in out else ""))
+    return out, notes + failed
+
+
 def _main_output(model: "Model", results: "Results") -> str:
     formulas = [n for n in model.names if not model.is_input(n)]
     for name in reversed(formulas):
@@ -951,6 +1029,7 @@ def to_excel(
     sample_rows: int = SAMPLE_ROWS,
     main: str | None = None,
     extra_sheets: Mapping[str, "pd.DataFrame"] | None = None,
+    deal_sheets: bool = True,
 ) -> None:
     """Write ``model`` as a live Excel workbook, atomically.
 
@@ -975,6 +1054,13 @@ def to_excel(
     extra_sheets
         More tables, sheet title -> DataFrame, written after the others
         (e.g. the deal model's ZOPA, barriers and interventions).
+    deal_sheets
+        When ``extra_sheets`` is not given and the model has the core deal
+        cells (:data:`dealvalue.deals.CORE`), add the ZOPA, Barriers and
+        Interventions sheets computed by :mod:`dealvalue.deals` (the
+        interventions on at most :data:`DEAL_N` samples).  A table that
+        cannot be computed is left out, and the About sheet says why.
+        ``False``: no deal sheets.
     """
     import openpyxl
 
@@ -989,22 +1075,28 @@ def to_excel(
         raise ExcelError("path", str(path), "an Excel workbook's name must end in .xlsx")
     _check_text(model.name, "model name", multiline=False)
     _check_text(model.description, "model description")
+    if not isinstance(deal_sheets, bool):
+        raise ExcelError("deal_sheets", deal_sheets, "expected True or False")
     extra = dict(extra_sheets or {})
     taken = list(SHEETS)
     for title in extra:
         check_sheet_title(title, taken)
         taken.append(title)
+    if main is not None:
+        model.cell(main)
     if results is None:
         results = model.simulate(n=10_000, seed=model.seed if model.seed is not None else 0)
     if main is None:
         main = _main_output(model, results)
-    model.cell(main)
+    deal_notes: list[str] = []
+    if extra_sheets is None and deal_sheets:
+        extra, deal_notes = _deal_sheets(model, results)
 
     inputs, leaf_rows, symbols = _plan(model)
     names = excel_names(model.names)
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
-    _about(wb, model, results, int(sim_rows), int(sample_rows), main)
+    _about(wb, model, results, int(sim_rows), int(sample_rows), main, deal_notes)
     _inputs_sheet(wb, model, inputs, leaf_rows, symbols)
     _model_sheet(wb, model, symbols, names)
     _simulation_sheet(wb, model, inputs, leaf_rows, int(sim_rows))
@@ -1182,10 +1274,12 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
     finally:
         wb_f.close()
         wb_v.close()
-    meta = {about.text(r, 1): about.formula(r, 2) for r in range(3, about.max_row + 1)}
+    meta_end = _find(about, T_HOWTO) or about.max_row + 1  # the key-value rows end at the how-to section
+    meta = {about.text(r, 1): about.formula(r, 2) for r in range(3, meta_end)}
     if meta.get("format") != FORMAT:
         raise ExcelError(f"{p}: About!format", meta.get("format"), f"expected {FORMAT!r}")
     seed = meta.get("model seed")
+    _define_units(about)
 
     # 1. the model as exported, from the formula texts
     cells: list[tuple[float, Cell]] = []

@@ -599,3 +599,31 @@ def test_samples_sheet_survives_a_spreadsheet(lo: dict[str, Any]) -> None:
     for j, name in enumerate(header, start=1):
         want = r.values[name][:500]
         assert np.allclose(data[:, j], want, rtol=1e-14, atol=0, equal_nan=True), name
+
+
+def test_user_defined_units_come_back_in_a_fresh_python(tmp_path: Path) -> None:
+    # the deal model uses 'microdoom'; a new Python has never defined it
+    m = dv.Model.load(ROOT / "models" / "deal.toml")
+    assert "microdoom" in dv.units.user_units() and str(m.unit("value_full")) == "microdoom"
+    path = tmp_path / "units.xlsx"
+    m.to_excel(path, m.simulate(n=200, seed=1), sim_rows=2, sample_rows=2, deal_sheets=False)
+    about = openpyxl.load_workbook(path)["About"]
+    table = [(about.cell(row=r, column=1).value, about.cell(row=r, column=2).value) for r in range(1, about.max_row + 1)]
+    assert ("microdoom", None) in table or ("microdoom", "") in table
+    code = (
+        "import sys, dealvalue as dv\n"
+        "from dealvalue.files import dumps\n"
+        "assert 'microdoom' not in dv.units.user_units()\n"
+        "for p in sys.argv[1:]:\n"
+        "    back = dv.read_excel(p)\n"
+        "    print(str(back.unit('value_full')))\n"
+        "print(dumps(dv.read_excel(sys.argv[-1])), end='')\n"
+    )
+    paths = ([str(EXAMPLE)] if EXAMPLE.exists() else []) + [str(path)]  # the example first: nothing defined yet
+    done = subprocess.run([sys.executable, "-c", code, *paths], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split("\n", len(paths))
+    assert lines[: len(paths)] == ["microdoom"] * len(paths)
+    from dealvalue.files import dumps
+
+    assert lines[len(paths)] == dumps(m)
