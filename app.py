@@ -832,6 +832,44 @@ def with_last_valid(base: str, table_edits: tuple[Edit, ...], input_edits: tuple
     return spec, errors, fallback
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def headline_sentence(spec: Spec, n: int, seed: int) -> str:
+    """One plain-language line under the headline: whether a deal exists at
+    the medians (``deals.decomposition``'s ln F), the barrier that binds most
+    (its most negative term) and the best intervention per dollar
+    (``deals.interventions``, on the same samples as its tab)."""
+    model, _ = current_model(spec)
+    point, _ = deal_decomposition(spec, n, seed)
+    total = point[point["term"] == "ln F"].iloc[0]
+    lnf = float(total["log_units"])
+    parts = []
+    if not math.isfinite(lnf):
+        parts.append("At the medians the ask or the bid is not positive, so there is no deal")
+    elif lnf >= 0:
+        parts.append(f"At the medians a deal exists: the bid is {math.exp(lnf):.2g}× the ask")
+    else:
+        parts.append(f"At the medians there is no deal: the ask is {math.exp(-lnf):.2g}× the bid")
+    terms = point[point["term"] != "ln F"]
+    if not terms.empty:
+        worst = terms.loc[terms["log_units"].idxmin()]
+        if float(worst["log_units"]) < 0:
+            parts.append(f"the barrier that binds most is {cell_label(model, str(worst['term']))} "
+                         f"(it scales bid / ask by {math.exp(float(worst['log_units'])):.2g})")
+    t = deal_interventions(spec, n, seed)
+    if not t.empty:
+        free = t["free"].astype(bool) if "free" in t.columns else (t["cost"] == 0)
+        helps = t[t["delta_value"] > 0]
+        if not helps.empty:
+            best = helps.iloc[0]
+            vu = unit_text(model, "value_to_us") if "value_to_us" in model else ""
+            if bool(free[helps.index[0]]):
+                how = f"free, +{100 * float(best['delta_p']):.1f} pp P(ZOPA)"
+            else:
+                how = f"{fmt(float(best['value_per_dollar']))} {vu} of expected value per USD".replace("  ", " ")
+            parts.append(f"the best intervention per dollar is {best['intervention']} ({how})")
+    return "; ".join(parts) + "."
+
+
 def headline_panel(spec: Spec, n: int, seed: int, main: str) -> None:
     """The headline: P(ZOPA exists), expected value to us, median ZOPA, trust inflation."""
     rows = headline(spec, n, seed, main)
@@ -867,14 +905,19 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
     if med_a <= med_b:
         zone = pd.DataFrame({"lo": [med_a], "hi": [med_b], "what": ["ZOPA at the medians"]})
         layers.insert(0, alt.Chart(zone).mark_rect(color="#2ca02c", opacity=0.15).encode(x="lo:Q", x2="hi:Q", tooltip=["what"]))
-    meds = pd.DataFrame({"x": [med_a, med_b], "what": [f"median ask {fmt(med_a, u)}", f"median bid {fmt(med_b, u)}"]})
+    meds = pd.DataFrame({"x": [med_a, med_b], "what": [f"median ask {fmt(med_a, u)}", f"median bid {fmt(med_b, u)}"],
+                         "name": ["median ask", "median bid"], "align": ["right", "left"] if med_a > med_b else ["left", "right"]})
     layers.append(alt.Chart(meds).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q", tooltip=["what"]))
+    for side, dx in (("left", 4), ("right", -4)):  # each dashed line labelled at its top, on its outer side
+        layers.append(alt.Chart(meds[meds["align"] == side]).mark_text(align=side, dx=dx, baseline="top", fontSize=11).encode(
+            x="x:Q", y=alt.value(2), text="name:N"))
     st.altair_chart(alt.layer(*layers).properties(height=330, title="Ask and bid: a deal exists where the bid is above the ask"),
                     width="stretch")
+    lines = f"Dashed lines: the median ask ({fmt(med_a, u)}) and the median bid ({fmt(med_b, u)})."
     if med_a <= med_b:
-        st.caption(f"At the medians the ZOPA runs from {fmt(med_a, u)} to {fmt(med_b, u)} (shaded).")
+        st.caption(f"{lines} At the medians the ZOPA runs between them (shaded).")
     else:
-        st.caption(f"At the medians there is no ZOPA: the ask ({fmt(med_a, u)}) is above the bid ({fmt(med_b, u)}).")
+        st.caption(f"{lines} At the medians there is no ZOPA: the ask is above the bid.")
     if "F" in role:
         f = role["F"]
         fh = histogram(spec, n, seed, (f,), True)
@@ -937,7 +980,7 @@ def deal_tables_panel(spec: Spec, n: int, seed: int) -> None:
     st.markdown(f"**The ZOPA's ends** ({u}; quantiles over the samples, and over those where a ZOPA exists)")
     shown = z.rename(columns={c: f"{100 * c:g}%" for c in z.columns if isinstance(c, float)})
     st.dataframe(shown, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.3g") for c in shown.columns if c != "n"})
+                 column_config={c: st.column_config.NumberColumn(format="compact") for c in shown.columns if c != "n"})
 
 
 def barriers_panel(spec: Spec, n: int, seed: int) -> None:
@@ -1105,9 +1148,11 @@ def thresholds_panel(spec: Spec) -> None:
         if where:
             st.caption("where " + md_escape(where))
     st.dataframe(t[["factor", "label", "current", "break_even", "feasible_when", "within_range", "method"]], hide_index=True, width="stretch",
-                 column_config={"current": st.column_config.NumberColumn("median now", format="%.3g"),
-                                "break_even": st.column_config.NumberColumn("break-even", format="%.3g"),
-                                "feasible_when": "a deal needs it", "within_range": "reachable"})
+                 column_config={"label": st.column_config.TextColumn(width="medium"),
+                                "current": st.column_config.NumberColumn("median now", format="compact"),
+                                "break_even": st.column_config.NumberColumn("break-even", format="compact"),
+                                "feasible_when": "a deal needs it", "within_range": "reachable",
+                                "method": st.column_config.TextColumn(width="medium")})
     st.caption("'reachable' is false when the break-even lies outside the values the factor can take "
                "(a credibility above 1): that factor alone cannot make the deal feasible.")
 
@@ -1155,14 +1200,15 @@ def configurations_panel(spec: Spec, rules: Any, n: int, seed: int) -> None:
     m = min(n, 20_000)
     with st.spinner(f"Running {len(configs)} configurations on common random numbers…"):
         t = deal_configurations(spec, tuple(configs), rules, m, seed)
-    st.markdown(f"**Configurations compared** on the current inputs ({m:,} samples each, seed {seed}; ruled-out ones say why)")
+    capped = f", capped below the sidebar's {n:,} to keep this view quick" if m < n else ""
+    st.markdown(f"**Configurations compared** on the current inputs ({m:,} samples each{capped}, seed {seed}; ruled-out ones say why)")
     vu = unit_text(current_model(spec)[0], "value_to_us") if "value_to_us" in current_model(spec)[0] else ""
     st.dataframe(t[["configuration", "status", "p_feasible", "stderr", "value_to_us", "value_to_us_stderr", "reason"]],
                  hide_index=True, width="stretch",
                  column_config={"p_feasible": st.column_config.NumberColumn("P(ZOPA)", format="%.3f"),
                                 "stderr": st.column_config.NumberColumn("±", format="%.3f"),
-                                "value_to_us": st.column_config.NumberColumn(f"E[value to us] ({vu})", format="%.3g"),
-                                "value_to_us_stderr": st.column_config.NumberColumn("± ", format="%.2g"),
+                                "value_to_us": st.column_config.NumberColumn(f"E[value to us] ({vu})", format="compact"),
+                                "value_to_us_stderr": st.column_config.NumberColumn("± ", format="compact"),
                                 "reason": st.column_config.TextColumn(width="large")})
 
 
@@ -1186,12 +1232,21 @@ def alternatives_panel(spec: Spec, n: int, seed: int) -> None:
     err = alt.Chart(t).mark_rule(color="black").encode(y=alt.Y("option:N", sort=order), x="lo:Q", x2="hi:Q")
     st.altair_chart((bars + err).properties(height=alt.Step(36), title="The deal against other uses of the money"),
                     width="stretch")
-    st.dataframe(t[["option", "value_per_MUSD", "stderr", "expected_value", "expected_cost", "note"]], hide_index=True, width="stretch",
-                 column_config={"value_per_MUSD": st.column_config.NumberColumn("microdoom per MUSD", format="%.3g"),
+    shown = t[["option", "value_per_MUSD", "stderr", "expected_value", "expected_cost"]].copy()
+    # a blank, not "None", where the library has no number (the fixed alternative has no value or cost of its own)
+    shown["expected_value"] = [fmt(x) if x is not None and math.isfinite(x) else "" for x in shown["expected_value"]]
+    shown["expected_cost"] = [fmt(x) if x is not None and math.isfinite(x) else "" for x in shown["expected_cost"]]
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={"option": st.column_config.TextColumn(width="medium"),
+                                "value_per_MUSD": st.column_config.NumberColumn("microdoom per M USD", format="%.3g"),
                                 "stderr": st.column_config.NumberColumn("±", format="%.2g"),
-                                "expected_value": st.column_config.NumberColumn("E[value] (microdoom)", format="%.3g"),
-                                "expected_cost": st.column_config.NumberColumn("E[cost] (USD)", format="compact")})
-    st.caption(f"{m:,} samples, seed {seed}. The deal's value per dollar is E[value delivered] / E[money paid]; "
+                                "expected_value": st.column_config.TextColumn("E[value] (microdoom)"),
+                                "expected_cost": st.column_config.TextColumn("E[cost] (USD)")})
+    notes = [f"- **{md_escape(str(o))}**: {md_escape(str(x))}" for o, x in zip(t["option"], t["note"]) if x is not None and str(x).strip()]
+    if notes:
+        st.markdown("\n".join(notes))
+    capped = f" (capped below the sidebar's {n:,} to keep this view quick)" if m < n else ""
+    st.caption(f"{m:,} samples{capped}, seed {seed}. The deal's value per dollar is E[value delivered] / E[money paid]; "
                "it beats an alternative exactly when the deal is bought below our bid.")
 
 
@@ -1303,7 +1358,8 @@ def scenarios_panel(spec: Spec, n: int, seed: int) -> None:
     st.caption(f"All scenarios use seed {seed}, so they share random numbers: differences are paired sample by sample, "
                "and their standard errors are much smaller than those of independent runs.")
     st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns if c not in ("scenario", "cell", "unit")})
+                 column_config={"scenario": st.column_config.TextColumn(width="medium"),
+                                **{c: st.column_config.NumberColumn(format="compact") for c in table.columns if c not in ("scenario", "cell", "unit")}})
 
 
 def edit_panel(base: dv.Model, gen: int) -> tuple[Edit, ...]:
@@ -1449,6 +1505,8 @@ def main() -> None:
     with head:
         if not (deal and ruled_out_panel(spec, rules)):
             headline_panel(spec, n, seed, main_default)
+            if deal and is_deal_model(model):
+                st.markdown(md_escape(headline_sentence(spec, n, seed)) + " Details: Barriers and Interventions tabs.")
     deal = deal and is_deal_model(model)  # the user's edits may have removed a core cell
     first = tabs[views[0]]
     if first.open:
@@ -1483,7 +1541,13 @@ def main() -> None:
                 st.info("Your edits removed a cell the deal functions need.")
     if tabs["Sensitivity"].open:
         with tabs["Sensitivity"]:
-            target = st.selectbox("Output", outputs, index=outputs.index(main_default), key="target")
+            sens_default = next((c for c in ("ln_F", "F") if c in outputs), main_default)
+            target = st.selectbox("Output", outputs, index=outputs.index(sens_default), key="target",
+                                  format_func=lambda c, m=model: f"{cell_label(m, c)} ({c})" if cell_label(m, c) != c else c)
+            if target in ("ln_F", "F"):
+                st.caption(f"Ranked on {target} (log of bid / ask, or bid / ask): it varies in every sample, while the value "
+                           "to us is 0 wherever there is no deal, so its tornado would hide the inputs that move a deal "
+                           "towards existing.")
             tornado_panel(spec, n, seed, target)
             sobol_panel(spec, seed, target)
             if deal:
@@ -1499,7 +1563,10 @@ def main() -> None:
             scenarios_panel(spec, n, seed)
     if tabs["All cells"].open:
         with tabs["All cells"]:
-            st.dataframe(summary_table(spec, n, seed), width="stretch")
+            summary = summary_table(spec, n, seed)
+            st.dataframe(summary, width="stretch", column_config={
+                "label": st.column_config.TextColumn(width="medium"),
+                **{c: st.column_config.NumberColumn(format="compact") for c in ("mean", "stderr", "sd", "p5", "p50", "p95") if c in summary.columns}})
     with export_slot:
         export_panel(spec, n, seed, main_default)
 

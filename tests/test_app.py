@@ -98,8 +98,8 @@ def test_changing_an_input_changes_the_headline_as_the_library_predicts() -> Non
     assert _metric(at, "P(a ZOPA exists)") == _pct(after)
 
     # a range works as well: 'a to b' is the 90% interval of a lognormal
-    _input(at, "reality").set_value("0.5 to 0.9").run()
-    model.replace("reality", "0.5 to 0.9")
+    _input(at, "value_full").set_value("50 to 200").run()
+    model.replace("value_full", "50 to 200")
     assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
 
 
@@ -327,3 +327,80 @@ def test_apply_edits_keeps_valid_edits_and_reports_each_invalid_one() -> None:
     # ... unless its users go too (passes retry what failed once the rest is applied)
     m3, errors3 = app_module.apply_edits(base, (("ask", None), ("feasible", None)))
     assert not errors3 and "ask" not in m3 and "feasible" not in m3
+
+
+def _open(at: AppTest, view: str) -> AppTest:
+    at.session_state["view"] = view  # the tabs are lazy: open this one
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_sidebar_puts_inputs_right_after_the_model_picker(app: AppTest) -> None:
+    headers = [h.value for h in app.sidebar.header]
+    assert headers == ["Model", "Inputs", "Simulation", "Export"]
+
+
+def test_headline_sentence_names_the_binding_barrier_and_best_intervention(app: AppTest) -> None:
+    from dealvalue import deals
+
+    model = dv.Model.load(_default_model_path())
+    point = deals.decomposition(model)
+    lnf = float(point.loc["ln F", "log_units"])
+    terms = point.drop(index="ln F")
+    worst = str(terms["log_units"].idxmin())
+    t = deals.interventions(model, n=N, seed=SEED)
+    best = str(t[t["delta_value"] > 0].index[0])
+    lines = [str(m.value).replace("\\", "") for m in app.markdown if "At the medians" in str(m.value)]
+    assert len(lines) == 1
+    line = lines[0]
+    assert ("there is no deal" in line) == (lnf < 0)
+    assert f"binds most is {model.cell(worst).label}" in line
+    assert f"best intervention per dollar is {best}" in line
+
+
+def test_interventions_show_free_and_one_ranking(app: AppTest) -> None:
+    from dealvalue import deals
+
+    _open(app, "Interventions")
+    tables = [d.value for d in app.dataframe if "per_dollar" in d.value.columns]
+    assert len(tables) == 1
+    table = tables[0]
+    model = dv.Model.load(_default_model_path())
+    lib = deals.interventions(model, n=N, seed=SEED)
+    assert list(table["intervention"]) == list(lib.index)  # the library's order, which the chart uses too
+    free = lib["cost"] == 0
+    assert list(table.loc[table["intervention"].isin(lib.index[free]), "per_dollar"]) == ["free"] * int(free.sum())
+    assert not table["per_dollar"].str.contains("inf", case=False).any()
+    costed = lib[~free & lib["value_per_dollar"].notna()]
+    row = table[table["intervention"] == costed.index[0]].iloc[0]
+    assert row["per_dollar"] == f"{costed['value_per_dollar'].iloc[0]:.3g}"
+    _open(app, "Deal")
+
+
+def test_alternatives_show_blanks_and_a_true_sample_count(app: AppTest) -> None:
+    _open(app, "Alternatives")
+    tables = [d.value for d in app.dataframe if "option" in d.value.columns]
+    assert len(tables) == 1
+    cells = tables[0][["expected_value", "expected_cost"]].to_numpy().ravel().tolist()
+    assert "" in cells and not [c for c in cells if c in ("None", "nan", None)]
+    notes = [str(c.value) for c in app.caption if "samples" in str(c.value) and "value per dollar" in str(c.value)]
+    assert len(notes) == 1 and notes[0].startswith(f"{N:,} samples, seed {SEED}")  # N is below the 20,000 cap
+    _open(app, "Deal")
+
+
+def test_formulas_render_names_with_underscores_upright(app: AppTest) -> None:
+    _open(app, "Thresholds & formulas")
+    bodies = [str(x.value) for x in app.latex]
+    assert bodies
+    assert any(r"\mathrm{risk\_premium}" in b for b in bodies)
+    assert not [b for b in bodies if "risk_{premium}" in b or "R_{frombatna}" in b or "_{from" in b]
+    _open(app, "Deal")
+
+
+def test_sensitivity_defaults_to_the_feasibility_index(app: AppTest) -> None:
+    _open(app, "Sensitivity")
+    model = dv.Model.load(_default_model_path())
+    expected = "ln_F" if "ln_F" in model else "F"
+    assert app.selectbox(key="target").value == expected
+    _open(app, "Deal")
