@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import numpy as np
 
 from . import distributions as D
-from .errors import DealValueError
+from .errors import DealValueError, FormulaError
 from .excel_printer import NAMING_RULE, ExcelError, cell_name, excel_formula, excel_names, leaf_excel_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1287,16 +1287,46 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
     model_title = _find(mod, T_MODEL)
     model_rows = _table_rows(mod, model_title) if model_title else []
 
+    where_is: dict[str, tuple[_Sheet, int, int]] = {}  # cell -> its sheet, row and formula column
+
+    def located(exc: DealValueError, fallback: str, value: Any, texts: Mapping[str, str] | None = None) -> ExcelError:
+        """An error of the model built from the sheets, at the sheet cell it
+        comes from (``texts``: the formulas as edited, when they differ from the sheet's)."""
+        from .errors import UnitMismatchError
+        from .units import parse_unit
+
+        cycle = getattr(exc, "cycle", None)
+        cname = (getattr(exc, "cell", None) or getattr(exc, "referenced_by", None) or getattr(exc, "name", None)
+                 or (cycle[0] if cycle else None))
+        if not isinstance(cname, str) or cname not in where_is:
+            return ExcelError(fallback, value, str(exc))
+        sheet, r, fcol = where_is[cname]
+        unit_text = sheet.text(r, C_UNIT) if sheet.text(r, C_USRC) == "declared" else ""
+        bad_unit = False
+        if unit_text and isinstance(exc, UnitMismatchError):
+            try:
+                parse_unit(unit_text)
+            except DealValueError:
+                bad_unit = True
+        if bad_unit:
+            return ExcelError(f"{sheet.title}!{_ref(r, C_UNIT)} ({cname}, unit)", unit_text, str(exc))
+        text = texts[cname] if texts and cname in texts else sheet.text(r, fcol)
+        return ExcelError(f"{sheet.title}!{_ref(r, fcol)} ({cname}, formula)", text, str(exc))
+
     def make_cell(sheet: _Sheet, r: int, formula_col: int, desc: int, group: int, bounds: int) -> tuple[float, Cell]:
         name = sheet.text(r, C_NAME)
-        where = f"{sheet.title}!{_ref(r, C_NAME)}"
+        where_is.setdefault(name, (sheet, r, formula_col))
         unit = sheet.text(r, C_UNIT) if sheet.text(r, C_USRC) == "declared" else None
         try:
             cell = Cell(name, sheet.text(r, formula_col), unit=unit, label=sheet.text(r, C_LABEL),
                         description=sheet.text(r, desc), group=sheet.text(r, group),
                         bounds=_parse_bounds(sheet.text(r, bounds), f"{sheet.title}!{_ref(r, bounds)}"))
+        except ExcelError:
+            raise
         except DealValueError as exc:
-            raise ExcelError(where, name, str(exc)) from None
+            if isinstance(exc, FormulaError) or getattr(exc, "cell", None) == name:
+                raise located(exc, "", name) from None
+            raise ExcelError(f"{sheet.title}!{_ref(r, C_NAME)}", name, str(exc)) from None
         num = sheet.formula(r, C_NUM)
         return (float(num) if isinstance(num, (int, float)) else float("inf")), cell
 
@@ -1311,7 +1341,7 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
     try:
         orig.add_cells([c for _, c in cells])
     except DealValueError as exc:
-        raise ExcelError(f"{p}: formulas", name, str(exc)) from None
+        raise located(exc, f"{p}: formulas", name) from None
     compiled = orig.compile()
     points = orig.point_values()
 
@@ -1320,20 +1350,31 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
     units = {c.name: c.unit for _, c in cells}
 
     def edited_distribution(r: int, current: D.Distribution) -> D.Distribution:
+        row_name = inp.text(r, C_NAME)
+        raw = inp.formula(r, C_KIND)
         kind = inp.text(r, C_KIND).strip().lower()
         if kind not in SIMPLE:
-            return current
-        params = [inp.number(r, C_P1 + j, PARAMS[kind][j]) for j in range(len(PARAMS[kind]))]
+            raise ExcelError(f"Inputs!{_ref(r, C_KIND)} ({row_name}, distribution)", raw,
+                             f"unknown distribution; expected one of {', '.join(SIMPLE)}")
+        params = [inp.number(r, C_P1 + j, f"{row_name}, parameter {PARAMS[kind][j]}") for j in range(len(PARAMS[kind]))]
         try:
             return D.make(kind, params)
         except DealValueError as exc:
-            raise ExcelError(f"Inputs!{_ref(r, C_P1)} ({inp.text(r, C_NAME)})", params, str(exc)) from None
+            raise ExcelError(f"Inputs!{_ref(r, C_P1)} ({row_name})", params, str(exc)) from None
+
+    def unchanged_kind(r: int, kind: str) -> None:
+        """A row whose distribution cannot be edited here must keep its kind."""
+        raw = inp.formula(r, C_KIND)
+        if inp.text(r, C_KIND).strip().lower() != kind:
+            raise ExcelError(f"Inputs!{_ref(r, C_KIND)} ({inp.text(r, C_NAME)}, distribution)", raw,
+                             f"a {kind} row's distribution cannot be changed on the Inputs sheet; expected {kind!r} "
+                             "(edit the formula text on a copy of the model instead, or type a number over the point value)")
 
     def typed_over(r: int) -> float | None:
         raw = inp.formula(r, C_POINT)
         if isinstance(raw, str) and raw.startswith("="):
             return None
-        return inp.number(r, C_POINT, "point value")
+        return inp.number(r, C_POINT, f"{inp.text(r, C_NAME)}, point value")
 
     def declare(cname: str) -> None:
         from .model import _unit_text
@@ -1341,11 +1382,17 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
         if units[cname] is None and not orig.unit(cname).dimensionless:
             units[cname] = _unit_text(orig.unit(cname))
 
+    plan_inputs, _, _ = _plan(orig)
+    exported_kind = {row.name: row.kind for row in plan_inputs}  # as written, before any edit
     replaced: set[str] = set()  # inputs that became constants
     for r in input_rows:
         cname = inp.text(r, C_NAME)
-        kind = inp.text(r, C_KIND)
+        kind = exported_kind.get(cname)
+        if kind is None:  # its formula text now names other cells: a formula cell, nothing to edit here
+            continue
         value = typed_over(r)
+        if kind in ("constant", "mixture", "formula"):
+            unchanged_kind(r, kind)
         if kind == "constant":
             if value is not None and value != points[cname]:
                 declare(cname)
@@ -1383,6 +1430,8 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
             edits.setdefault(owner, {})[k] = _constant_text(value, lit_unit)
             expected.setdefault(owner, {})[k] = None
             continue
+        if isinstance(dist, D.Mixture):
+            unchanged_kind(r, "mixture")
         new = edited_distribution(r, dist) if not isinstance(dist, D.Mixture) else dist
         if new != dist:
             edits.setdefault(owner, {})[k] = _literal_text(new, lit_unit)
@@ -1403,7 +1452,7 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
             first, second = inp.text(r, C_NAME), inp.text(r, C_XNAME)
             if first.startswith("A changed rho"):
                 break
-            corr[(first, second)] = inp.number(r, C_LABEL, "rho")
+            corr[(first, second)] = inp.number(r, C_LABEL, f"rho of {first} and {second}")
             r += 1
 
     from dataclasses import replace
@@ -1415,7 +1464,7 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
             if first not in replaced and second not in replaced:  # a constant has nothing to correlate
                 model.correlate(first, second, rho)
     except DealValueError as exc:
-        raise ExcelError(f"{p}: edited inputs", name, str(exc)) from None
+        raise located(exc, f"{p}: edited inputs", name, formulas) from None
     leaves = model.compile().leaves
     for owner in edits:  # each literal came back as it was edited, in its place
         want = [d for _, d in sorted(expected[owner].items()) if d is not None]

@@ -472,20 +472,60 @@ def test_round_trip_with_analyst_edits(tmp_path: Path) -> None:
 
 
 def test_bad_edits_are_reported_with_their_cell(tmp_path: Path) -> None:
-    m = rich_model()
-    path = tmp_path / "bad.xlsx"
-    m.to_excel(path, m.simulate(n=500, seed=1), sim_rows=5, sample_rows=10)
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Inputs"]
-    rows = rows_by_name(ws)
-    ws.cell(row=rows["p"], column=excel.C_P1).value = -1
-    wb.save(path)
+    m = dv.Model("small", seed=3)  # the rich model's kinds of rows, fewer cells: each read is quick
+    m.add("R", "10 to 100", unit="USD")
+    m.add("W", "50 to 500", unit="USD")
+    m.add("p", "beta(8, 2)")
+    m.add("mix", "mixture([1 to 10, norm(5, 1)], [0.3, 0.7])")
+    m.add("k", "2.5")
+    m.add("c_h", "p * k")
+    m.add("ask", "R / c_h")
+    m.add("Bid", "W * mix")
+    m.add("gap", "Bid - ask")
+    m.add("wild", "gap * beta(2, 3)")
+    m.correlate("R", "W", 0.5)
+    good = tmp_path / "good.xlsx"
+    m.to_excel(good, m.simulate(n=500, seed=1), sim_rows=5, sample_rows=10)
+    allowed = "to, norm, lognorm, beta, uniform, triangular, pert, bernoulli"
+
+    def read_with(sheet: str, name: str, col: int, value: Any, *more: tuple[int, Any]) -> None:
+        wb = openpyxl.load_workbook(good)
+        ws = wb[sheet]
+        r = rows_by_name(ws)[name]
+        for c, v in [(col, value), *more]:
+            ws.cell(row=r, column=c).value = v
+        wb.save(tmp_path / "bad.xlsx")
+        dv.read_excel(tmp_path / "bad.xlsx")
+
     with pytest.raises(ExcelError, match=r"Inputs!I\d+ \(p\).*expected a > 0"):
-        dv.read_excel(path)
-    ws.cell(row=rows["p"], column=excel.C_P1).value = "eight"
-    wb.save(path)
-    with pytest.raises(ExcelError, match=r"Inputs!I\d+ \(a\): expected a number \(got 'eight'\)"):
-        dv.read_excel(path)
+        read_with("Inputs", "p", excel.C_P1, -1)
+    with pytest.raises(ExcelError, match=r"Inputs!I\d+ \(p, parameter a\): expected a number \(got 'eight'\)"):
+        read_with("Inputs", "p", excel.C_P1, "eight")
+    # an unknown distribution name is an error, not a silently kept beta(8, 2)
+    with pytest.raises(ExcelError, match=rf"Inputs!G\d+ \(p, distribution\): unknown distribution; expected one of {allowed} \(got 'betta'\)"):
+        read_with("Inputs", "p", excel.C_KIND, "betta")
+    with pytest.raises(ExcelError, match=r"Inputs!G\d+ \(p, distribution\): unknown distribution.*\(got 'gamma'\)"):
+        read_with("Inputs", "p", excel.C_KIND, "gamma", (excel.C_P1, 2.0), (excel.C_P1 + 1, 3.0))
+    with pytest.raises(ExcelError, match=r"Inputs!G\d+ \(wild__1, distribution\): unknown distribution.*\(got 'gamma'\)"):
+        read_with("Inputs", "wild__1", excel.C_KIND, "gamma")
+    with pytest.raises(ExcelError, match=r"Inputs!G\d+ \(mix, distribution\): a mixture row's distribution cannot be changed.*\(got 'beta'\)"):
+        read_with("Inputs", "mix", excel.C_KIND, "beta")
+    with pytest.raises(ExcelError, match=r"Inputs!G\d+ \(k, distribution\): a constant row's.*\(got 'norm'\)"):
+        read_with("Inputs", "k", excel.C_KIND, "norm", (excel.C_P1, 3.0), (excel.C_P1 + 1, 1.0))
+    # a bad unit or formula names its sheet cell and shows the bad text, not the model's name
+    with pytest.raises(ExcelError, match=r"^Inputs!E\d+ \(R, unit\): .*'EUR'.* \(got 'EUR'\)$"):
+        read_with("Inputs", "R", excel.C_UNIT, "EUR")
+    with pytest.raises(ExcelError, match=r"(?s)^Model!H\d+ \(ask, formula\): .* \(got 'R / c_h \+'\)$"):
+        read_with("Model", "ask", excel.M_FORMULA, "R / c_h +")
+    with pytest.raises(ExcelError, match=r"^Model!H\d+ \(gap, formula\): .* \(got 'Bid - nope'\)$"):
+        read_with("Model", "gap", excel.M_FORMULA, "Bid - nope")
+    with pytest.raises(ExcelError, match=r"Inputs!D\d+ \(rho of R and W\): expected a number \(got 'high'\)"):
+        wb = openpyxl.load_workbook(good)
+        ws = wb["Inputs"]
+        r = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value == "R" and ws.cell(row=r, column=3).value == "W")
+        ws.cell(row=r, column=excel.C_LABEL).value = "high"
+        wb.save(tmp_path / "bad.xlsx")
+        dv.read_excel(tmp_path / "bad.xlsx")
 
 
 def test_control_characters_are_rejected(tmp_path: Path) -> None:
