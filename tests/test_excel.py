@@ -590,18 +590,75 @@ def test_read_excel_refuses_other_workbooks(tmp_path: Path) -> None:
 def test_cli_export(tmp_path: Path) -> None:
     out = tmp_path / "cli.xlsx"
     done = subprocess.run(
-        [sys.executable, "-m", "dealvalue", "run", str(ROOT / "models" / "evidence.toml"), "-n", "2000",
+        [sys.executable, "-m", "dealvalue", "run", str(ROOT / "models" / "deal.toml"), "-n", "500",
          "--seed", "3", "--export", str(out), "--sim-rows", "20", "--no-progress"],
         capture_output=True, text=True, timeout=120,
     )
     assert done.returncode == 0, done.stderr
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:7] == list(excel.SHEETS)
+    assert wb.sheetnames == [*excel.SHEETS, "ZOPA", "Barriers", "Interventions"]  # the deal sheets, as promised
     ws = wb["Simulation"]
     assert ws.cell(row=excel.SIM_HEADER_ROW + 20, column=1).value == 20
     assert ws.cell(row=excel.SIM_HEADER_ROW + 21, column=1).value is None
     back = dv.read_excel(out)
-    assert to_dict(back) == to_dict(dv.Model.load(ROOT / "models" / "evidence.toml"))
+    assert to_dict(back) == to_dict(dv.Model.load(ROOT / "models" / "deal.toml"))
+
+
+def sheet_table(ws: Any) -> dict[str, list[Any]]:
+    """An extra sheet's rows by their first cell (header on row 3)."""
+    return {str(ws.cell(row=r, column=1).value): [c.value for c in ws[r][1:]] for r in range(4, ws.max_row + 1)}
+
+
+def test_deal_model_gets_its_deal_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dealvalue import deals
+
+    m = dv.Model.load(ROOT / "models" / "deal.toml")
+    r = m.simulate(n=3000, seed=4)
+    path = tmp_path / "deal.xlsx"
+    m.to_excel(path, r, sim_rows=2, sample_rows=2)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [*excel.SHEETS, "ZOPA", "Barriers", "Interventions"]
+    # the same numbers as dealvalue.deals gives when called directly
+    zopa = deals.zopa(r)
+    got = sheet_table(wb["ZOPA"])
+    header = [c.value for c in wb["ZOPA"][3][1:]]
+    for row in ("ask", "bid"):
+        for q in zopa.columns:
+            want = float(zopa.loc[row, q])
+            assert got[row][header.index(str(q))] == pytest.approx(want, rel=1e-12), (row, q)
+    inter = deals.interventions(m, n=3000, seed=4)
+    got = sheet_table(wb["Interventions"])
+    header = [c.value for c in wb["Interventions"][3][1:]]
+    assert list(got) == [str(i) for i in inter.index]
+    for label in inter.index:
+        assert got[str(label)][header.index("delta_p")] == pytest.approx(float(inter.loc[label, "delta_p"]), abs=1e-15)
+    about = {wb["About"].cell(row=k, column=1).value: wb["About"].cell(row=k, column=2).value for k in range(3, 25)}
+    assert about["deal sheets"].startswith("ZOPA, Barriers, Interventions: computed by dealvalue.deals")
+    # not asked for, or other sheets asked for: no deal sheets
+    m.to_excel(path, r, sim_rows=2, sample_rows=2, deal_sheets=False)
+    assert openpyxl.load_workbook(path).sheetnames == list(excel.SHEETS)
+    import pandas as pd
+
+    m.to_excel(path, r, sim_rows=2, sample_rows=2, extra_sheets={"Mine": pd.DataFrame({"a": [1]})})
+    assert openpyxl.load_workbook(path).sheetnames == [*excel.SHEETS, "Mine"]
+
+    # a deal table that fails is left out and the About sheet says why; the export still succeeds
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("no interventions today")
+
+    monkeypatch.setattr(deals, "interventions", broken)
+    m.to_excel(path, r, sim_rows=2, sample_rows=2)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [*excel.SHEETS, "ZOPA", "Barriers"]
+    notes = [wb["About"].cell(row=k, column=2).value for k in range(3, 25) if wb["About"].cell(row=k, column=1).value == "deal sheets"]
+    assert notes[1] == "Interventions left out: RuntimeError: no interventions today"
+    # a table that cannot go into a workbook is left out too, never half written
+    monkeypatch.setattr(deals, "decomposition", lambda model: pd.DataFrame({"note": ["bell \x07"]}))
+    m.to_excel(path, r, sim_rows=2, sample_rows=2)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [*excel.SHEETS, "ZOPA"]
+    notes = [wb["About"].cell(row=k, column=2).value for k in range(3, 26) if wb["About"].cell(row=k, column=1).value == "deal sheets"]
+    assert notes[1].startswith("Barriers left out: ExcelError: sheet 'Barriers' row 1 column 'note': control character")
 
 
 def samples_block(path: Path) -> tuple[list[str], np.ndarray]:
