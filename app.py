@@ -491,10 +491,12 @@ def symbol_tex(name: str) -> str:
 
 
 def tex(expr: Any) -> str:
-    """A sympy expression as LaTeX, each symbol printed by :func:`symbol_tex`."""
+    """A sympy expression as LaTeX, each symbol printed by :func:`symbol_tex`
+    and products written with a dot."""
     import sympy
 
-    return str(sympy.latex(expr, symbol_names={s: symbol_tex(s.name) for s in expr.free_symbols}))
+    # a dot between factors: upright multi-letter names side by side would read as one name
+    return str(sympy.latex(expr, symbol_names={s: symbol_tex(s.name) for s in expr.free_symbols}, mul_symbol="dot"))
 
 
 _MD_SPECIAL = "\\`*_{}[]<>()#+-.!|$~"
@@ -775,8 +777,8 @@ def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str,
     cell, a slot under the widget where the engine's message goes.
     """
     st.header("Inputs")
-    st.caption("A number (`0.8`), a 90% range (`10 to 100`) or a distribution (`beta(8, 2)`, `norm(5, 1)`, "
-               "`pert(0.1, 0.3, 0.9)`); suffixes `k M B %` work. Press Enter to apply.")
+    st.caption("A number (0.8), a 90% range (10 to 100) or a distribution (beta(8, 2), pert(0.1, 0.3, 0.9)); "
+               "suffixes k M B % work. Enter applies.")
     groups: dict[str, list[str]] = {}
     for name in model.inputs:
         groups.setdefault(model.cell(name).group or "Other inputs", []).append(name)
@@ -844,11 +846,11 @@ def headline_sentence(spec: Spec, n: int, seed: int) -> str:
     lnf = float(total["log_units"])
     parts = []
     if not math.isfinite(lnf):
-        parts.append("At the medians the ask or the bid is not positive, so there is no deal")
+        parts.append("With every input at its median the ask or the bid is not positive, so there is no deal")
     elif lnf >= 0:
-        parts.append(f"At the medians a deal exists: the bid is {math.exp(lnf):.2g}× the ask")
+        parts.append(f"With every input at its median a deal exists: the bid is {math.exp(lnf):.2g}× the ask")
     else:
-        parts.append(f"At the medians there is no deal: the ask is {math.exp(-lnf):.2g}× the bid")
+        parts.append(f"With every input at its median there is no deal: the ask is {math.exp(-lnf):.2g}× the bid")
     terms = point[point["term"] != "ln F"]
     if not terms.empty:
         worst = terms.loc[terms["log_units"].idxmin()]
@@ -863,10 +865,10 @@ def headline_sentence(spec: Spec, n: int, seed: int) -> str:
             best = helps.iloc[0]
             vu = unit_text(model, "value_to_us") if "value_to_us" in model else ""
             if bool(free[helps.index[0]]):
-                how = f"free, +{100 * float(best['delta_p']):.1f} pp P(ZOPA)"
+                how = f"free, and it adds {100 * float(best['delta_p']):.1f} pp to P(a ZOPA exists)"
             else:
                 how = f"{fmt(float(best['value_per_dollar']))} {vu} of expected value per USD".replace("  ", " ")
-            parts.append(f"the best intervention per dollar is {best['intervention']} ({how})")
+            parts.append(f"the best intervention per dollar is {best['intervention']}: {how}")
     return "; ".join(parts) + "."
 
 
@@ -906,7 +908,7 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
         zone = pd.DataFrame({"lo": [med_a], "hi": [med_b], "what": ["ZOPA at the medians"]})
         layers.insert(0, alt.Chart(zone).mark_rect(color="#2ca02c", opacity=0.15).encode(x="lo:Q", x2="hi:Q", tooltip=["what"]))
     meds = pd.DataFrame({"x": [med_a, med_b], "what": [f"median ask {fmt(med_a, u)}", f"median bid {fmt(med_b, u)}"],
-                         "name": ["median ask", "median bid"], "align": ["right", "left"] if med_a > med_b else ["left", "right"]})
+                         "name": ["median ask", "median bid"], "align": ["left", "right"] if med_a > med_b else ["right", "left"]})  # labels point away from each other
     layers.append(alt.Chart(meds).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q", tooltip=["what"]))
     for side, dx in (("left", 4), ("right", -4)):  # each dashed line labelled at its top, on its outer side
         layers.append(alt.Chart(meds[meds["align"] == side]).mark_text(align=side, dx=dx, baseline="top", fontSize=11).encode(
@@ -1021,9 +1023,7 @@ def barriers_panel(spec: Spec, n: int, seed: int) -> None:
     shown = dist.copy()
     shown.index = [("ln F (total)" if i == "ln F" else cell_label(model, str(i))) for i in shown.index]
     st.dataframe(shown, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.3f") for c in shown.columns})
-    st.caption("variance_share = covariance of the term with ln F / variance of ln F. The shares add up to 1 over the terms; "
-               "a term that moves against the others (as upfront payment does against discounting) has a negative share, "
-               "and then the others can add up to more than 1, so one share can exceed 1.")
+    st.caption(variance_share_note(shown))
 
 
 def per_dollar_text(value: float, free: bool, delta: float) -> str:
@@ -1038,6 +1038,23 @@ def per_dollar_text(value: float, free: bool, delta: float) -> str:
     if value is None or not math.isfinite(value):
         return ""
     return fmt(value)
+
+
+def variance_share_note(table: pd.DataFrame) -> str:
+    """The caption that explains ``variance_share`` on this table: what it
+    is, and by name the terms whose share is negative or above 1."""
+    note = ("variance_share = covariance of the term with ln F / variance of ln F; over the terms the shares add up to 1. "
+            "A term that tends to move against ln F has a negative share, and then the others add up to more than 1.")
+    if "variance_share" not in table.columns:
+        return note
+    terms = table.drop(index=[i for i in table.index if str(i).startswith("ln F")])["variance_share"]
+    neg = [f"{i} ({v:.3f})" for i, v in terms.items() if v < 0]
+    big = [f"{i} ({v:.3f})" for i, v in terms.items() if v > 1]
+    if neg:
+        note += " Here negative: " + ", ".join(neg) + "."
+    if big:
+        note += " Above 1: " + ", ".join(big) + "."
+    return note
 
 
 def interventions_panel(spec: Spec, n: int, seed: int) -> None:
@@ -1072,9 +1089,9 @@ def interventions_panel(spec: Spec, n: int, seed: int) -> None:
     unit = f"{vu} of expected value per USD spent" if vu else "per USD spent"
     st.markdown(f"**Ranked by value per dollar**, the chart's order (free interventions that help come first). "
                 f"Value per dollar: {md_escape(unit)}.")
-    cols = ["intervention", "target", "cost", "delta_p", "delta_p_stderr", "delta_value", "per_dollar"]
+    cols = ["intervention", "cost", "delta_p", "delta_p_stderr", "delta_value", "per_dollar"]
     config: dict[str, Any] = {
-        "target": st.column_config.TextColumn("changes"),
+        "intervention": st.column_config.TextColumn(width="medium"),
         "cost": st.column_config.NumberColumn("cost (USD)", format="compact"),
         "delta_p": st.column_config.NumberColumn("Δ P(ZOPA)", format="%+.4f"),
         "delta_p_stderr": st.column_config.NumberColumn("± (MC)", format="%.4f"),
@@ -1088,7 +1105,8 @@ def interventions_panel(spec: Spec, n: int, seed: int) -> None:
     st.caption(f"{n:,} samples; every intervention runs on the same draws as the baseline, so the differences are paired. "
                "Costs are illustrative (the library's defaults).")
     with st.expander("Why each intervention (from the seed)"):
-        st.markdown("\n".join(f"- **{md_escape(str(i))}**: {md_escape(str(w))}" for i, w in zip(t["intervention"], t["why"]) if w))
+        st.markdown("\n".join(f"- **{md_escape(str(i))}** (changes {md_escape(str(c))}): {md_escape(str(w))}"
+                              for i, c, w in zip(t["intervention"], t["target"], t["why"])))
 
 
 def window_panel(spec: Spec, seed: int) -> None:
@@ -1224,7 +1242,7 @@ def alternatives_panel(spec: Spec, n: int, seed: int) -> None:
     order = list(t["option"])
     bars = alt.Chart(t).mark_bar().encode(
         y=alt.Y("option:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-        x=alt.X("value_per_MUSD:Q", title="expected value per dollar (microdoom per MUSD, 95% interval)"),
+        x=alt.X("value_per_MUSD:Q", title="expected value per dollar (microdoom per M USD, 95% interval)"),
         color=alt.Color("kind:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=["this deal", "alternative"], range=["#f58518", "#4c78a8"])),
         tooltip=["option", alt.Tooltip("value_per_MUSD:Q", format=".3g"), alt.Tooltip("stderr:Q", format=".2g"), "note"],
@@ -1258,16 +1276,17 @@ def voi_panel(spec: Spec, seed: int) -> None:
     with st.spinner("Value of information…"):
         v, best = deal_voi(spec, seed)
     ev = v[v["quantity"] == "EVPI"].iloc[0]
-    st.markdown(f"**Value of information** for the decision *prepare the deal or not* (best on average now: `{best}`): "
+    st.markdown(f"**Value of information** for the decision *prepare the deal or not* (best on average now: {md_escape(cell_label(model, best))}): "
                 f"EVPI = {fmt(float(ev['value']))} ± {fmt(float(ev['stderr']))} {md_escape(str(ev['unit']))}, "
                 "what learning every uncertain input before deciding would be worth.")
     part = v[v["quantity"] != "EVPI"].copy()
-    part["input"] = part["quantity"].str.removeprefix("EVPPI: ")
+    part["input"] = [cell_label(model, c) for c in part["quantity"].str.removeprefix("EVPPI: ")]
     chart = alt.Chart(part).mark_bar(color="#72b7b2").encode(
         y=alt.Y("input:N", sort=list(part["input"]), title=None),
         x=alt.X("value:Q", title=f"EVPPI: worth of learning this input alone ({ev['unit']})"),
         tooltip=["input", alt.Tooltip("value:Q", format=".3g")],
     )
+    chart = chart.encode(y=alt.Y("input:N", sort=list(part["input"]), title=None, axis=alt.Axis(labelLimit=300)))
     st.altair_chart(chart.properties(height=alt.Step(24)), width="stretch")
     st.caption(f"{VOI_SAMPLES:,} samples, seed {seed} (regression estimator of EVPPI).")
 
@@ -1300,8 +1319,8 @@ def sobol_panel(spec: Spec, seed: int, target: str) -> None:
                     width="stretch")
     st.caption(f"Pick-freeze estimates on {SOBOL_ROWS:,}-row designs (seed {seed}). The total index counts each input's "
                "interactions too: narrowing an input with a small total index changes little. "
-               "A first-order index below 0, or above the total index, is estimator noise: the whiskers "
-               "(95% bootstrap intervals) cover the true ordering, and an index near 0 means the input hardly matters.")
+               "A first-order index below 0, or above the total index, cannot be true of the model (0 ≤ first order ≤ total): "
+               "it is estimator noise, and its whiskers (95% bootstrap intervals) reach 0 or the total index.")
 
 
 def m_formula(model: dv.Model, name: str) -> str:

@@ -351,7 +351,7 @@ def test_headline_sentence_names_the_binding_barrier_and_best_intervention(app: 
     worst = str(terms["log_units"].idxmin())
     t = deals.interventions(model, n=N, seed=SEED)
     best = str(t[t["delta_value"] > 0].index[0])
-    lines = [str(m.value).replace("\\", "") for m in app.markdown if "At the medians" in str(m.value)]
+    lines = [str(m.value).replace("\\", "") for m in app.markdown if "every input at its median" in str(m.value)]
     assert len(lines) == 1
     line = lines[0]
     assert ("there is no deal" in line) == (lnf < 0)

@@ -123,7 +123,8 @@ def test_change_input_download_and_screenshot(server: str, tmp_path: Path) -> No
             assert re.fullmatch(r"\d+(\.\d)?%", before), before
 
             # the AI's connection to reality: set it low, so fewer deals are feasible
-            box = page.get_by_role("textbox", name=re.compile(r"· `?reality`?")).first
+            # accessible names are plain text: "AI's connection to reality · reality", no Markdown backticks
+            box = page.get_by_role("textbox", name=re.compile(r"· reality$")).first
             if not box.is_visible():  # its taxonomy group starts collapsed: open it
                 group = _default_model().cell("reality").group
                 page.locator("details summary", has_text=group).first.click()
