@@ -421,6 +421,53 @@ def _printable(ws: "Worksheet") -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
+PRINT_ROWS = 50  # rows of draws or samples that print (the sheets hold up to 100,000)
+PRINT_COLS = 12  # columns per printed page on the wide sheets
+
+
+def _print_block(ws: "Worksheet", last_row: int, last_col: int, title_rows: str) -> None:
+    """Print (and export to PDF) only the top of a long sheet: rows 1 to
+    ``last_row``, ``PRINT_COLS`` columns a page, ``title_rows`` and column A
+    repeated on every page."""
+    ws.print_area = f"A1:{_col(max(last_col, 1))}{last_row}"
+    ws.print_title_rows = title_rows
+    ws.print_title_cols = "A:A"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = max(1, math.ceil(last_col / PRINT_COLS))
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _fit(ws: "Worksheet", columns: Mapping[int, tuple[float, float]], first_row: int, last_row: int | None = None) -> None:
+    """Widen each column to its longest text in rows ``first_row`` to ``last_row``, within
+    (min, max) characters, and wrap the texts longer than that, so no text
+    runs into the next column."""
+    from openpyxl.styles import Alignment
+
+    for col, (lo, hi) in columns.items():
+        texts = [(r, v) for r in range(first_row, (last_row or ws.max_row) + 1)
+                 if isinstance(v := ws.cell(row=r, column=col).value, str) and not v.startswith("=")]
+        longest = max((max(len(line) for line in v.split("\n")) for _, v in texts), default=0)
+        width = max(lo, min(hi, longest + 2))
+        ws.column_dimensions[_col(col)].width = width
+        for r, v in texts:
+            if len(v) + 1 > width or "\n" in v:
+                ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _note_rows(ws: "Worksheet", rows: Sequence[int], last_col: int) -> None:
+    """Long notes in column A: merged across the table and wrapped, with a
+    row height for their length (Excel does not size merged rows)."""
+    from openpyxl.styles import Alignment
+
+    chars = sum((ws.column_dimensions[_col(c)].width or 9) for c in range(1, last_col + 1))
+    for r in rows:
+        text = str(ws.cell(row=r, column=1).value or "")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
+        ws.cell(row=r, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 15 * max(1, math.ceil(1.15 * len(text) / chars))
+
+
 def _widths(ws: "Worksheet", widths: Mapping[int, float]) -> None:
     for col, w in widths.items():
         ws.column_dimensions[_col(col)].width = w
@@ -621,6 +668,9 @@ def _inputs_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_rows:
     _put_text(ws, rr + 1, C_NAME, "A changed rho is read back by read_excel; the Simulation sheet keeps the rho of the export.", "Inputs")
     _widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 9, 7: 11, 8: 16, 9: 10, 10: 10, 11: 10, 12: 10,
                  13: 13, 14: 24, 15: 30, 16: 12, 17: 10, 18: 30})
+    _fit(ws, {C_NAME: (10, 32), C_XNAME: (10, 32), C_LABEL: (20, 40), C_UNIT: (9, 20), C_FORMULA: (16, 40),
+              C_DESC: (20, 60), C_GROUP: (10, 20), C_NOTE: (20, 50)}, 6, r - 1)
+    _note_rows(ws, [2, 3], len(INPUT_HEADERS))
     ws.freeze_panes = "C7"
     _printable(ws)
 
@@ -663,6 +713,9 @@ def _model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], nam
         rows[name] = r
         r += 1
     _widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 9, 7: 14, 8: 40, 9: 30, 10: 12, 11: 10})
+    _fit(ws, {C_NAME: (10, 32), C_XNAME: (10, 32), C_LABEL: (20, 40), C_UNIT: (9, 20), M_FORMULA: (20, 60),
+              M_DESC: (20, 60), M_GROUP: (10, 20)}, 5)
+    _note_rows(ws, [2], len(MODEL_HEADERS))
     ws.freeze_panes = "C6"
     _printable(ws)
     return rows
@@ -744,7 +797,8 @@ def _simulation_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_r
     _put_text(ws, 2, 1, "Each row draws every input with RAND() through its inverse CDF, using the parameters on the "
               "Inputs sheet (an input whose point value was typed over stays at that number). "
               + " ".join(notes), "Simulation")
-    _put_text(ws, 3, 1, "Statistics ignore rows whose value is an error (e.g. #DIV/0!) and count them.", "Simulation")
+    _put_text(ws, 3, 1, "Statistics ignore rows whose value is an error (e.g. #DIV/0!) and count them. "
+              f"Printing shows the statistics and the first {min(sim_rows, PRINT_ROWS)} draws.", "Simulation")
     values = model.evaluate_all()
     for k, stat in enumerate(SIM_STATS):
         r = 4 + k
@@ -782,6 +836,8 @@ def _simulation_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_r
             ws.cell(row=r, column=c_).value = "=" + t.replace(ROW, rs)
     _widths(ws, {1: 16, **{col[n]: 13 for n in model.names}})
     ws.freeze_panes = ws.cell(row=SIM_HEADER_ROW + 1, column=2)
+    _print_block(ws, SIM_HEADER_ROW + min(sim_rows, PRINT_ROWS), helper_col + len(helpers) - 1,
+                 f"{SIM_HEADER_ROW - 1}:{SIM_HEADER_ROW}")
 
 
 def _samples_sheet(wb: "Workbook", results: "Results", cap: int) -> np.ndarray:
@@ -790,13 +846,15 @@ def _samples_sheet(wb: "Workbook", results: "Results", cap: int) -> np.ndarray:
     shown = min(cap, results.n)
     _title(ws, f"Samples from Python: {shown:,} of {results.n:,} (seed {results.seed}, method {results.method})")
     _put_text(ws, 2, 1, f"At most {cap:,} rows are written (the cap); the statistics on the Summary sheet use all "
-              f"{results.n:,} samples. A blank cell is a sample that is not a finite number.", "Samples")
+              f"{results.n:,} samples. A blank cell is a sample that is not a finite number. "
+              f"Printing shows the first {min(shown, PRINT_ROWS)} rows.", "Samples")
     names = list(results.values)
     for c, name in enumerate(names, start=2):
         _put_text(ws, 3, c, name, "Samples header")
     _put_text(ws, 3, 1, "sample", "Samples header")
     _style_header(ws, 3, len(names) + 1)
     ws.freeze_panes = "B4"
+    _print_block(ws, 3 + min(shown, PRINT_ROWS), len(names) + 1, "3:3")
     return np.column_stack([np.arange(1, shown + 1, dtype=float)] + [np.asarray(results.values[n][:shown], dtype=float) for n in names])
 
 
@@ -894,25 +952,49 @@ def _summary_sheet(wb: "Workbook", results: "Results", main: str, bins: int = 30
         chart.width, chart.height = 18, 9
         ws.add_chart(chart, f"F{r0}")
     _widths(ws, {1: 16, 2: 30, 3: 12, **{c: 12 for c in range(4, len(headers) + 1)}})
+    _fit(ws, {1: (12, 32), 2: (20, 40), 3: (10, 20)}, 3, 3 + len(table))
     _printable(ws)
+
+
+def _round_text(x: float, digits: int = 3) -> str:
+    """``x`` rounded to ``digits`` significant digits, as text for a title.
+
+    >>> _round_text(-3.0), _round_text(-2.60102), _round_text(12345.6), _round_text(0.000123456), _round_text(2.5e9)
+    ('-3', '-2.6', '12,300', '0.000123', '2.5e+09')
+    """
+    if not math.isfinite(x) or x == 0:
+        return f"{x:g}"
+    if abs(x) >= 1e7 or abs(x) < 1e-4:
+        return f"{x:.{digits}g}"
+    places = digits - 1 - math.floor(math.log10(abs(x)))
+    text = f"{round(x, places):,.{max(places, 0)}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _sensitivity_sheet(wb: "Workbook", results: "Results", main: str) -> None:
     from openpyxl.chart import BarChart, Reference
 
+    from .model import _unit_text
+
+    model = results.model
+    unit = _unit_text(model.unit(main))
+    in_unit = f" ({unit})" if unit else ""
     ws = wb.create_sheet("Sensitivity")
     _title(ws, f"Tornado: {main} with each input at its 5th and 95th percentile, others at their medians")
     table = results.tornado(main)
-    headers = ["input", "low", "high", f"{main} at low", f"{main} at high", "swing", "base", "change at low", "change at high"]
+    headers = ["input", "input unit", "low", "high", f"{main} at low{in_unit}", f"{main} at high{in_unit}",
+               f"swing{in_unit}", f"base{in_unit}", f"change at low{in_unit}", f"change at high{in_unit}"]
     for c, h in enumerate(headers, start=1):
         _put_text(ws, 3, c, h, "Sensitivity header")
+        ws.cell(row=3, column=c).alignment = _wrap()
     _style_header(ws, 3, len(headers))
     for r, (name, row) in enumerate(table.iterrows(), start=4):
         _put_text(ws, r, 1, str(name), "Sensitivity")
-        for c, key in enumerate(["low", "high", "at_low", "at_high", "swing", "base"], start=2):
+        _put_text(ws, r, 2, _unit_text(model.unit(str(name))) if str(name) in model else "", "Sensitivity")
+        for c, key in enumerate(["low", "high", "at_low", "at_high", "swing", "base"], start=3):
             _shown(ws, r, c, row[key])
-        _shown(ws, r, 8, row["at_low"] - row["base"])
-        _shown(ws, r, 9, row["at_high"] - row["base"])
+        _shown(ws, r, 9, row["at_low"] - row["base"])
+        _shown(ws, r, 10, row["at_high"] - row["base"])
     # the chart shows the inputs that move the output, largest swing on top
     n = min(CHART_BARS, int((table["swing"] > 0).sum()))
     if n:
@@ -920,19 +1002,23 @@ def _sensitivity_sheet(wb: "Workbook", results: "Results", main: str) -> None:
         chart.type = "bar"
         chart.grouping = "clustered"
         chart.overlap = 100
-        chart.title = f"Change in {main} from its base value {float(table['base'].iloc[0]):.4g}"
-        data = Reference(ws, min_col=8, max_col=9, min_row=3, max_row=3 + n)
+        base = _round_text(float(table["base"].iloc[0]))
+        chart.title = f"Change in {main}{in_unit} from its base value {base}{' ' + unit if unit else ''}"
+        data = Reference(ws, min_col=9, max_col=10, min_row=3, max_row=3 + n)
         cats = Reference(ws, min_col=1, min_row=4, max_row=3 + n)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(cats)
-        chart.y_axis.title = f"change in {main}"
+        chart.y_axis.title = f"change in {main}{in_unit}"
         chart.x_axis.scaling.orientation = "maxMin"  # largest swing on top
         chart.x_axis.tickLblPos = "low"  # input names left of the bars, not over them
         chart.x_axis.delete = False
         chart.y_axis.delete = False
         chart.width, chart.height = 20, max(7.5, 2.5 + 0.9 * n)
         ws.add_chart(chart, f"A{len(table) + 6}")
-    _widths(ws, {1: 18, 2: 13, 3: 13, 4: 22, 5: 22, 6: 13, 7: 13, 8: 15, 9: 15})
+    longest = max([len(str(name)) for name in table.index] + [5])
+    _widths(ws, {1: min(40, longest + 2), 2: 12, 3: 13, 4: 13, 5: 18, 6: 18, 7: 14, 8: 14, 9: 16, 10: 16})
+    _fit(ws, {2: (10, 24)}, 4)
+    ws.row_dimensions[3].height = 30
     _printable(ws)
 
 

@@ -208,8 +208,9 @@ def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         sources.append(EXAMPLE)
     out = recalculate(sources, d / "out")
     books = {p.stem: openpyxl.load_workbook(p, data_only=True) for p in out}
+    (pdf,) = convert([d / "rich.xlsx"], d / "pdf", "pdf")  # the one other LibreOffice start: printing
     return {"model": m, "results": r, "dir": d, "books": books, "files": dict(zip([s.stem for s in sources], out)),
-            "printer": printer_cases}
+            "printer": printer_cases, "pdf": pdf}
 
 
 # ---------------------------------------------------------------- LibreOffice tests
@@ -324,7 +325,30 @@ def test_example_workbook_recalculates_cleanly(lo: dict[str, Any]) -> None:
     assert vals and all(isinstance(v, (int, float)) for v in vals.values())
 
 
+@needs_lo
+def test_pdf_of_a_workbook_is_short(lo: dict[str, Any]) -> None:
+    # 2,000 live rows and 500 sample rows print as their first 50 rows; without print areas
+    # this workbook printed hundreds of pages (the deal model's example: 515)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", lo["pdf"].read_bytes()))
+    assert 5 <= pages <= 30, pages
+
+
 # ---------------------------------------------------------------- without LibreOffice
+
+
+def test_long_sheets_print_only_their_top(tmp_path: Path) -> None:
+    m = rich_model()
+    path = tmp_path / "p.xlsx"
+    m.to_excel(path, m.simulate(n=500, seed=1), sim_rows=300, sample_rows=200)
+    wb = openpyxl.load_workbook(path)
+    sim, samples = wb["Simulation"], wb["Samples"]
+    last_sim_col = openpyxl.utils.get_column_letter(sim.max_column)
+    assert sim.print_area == f"'Simulation'!$A$1:${last_sim_col}${excel.SIM_HEADER_ROW + 50}"
+    assert sim.print_title_rows == f"${excel.SIM_HEADER_ROW - 1}:${excel.SIM_HEADER_ROW}"
+    assert samples.print_area == f"'Samples'!$A$1:${openpyxl.utils.get_column_letter(samples.max_column)}$53"
+    for ws in (sim, samples):
+        assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert int(ws.page_setup.fitToWidth) == math.ceil(ws.max_column / excel.PRINT_COLS)
 
 
 def test_naming_rule_against_excel_rules() -> None:
@@ -724,3 +748,48 @@ def test_user_defined_units_come_back_in_a_fresh_python(tmp_path: Path) -> None:
     from dealvalue.files import dumps
 
     assert lines[len(paths)] == dumps(m)
+
+
+def test_tornado_names_its_units_and_rounds_the_base(tmp_path: Path) -> None:
+    import zipfile
+
+    m = dv.Model("t", seed=1)
+    m.add("a", "1 to 3", unit="USD")
+    m.add("b", "2 to 4")
+    m.add("v", "a * b - 7.5 USD")
+    path = tmp_path / "t.xlsx"
+    m.to_excel(path, m.simulate(n=500, seed=1), sim_rows=2, sample_rows=2)
+    # base: sqrt(1 * 3) * sqrt(2 * 4) - 7.5 = sqrt(24) - 7.5 = -2.60102 USD, shown to 3 significant digits
+    with zipfile.ZipFile(path) as z:
+        charts = " ".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+    assert "Change in v (USD) from its base value -2.6 USD" in charts
+    assert "change in v (USD)" in charts
+    ws = openpyxl.load_workbook(path)["Sensitivity"]
+    assert [c.value for c in ws[3]] == ["input", "input unit", "low", "high", "v at low (USD)", "v at high (USD)",
+                                        "swing (USD)", "base (USD)", "change at low (USD)", "change at high (USD)"]
+    units = {ws.cell(row=r, column=1).value: ws.cell(row=r, column=2).value for r in (4, 5)}
+    assert units == {"a": "USD", "b": None}  # b is a bare number
+    assert ws.cell(row=4, column=8).value == pytest.approx(math.sqrt(24) - 7.5, rel=1e-12)
+
+
+def test_long_labels_wrap_instead_of_running_into_the_next_column(tmp_path: Path) -> None:
+    m = dv.Model.load(ROOT / "models" / "deal.toml")
+    path = tmp_path / "w.xlsx"
+    m.to_excel(path, m.simulate(n=300, seed=1), sim_rows=2, sample_rows=2, deal_sheets=False)
+    wb = openpyxl.load_workbook(path)
+    longest_name = max(len(n) for n in m.names)
+    checked = 0
+    for title, name_col, label_col, first in (("Inputs", excel.C_NAME, excel.C_LABEL, 7), ("Model", excel.C_NAME, excel.C_LABEL, 6),
+                                              ("Summary", 1, 2, 4)):
+        ws = wb[title]
+        assert ws.column_dimensions[openpyxl.utils.get_column_letter(name_col)].width >= longest_name + 1, title
+        width = ws.column_dimensions[openpyxl.utils.get_column_letter(label_col)].width
+        for r in range(first, ws.max_row + 1):
+            label = ws.cell(row=r, column=label_col).value
+            if ws.cell(row=r, column=name_col).value in m.names and isinstance(label, str) and len(label) + 1 > width:
+                assert ws.cell(row=r, column=label_col).alignment.wrap_text, (title, r, label)
+                checked += 1
+    assert checked > 10  # the deal model has many labels longer than a column
+    # the notes at the top of Inputs span the table and wrap
+    assert {"A2:R2", "A3:R3"} <= {str(rng) for rng in wb["Inputs"].merged_cells.ranges}
+    assert wb["Inputs"]["A3"].alignment.wrap_text and wb["Inputs"].row_dimensions[3].height >= 30
