@@ -282,13 +282,21 @@ def deal_zopa(spec: Spec, n: int, seed: int) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
+def deal_point_decomposition(spec: Spec) -> pd.DataFrame:
+    """The barrier decomposition with every input at its median (``deals.decomposition``)."""
+    from dealvalue import deals
+
+    model, _ = current_model(spec)
+    return deals.decomposition(model).reset_index()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
 def deal_decomposition(spec: Spec, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The barrier decomposition at the medians (``deals.decomposition``) and
     as a distribution over the samples (``deals.decomposition_distribution``)."""
     from dealvalue import deals
 
-    model, _ = current_model(spec)
-    return deals.decomposition(model).reset_index(), deals.decomposition_distribution(results(spec, n, seed))
+    return deal_point_decomposition(spec), deals.decomposition_distribution(results(spec, n, seed))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -835,13 +843,15 @@ def with_last_valid(base: str, table_edits: tuple[Edit, ...], input_edits: tuple
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def headline_sentence(spec: Spec, n: int, seed: int) -> str:
+def headline_sentence(spec: Spec, n: int, seed: int, with_interventions: bool) -> str:
     """One plain-language line under the headline: whether a deal exists at
     the medians (``deals.decomposition``'s ln F), the barrier that binds most
-    (its most negative term) and the best intervention per dollar
-    (``deals.interventions``, on the same samples as its tab)."""
+    (its most negative term) and, when ``with_interventions`` (they have been
+    run for these inputs: 0.5 to 1 s at 100,000 samples, too slow for every
+    rerun), the best intervention per dollar (``deals.interventions``, the
+    Interventions tab's table); else a pointer to that tab."""
     model, _ = current_model(spec)
-    point, _ = deal_decomposition(spec, n, seed)
+    point = deal_point_decomposition(spec)
     total = point[point["term"] == "ln F"].iloc[0]
     lnf = float(total["log_units"])
     parts = []
@@ -857,6 +867,9 @@ def headline_sentence(spec: Spec, n: int, seed: int) -> str:
         if float(worst["log_units"]) < 0:
             parts.append(f"the barrier that binds most is {cell_label(model, str(worst['term']))} "
                          f"(it scales bid / ask by {math.exp(float(worst['log_units'])):.2g})")
+    if not with_interventions:
+        parts.append("the best intervention per dollar: see Interventions")
+        return "; ".join(parts) + "."
     t = deal_interventions(spec, n, seed)
     if not t.empty:
         free = t["free"].astype(bool) if "free" in t.columns else (t["cost"] == 0)
@@ -1062,6 +1075,7 @@ def interventions_panel(spec: Spec, n: int, seed: int) -> None:
     model, _ = current_model(spec)
     with st.spinner("Running each intervention on the same draws…"):
         t = deal_interventions(spec, n, seed)
+    st.session_state.interventions_key = (spec, n, seed)  # the headline line may now name the best one
     if t.empty:
         st.info("None of the seed's interventions touches a cell of this model.")
         return
@@ -1522,10 +1536,10 @@ def main() -> None:
         head.error("The model cannot be run with these inputs: " + error_markdown(str(exc)))
         return
     with head:
-        if not (deal and ruled_out_panel(spec, rules)):
+        numbers = not (deal and ruled_out_panel(spec, rules))
+        if numbers:
             headline_panel(spec, n, seed, main_default)
-            if deal and is_deal_model(model):
-                st.markdown(md_escape(headline_sentence(spec, n, seed)) + " Details: Barriers and Interventions tabs.")
+        sentence = head.empty()  # filled once the open tab has run (it may have run the interventions)
     deal = deal and is_deal_model(model)  # the user's edits may have removed a core cell
     first = tabs[views[0]]
     if first.open:
@@ -1586,6 +1600,9 @@ def main() -> None:
             st.dataframe(summary, width="stretch", column_config={
                 "label": st.column_config.TextColumn(width="medium"),
                 **{c: st.column_config.NumberColumn(format="compact") for c in ("mean", "stderr", "sd", "p5", "p50", "p95") if c in summary.columns}})
+    if numbers and deal:
+        ran = ss.get("interventions_key") == (spec, n, seed)
+        sentence.markdown(md_escape(headline_sentence(spec, n, seed, ran)) + " Details: Barriers and Interventions tabs.")
     with export_slot:
         export_panel(spec, n, seed, main_default)
 
