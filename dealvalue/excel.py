@@ -3,7 +3,8 @@
 :func:`to_excel` writes a workbook that works with no add-in:
 
 ``About``
-    What the model is, when and how it was exported, package versions, how to use.
+    What the model is, when and how it was exported, package versions, how to
+    use, and the user-defined units the model uses (read back by :func:`read_excel`).
 ``Inputs``
     One row per input: its distribution's parameters in editable (yellow)
     cells and its point value (the median) as a live formula of them, e.g.
@@ -23,6 +24,9 @@
     The seeded samples from Python, as values (capped; the cap is stated).
 ``Summary``, ``Sensitivity``
     The summary and tornado tables with native charts.
+``ZOPA``, ``Barriers``, ``Interventions``
+    For a model with the core deal cells, tables from :mod:`dealvalue.deals`
+    (unless ``deal_sheets=False`` or ``extra_sheets`` are given).
 
 Names Excel refuses are mapped by the rule in :mod:`dealvalue.excel_printer`
 (shown on the Inputs sheet).  :func:`read_excel` reads such a workbook back
