@@ -25,7 +25,7 @@ import math
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import altair as alt
 import numpy as np
@@ -338,7 +338,6 @@ def expression_latex(spec: Spec, text: str) -> str | None:
     """LaTeX of an expression the library printed (e.g. a break-even), read
     back through the safe formula parser; None when it is not in the formula
     language (then the page shows the text)."""
-    import sympy
 
     model, _ = current_model(spec)
     try:
@@ -835,10 +834,10 @@ def with_last_valid(base: str, table_edits: tuple[Edit, ...], input_edits: tuple
         spec = (base, table_edits, tuple(kept))
         _, again = current_model(spec)
         errors = {**again, **{name: errors[name] for name in refused}}
+    typed_text = {c: str(dict(f).get("formula", "")) for c, f in input_edits if f is not None}
     for name in staged.inputs:  # remember what the engine accepted (the model's own text included)
         if name not in refused:
-            fields = dict(next((f for c, f in input_edits if c == name), None) or ())
-            last[(gen, name)] = str(fields.get("formula", staged.cell(name).formula))
+            last[(gen, name)] = typed_text.get(name) or staged.cell(name).formula
     return spec, errors, fallback
 
 
@@ -863,7 +862,7 @@ def headline_sentence(spec: Spec, n: int, seed: int, with_interventions: bool) -
         parts.append(f"With every input at its median there is no deal: the ask is {math.exp(-lnf):.2g}× the bid")
     terms = point[point["term"] != "ln F"]
     if not terms.empty:
-        worst = terms.loc[terms["log_units"].idxmin()]
+        worst = terms.iloc[int(np.argmin(terms["log_units"].to_numpy(dtype=float)))]
         if float(worst["log_units"]) < 0:
             parts.append(f"the barrier that binds most is {cell_label(model, str(worst['term']))} "
                          f"(it scales bid / ask by {math.exp(float(worst['log_units'])):.2g})")
@@ -923,16 +922,17 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
     meds = pd.DataFrame({"x": [med_a, med_b], "what": [f"median ask {fmt(med_a, u)}", f"median bid {fmt(med_b, u)}"],
                          "name": ["median ask", "median bid"], "align": ["left", "right"] if med_a > med_b else ["right", "left"]})  # labels point away from each other
     layers.append(alt.Chart(meds).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q", tooltip=["what"]))
-    for side, dx in (("left", 4), ("right", -4)):  # each dashed line labelled at its top, on its outer side
+    sides: tuple[tuple[Literal["left", "right"], int], ...] = (("left", 4), ("right", -4))
+    for side, dx in sides:  # each dashed line labelled at its top, on its outer side
         layers.append(alt.Chart(meds[meds["align"] == side]).mark_text(align=side, dx=dx, baseline="top", fontSize=11).encode(
             x="x:Q", y=alt.value(2), text="name:N"))
     st.altair_chart(alt.layer(*layers).properties(height=330, title="Ask and bid: a deal exists where the bid is above the ask"),
                     width="stretch")
     lines = f"Dashed lines: the median ask ({fmt(med_a, u)}) and the median bid ({fmt(med_b, u)})."
     if med_a <= med_b:
-        st.caption(f"{lines} At the medians the ZOPA runs between them (shaded).")
+        st.caption(f"{lines} Between these medians of the samples lies a ZOPA (shaded).")
     else:
-        st.caption(f"{lines} At the medians there is no ZOPA: the ask is above the bid.")
+        st.caption(f"{lines} At these medians of the samples there is no ZOPA: the ask is above the bid.")
     if "F" in role:
         f = role["F"]
         fh = histogram(spec, n, seed, (f,), True)
@@ -1541,9 +1541,9 @@ def main() -> None:
             headline_panel(spec, n, seed, main_default)
         sentence = head.empty()  # filled once the open tab has run (it may have run the interventions)
     deal = deal and is_deal_model(model)  # the user's edits may have removed a core cell
-    first = tabs[views[0]]
-    if first.open:
-        with first:
+    first_tab = tabs[views[0]]
+    if first_tab.open:
+        with first_tab:
             zopa_panel(spec, n, seed)
             if deal:
                 deal_tables_panel(spec, n, seed)
@@ -1575,8 +1575,9 @@ def main() -> None:
     if tabs["Sensitivity"].open:
         with tabs["Sensitivity"]:
             sens_default = next((c for c in ("ln_F", "F") if c in outputs), main_default)
-            target = st.selectbox("Output", outputs, index=outputs.index(sens_default), key="target",
-                                  format_func=lambda c, m=model: f"{cell_label(m, c)} ({c})" if cell_label(m, c) != c else c)
+            shown = {c: (f"{cell_label(model, c)} ({c})" if cell_label(model, c) != c else c) for c in outputs}
+            target = str(st.selectbox("Output", outputs, index=outputs.index(sens_default), key="target",
+                                      format_func=shown.__getitem__))
             if target in ("ln_F", "F"):
                 st.caption(f"Ranked on {target} (log of bid / ask, or bid / ask): it varies in every sample, while the value "
                            "to us is 0 wherever there is no deal, so its tornado would hide the inputs that move a deal "
@@ -1602,7 +1603,8 @@ def main() -> None:
                 **{c: st.column_config.NumberColumn(format="compact") for c in ("mean", "stderr", "sd", "p5", "p50", "p95") if c in summary.columns}})
     if numbers and deal:
         ran = ss.get("interventions_key") == (spec, n, seed)
-        sentence.markdown(md_escape(headline_sentence(spec, n, seed, ran)) + " Details: Barriers and Interventions tabs.")
+        sentence.markdown(md_escape(headline_sentence(spec, n, seed, ran))
+                          + (" Details: Barriers and Interventions tabs." if ran else " Details: Barriers tab."))
     with export_slot:
         export_panel(spec, n, seed, main_default)
 

@@ -95,17 +95,17 @@ def main() -> int:
     print(f"\nrecompute after editing {args.cell!r} (median of {args.repeat} runs, seconds)")
     keys = list(rows[0][1])
     print(f"{'samples':>10} " + " ".join(f"{key:>15}" for key in keys))
-    for n, t in rows:
-        print(f"{n:>10,} " + " ".join(f"{t[key]:>15.3f}" for key in keys))
+    for n, med in rows:
+        print(f"{n:>10,} " + " ".join(f"{med[key]:>15.3f}" for key in keys))
 
     if args.export:
         from dealvalue import excel  # noqa: F401  (import time is not the export's)
 
-        spec = (text, (), ())
+        plain: app.Spec = (text, (), ())
         for n in args.samples:
-            app.results(spec, n, 1)
+            app.results(plain, n, 1)
             t = time.perf_counter()
-            data = app.workbook_bytes(spec, n, 1, main_out)
+            data = app.workbook_bytes(plain, n, 1, main_out)
             print(f"Excel workbook at {n:,} samples: {time.perf_counter() - t:.2f} s, {len(data) / 1e6:.2f} MB")
     return 0
 
