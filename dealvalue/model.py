@@ -486,7 +486,8 @@ class Model:
         import sympy
 
         e = self.expr(name, keep=keep)
-        return str(sympy.latex(e, symbol_names={s: latex_name(s.name) for s in e.free_symbols}))
+        # a dot between factors: upright multi-letter names would otherwise run together
+        return str(sympy.latex(e, symbol_names={s: latex_name(s.name) for s in e.free_symbols}, mul_symbol="dot"))
 
     # ------------------------------------------------------------ compiled evaluation
     def compile(self) -> Compiled:

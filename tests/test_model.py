@@ -276,4 +276,4 @@ def test_latex_keeps_names_readable() -> None:
     m.add("risk_premium", "2")
     m.add("delta", "0.9")
     m.add("x", "risk_premium / c_h * delta")
-    assert m.latex("x") == r"\frac{\delta \mathrm{risk\_premium}}{c_{h}}"
+    assert m.latex("x") == r"\frac{\delta \cdot \mathrm{risk\_premium}}{c_{h}}"
