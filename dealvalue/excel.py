@@ -448,6 +448,7 @@ def _fit(ws: "Worksheet", columns: Mapping[int, tuple[float, float]], first_row:
     runs into the next column."""
     from openpyxl.styles import Alignment
 
+    lines_needed: dict[int, int] = {}
     for col, (lo, hi) in columns.items():
         texts = [(r, v) for r in range(first_row, (last_row or ws.max_row) + 1)
                  if isinstance(v := ws.cell(row=r, column=col).value, str) and not v.startswith("=")]
@@ -457,6 +458,18 @@ def _fit(ws: "Worksheet", columns: Mapping[int, tuple[float, float]], first_row:
         for r, v in texts:
             if len(v) + 1 > width or "\n" in v:
                 ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+                # spreadsheets do not grow a row for wrapped text on their own when
+                # printing or converting: give it the height of its lines
+                lines = sum(max(1, math.ceil(1.1 * len(line) / max(width - 1, 1))) for line in v.split("\n"))
+                lines_needed[r] = max(lines_needed.get(r, 1), lines)
+    for r, lines in lines_needed.items():
+        if lines > 1:
+            current = ws.row_dimensions[r].height or 15
+            ws.row_dimensions[r].height = max(current, 15 * lines)
+            for cell in ws[r]:  # a tall row reads best with every cell at its top
+                old = cell.alignment
+                cell.alignment = Alignment(horizontal=old.horizontal, vertical="top",
+                                           wrap_text=old.wrap_text, indent=old.indent)
 
 
 def _note_rows(ws: "Worksheet", rows: Sequence[int], last_col: int) -> None:
