@@ -612,20 +612,20 @@ class Model:
         quantities (converted).  Inputs not named take their point value.
         """
         values = self.point_values()
+        compiled = self.compile()
         pinned: dict[str, np.ndarray] = {}
         for k, v in overrides.items():
-            self.cell(k) if k not in values else None
+            if k not in values:  # a formula cell, or a name that is not a cell
+                self.cell(k)
             pinned[k] = np.array([self._magnitude(k, v)])
-        compiled = self.compile()
-        leaf_values = {leaf: np.array([values[leaf]]) for leaf, owner in compiled.leaf_owner.items() if leaf in values}
-        for leaf in leaf_values:
-            if leaf in pinned:
-                leaf_values[leaf] = pinned.pop(leaf)
+        # inputs sit at their point values, so only literals inside formulas need values;
+        # an input's own literals are never read (its step is pinned) and stay NaN
+        leaf_values = {
+            leaf: pinned.pop(leaf) if leaf in pinned else np.array([values.get(leaf, np.nan)])
+            for leaf in compiled.leaf_owner
+        }
         fixed = {n: np.array([values[n]]) for n in self.inputs}
         fixed.update(pinned)
-        # leaves of inputs are not needed when the inputs are fixed
-        for leaf, owner in compiled.leaf_owner.items():
-            leaf_values.setdefault(leaf, np.array([np.nan]))
         out = self.run_steps(leaf_values, 1, fixed=fixed)
         return {n: float(out[n][0]) for n in self._cells}
 
