@@ -55,7 +55,7 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -1092,7 +1092,7 @@ def _deal_sheets(model: "Model", results: "Results") -> tuple[dict[str, "pd.Data
     if not all(cell in model for cell in deals.CORE):
         return {}, []
     n = min(results.n, DEAL_N)
-    makers = {
+    makers: dict[str, Callable[[], "pd.DataFrame"]] = {
         "ZOPA": lambda: deals.zopa(results),
         "Barriers": lambda: deals.decomposition(model),
         "Interventions": lambda: deals.interventions(model, n=n, seed=results.seed),
