@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 import numpy as np
 
 from .errors import DistributionError, UnitMismatchError
+from .simulate import derived_seed
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -80,18 +81,6 @@ __all__ = [
 ]
 
 CORRELATED = ("raise", "group")
-
-
-def derived_seed(seed: int, purpose: str) -> int:
-    """A seed for a purpose (``"sobol:A"``, ``"batch:3"``), a function of
-    ``seed`` and ``purpose`` only.
-
-    >>> derived_seed(1, "sobol:A") == derived_seed(1, "sobol:A") != derived_seed(1, "sobol:B")
-    True
-    """
-    from .simulate import leaf_rng
-
-    return int(leaf_rng(seed, purpose).integers(0, 2**63 - 1))
 
 
 # ---------------------------------------------------------------- inputs

@@ -207,7 +207,7 @@ class _Printer:
         name = type(e).__name__
         if name in _FUNCS:
             return f"{_FUNCS[name]}({self.p(e.args[0])[0]})", _ATOM
-        if name in ("Min", "Max"):
+        if name in ("Min", "Max", "And", "Or"):  # same name in Excel, arguments in a stable order
             args = sorted(e.args, key=sp.default_sort_key)
             return f"{name.upper()}({','.join(self.p(a)[0] for a in args)})", _ATOM
         if name == "floor":
@@ -220,9 +220,6 @@ class _Printer:
             lhs = self.wrap(self.p(e.lhs), _CMP)
             rhs = self.wrap(self.p(e.rhs), _CMP)
             return f"{lhs}{_RELS[name]}{rhs}", _CMP
-        if name in ("And", "Or"):
-            args = sorted(e.args, key=sp.default_sort_key)
-            return f"{name.upper()}({','.join(self.p(a)[0] for a in args)})", _ATOM
         if name == "Not":
             return f"NOT({self.p(e.args[0])[0]})", _ATOM
         raise ExcelError(f"cell {self.cell!r}", str(e), f"has no Excel translation for {name}")

@@ -43,7 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
     from .results import Results
 
-__all__ = ["simulate", "simulate_until", "leaf_rng", "METHODS"]
+__all__ = ["simulate", "simulate_until", "leaf_rng", "derived_seed", "METHODS"]
 
 METHODS = ("mc", "lhs", "qmc")
 MAX_SAMPLES = 50_000_000
@@ -57,6 +57,16 @@ def _stream_key(name: str) -> tuple[int, ...]:
 def leaf_rng(seed: int, name: str) -> np.random.Generator:
     """The random stream of one leaf: a function of the seed and the name only."""
     return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=_stream_key(name)))
+
+
+def derived_seed(seed: int, purpose: str) -> int:
+    """A seed for a purpose (``"sobol:A"``, ``"batch:3"``), a function of
+    ``seed`` and ``purpose`` only.
+
+    >>> derived_seed(1, "sobol:A") == derived_seed(1, "sobol:A") != derived_seed(1, "sobol:B")
+    True
+    """
+    return int(leaf_rng(seed, purpose).integers(0, 2**63 - 1))
 
 
 def _check_n(n: Any) -> int:
@@ -259,7 +269,7 @@ def simulate_until(
     """Sample in batches until every target standard error is met or ``max_n`` is reached.
 
     The first batch is exactly ``simulate(model, n, seed, method)``; batch
-    ``b >= 1`` draws with the seed :func:`dealvalue.analysis.derived_seed`
+    ``b >= 1`` draws with the seed :func:`derived_seed`
     ``(seed, "batch:b")``, so the run is repeatable and its batches are
     independent.  The error judged is:
 
@@ -288,13 +298,10 @@ def simulate_until(
     >>> r.converged, r.n, r.stop_reason.startswith("max_n")
     (False, 30000, True)
     """
-    from .analysis import derived_seed
     from .results import Results
 
     n = _check_n(n)
     seed = _check_seed(seed)
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     cap = DEFAULT_MAX_N if max_n is None else _check_n(max_n)
     cap = max(cap, n) if max_n is None else cap
     if cap < n:
