@@ -483,27 +483,17 @@ def workbook_bytes(spec: Spec, n: int, seed: int, main: str) -> bytes:
 # --------------------------------------------------------------------------- formatting
 
 def symbol_tex(name: str) -> str:
-    """LaTeX for a cell name: the engine's ``latex_name`` when it has one
-    (``c_h`` -> ``c_{h}``), else the name upright with its underscores
-    escaped (``risk_premium`` -> ``\\mathrm{risk\\_premium}``, never
-    ``risk_{premium}``)."""
-    from dealvalue import model as dvmodel
+    """LaTeX for a cell name (``c_h`` -> ``c_{h}``, ``risk_premium`` keeps its underscore)."""
+    from dealvalue.model import latex_name
 
-    engine = getattr(dvmodel, "latex_name", None)
-    if engine is not None:
-        return str(engine(name))
-    if len(name) == 1:
-        return name
-    return r"\mathrm{" + name.replace("_", r"\_") + "}"
+    return latex_name(name)
 
 
 def tex(expr: Any) -> str:
-    """A sympy expression as LaTeX, each symbol printed by :func:`symbol_tex`
-    and products written with a dot."""
-    import sympy
+    """A sympy expression as LaTeX, names as :func:`symbol_tex` prints them."""
+    from dealvalue.model import expr_latex
 
-    # a dot between factors: upright multi-letter names side by side would read as one name
-    return str(sympy.latex(expr, symbol_names={s: symbol_tex(s.name) for s in expr.free_symbols}, mul_symbol="dot"))
+    return expr_latex(expr)
 
 
 _MD_SPECIAL = "\\`*_{}[]<>()#+-.!|$~"

@@ -483,11 +483,7 @@ class Model:
         >>> print(m.latex("x"))
         \\frac{\\mathrm{risk\\_premium}}{c_{h}}
         """
-        import sympy
-
-        e = self.expr(name, keep=keep)
-        # a dot between factors: upright multi-letter names would otherwise run together
-        return str(sympy.latex(e, symbol_names={s: latex_name(s.name) for s in e.free_symbols}, mul_symbol="dot"))
+        return expr_latex(self.expr(name, keep=keep))
 
     # ------------------------------------------------------------ compiled evaluation
     def compile(self) -> Compiled:
@@ -744,6 +740,15 @@ def latex_name(name: str) -> str:
     if len(head) == 1 and len(tail) <= 3 and "_" not in tail:
         return f"{head}_{{{tail}}}"
     return r"\mathrm{" + name.replace("_", r"\_") + "}"
+
+
+def expr_latex(expr: Any) -> str:
+    """Any sympy expression over cell symbols as LaTeX, each name printed by
+    :func:`latex_name` and products written with a dot (upright multi-letter
+    names side by side would read as one name)."""
+    import sympy
+
+    return str(sympy.latex(expr, symbol_names={s: latex_name(s.name) for s in expr.free_symbols}, mul_symbol="dot"))
 
 
 def _identity(x: np.ndarray) -> np.ndarray:
