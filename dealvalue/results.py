@@ -139,16 +139,7 @@ class Results:
         all: run with ``target_se=...`` and read :meth:`batch_stderr`, which
         uses the spread of independent scrambles.
         """
-        x = self._finite(name)
-        m = x.size
-        if m < 2:
-            return math.nan
-        if np.ptp(x) == 0:
-            return 0.0
-        if _is_indicator(x):
-            p = float(x.mean())
-            return math.sqrt(p * (1 - p) / m)
-        return float(x.std(ddof=1) / math.sqrt(m))
+        return _stderr(self._finite(name))
 
     def sd(self, name: str) -> float:
         return float(np.std(self._finite(name), ddof=1))
@@ -209,7 +200,7 @@ class Results:
                 row["stderr"] = row["sd"] = 0.0
                 p5 = p50 = p95 = float(x[0])
             elif x.size >= 2:
-                row["stderr"] = math.sqrt(row["mean"] * (1 - row["mean"]) / x.size) if _is_indicator(x) else float(x.std(ddof=1) / math.sqrt(x.size))
+                row["stderr"] = _stderr(x)
                 row["sd"] = float(x.std(ddof=1))
                 p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
             else:
@@ -356,6 +347,19 @@ def _ranks(x: np.ndarray) -> np.ndarray:
     from scipy.stats import rankdata
 
     return np.asarray(rankdata(x), dtype=float)
+
+
+def _stderr(x: np.ndarray) -> float:
+    """Standard error of the mean of finite samples: binomial for 0/1 values."""
+    m = x.size
+    if m < 2:
+        return math.nan
+    if np.ptp(x) == 0:
+        return 0.0
+    if _is_indicator(x):
+        p = float(x.mean())
+        return math.sqrt(p * (1 - p) / m)
+    return float(x.std(ddof=1) / math.sqrt(m))
 
 
 def _is_indicator(x: np.ndarray) -> bool:
