@@ -254,7 +254,7 @@ def _pick_freeze(f_a: np.ndarray, f_b: np.ndarray, diff: np.ndarray, variance: f
 # ---------------------------------------------------------------- value of information
 def _option_matrix(results: "Results", options: Sequence[str]) -> tuple[np.ndarray, str]:
     """Samples of each option's payoff in the first option's unit, shape (n, k)."""
-    from .model import _unit_text
+    from .units import unit_text
     from .units import compatible
 
     if isinstance(options, str) or len(options) < 2:
@@ -267,7 +267,7 @@ def _option_matrix(results: "Results", options: Sequence[str]) -> tuple[np.ndarr
             raise UnitMismatchError(
                 name, f"option payoffs must share a unit: {results.model.unit(name)} is not {unit} (of {options[0]!r})"
             )
-    text = _unit_text(unit)
+    text = unit_text(unit)
     cols = [results.get(name, None if name == options[0] else text) if text else results.get(name) for name in options]
     v = np.column_stack(cols)
     ok = np.isfinite(v).all(axis=1)
@@ -473,7 +473,7 @@ def scenario_difference(
     True
     """
     from .model import Model
-    from .model import _unit_text
+    from .units import unit_text
 
     ra = a.simulate(n=n, seed=seed, method=method) if isinstance(a, Model) else a
     rb = b.simulate(n=n, seed=seed, method=method) if isinstance(b, Model) else b
@@ -483,7 +483,7 @@ def scenario_difference(
                 f"scenarios must be run alike for common random numbers: {field} is "
                 f"{getattr(ra, field)!r} in the first and {getattr(rb, field)!r} in the second"
             )
-    unit = _unit_text(ra.model.unit(target))
+    unit = unit_text(ra.model.unit(target))
     xa = ra.get(target)
     xb = rb.get(target, unit) if unit else rb.get(target)
     ok = np.isfinite(xa) & np.isfinite(xb)

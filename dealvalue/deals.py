@@ -227,7 +227,7 @@ def deal_summary(model: "Model | Results", n: int = 10_000, seed: int | None = N
     """
     import pandas as pd
 
-    from .model import _unit_text
+    from .units import unit_text
 
     r = simulate(model, n, seed)
     rows = [{"quantity": "p_feasible", "label": "P(a ZOPA exists)", "value": r.mean("feasible"),
@@ -235,7 +235,7 @@ def deal_summary(model: "Model | Results", n: int = 10_000, seed: int | None = N
     for name in ("value_to_us", "value_to_ai", "value_to_us_microdoom", "spend", "value_delivered", "zopa_width"):
         if name in r.values:
             rows.append({"quantity": name, "label": f"E[{r.model.cell(name).label or name}]", "value": r.mean(name),
-                         "stderr": r.stderr(name), "unit": _unit_text(r.model.unit(name))})
+                         "stderr": r.stderr(name), "unit": unit_text(r.model.unit(name))})
     return pd.DataFrame(rows).set_index("quantity")
 
 
@@ -937,9 +937,9 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
     order = pd.DataFrame({"tier": tier, "vpd": -df["value_per_dollar"].to_numpy(dtype=float),
                           "dv": -df["delta_value"].to_numpy(dtype=float)}, index=df.index)
     df = df.loc[order.sort_values(["tier", "vpd", "dv"], na_position="last", kind="stable").index]
-    from .model import _unit_text
+    from .units import unit_text
 
-    vu = "probability" if value_cell == "feasible" else (_unit_text(model.unit(value_cell)) or "dimensionless")
+    vu = "probability" if value_cell == "feasible" else (unit_text(model.unit(value_cell)) or "dimensionless")
     units = {"cost": "USD", "p_before": "probability", "p_after": "probability", "delta_p": "probability",
              "delta_p_stderr": "probability", "delta_value": vu, "delta_value_stderr": vu,
              "value_per_dollar": f"{vu} per USD of cost"}
@@ -1865,13 +1865,13 @@ def value_of_information(model: "Model", options: Sequence[str] = ("deal_net_val
     import pandas as pd
 
     from .analysis import evpi, evpi_stderr, evppi
-    from .model import _unit_text
+    from .units import unit_text
 
     check_core(model)
     for o in options:
         model.cell(o)
     r = model.simulate(n=n, seed=_seed(model, seed))
-    unit = _unit_text(model.unit(options[0]))
+    unit = unit_text(model.unit(options[0]))
     rows = [{"quantity": "EVPI", "value": evpi(r, list(options)), "stderr": evpi_stderr(r, list(options)), "unit": unit}]
     e = evppi(r, list(options))
     for name, val in e.head(k).items():

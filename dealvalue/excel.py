@@ -371,12 +371,12 @@ def _plan(model: "Model") -> tuple[list[_Row], list[_Row], dict[str, str]]:
 
 
 def _unit_cols(model: "Model", name: str) -> tuple[str, str]:
-    from .model import _unit_text
+    from .units import unit_text
 
     declared = model.cell(name).unit
     if declared is not None:
         return declared, "declared"
-    return _unit_text(model.unit(name)), "inferred"
+    return unit_text(model.unit(name)), "inferred"
 
 
 def _bounds_text(b: tuple[float, float] | None) -> str:
@@ -991,10 +991,10 @@ def _round_text(x: float, digits: int = 3) -> str:
 def _sensitivity_sheet(wb: "Workbook", results: "Results", main: str) -> None:
     from openpyxl.chart import BarChart, Reference
 
-    from .model import _unit_text
+    from .units import unit_text
 
     model = results.model
-    unit = _unit_text(model.unit(main))
+    unit = unit_text(model.unit(main))
     in_unit = f" ({unit})" if unit else ""
     ws = wb.create_sheet("Sensitivity")
     _title(ws, f"Tornado: {main} with each input at its 5th and 95th percentile, others at their medians")
@@ -1007,7 +1007,7 @@ def _sensitivity_sheet(wb: "Workbook", results: "Results", main: str) -> None:
     _style_header(ws, 3, len(headers))
     for r, (name, row) in enumerate(table.iterrows(), start=4):
         _put_text(ws, r, 1, str(name), "Sensitivity")
-        _put_text(ws, r, 2, _unit_text(model.unit(str(name))) if str(name) in model else "", "Sensitivity")
+        _put_text(ws, r, 2, unit_text(model.unit(str(name))) if str(name) in model else "", "Sensitivity")
         for c, key in enumerate(["low", "high", "at_low", "at_high", "swing", "base"], start=3):
             _shown(ws, r, c, row[key])
         _shown(ws, r, 9, row["at_low"] - row["base"])
@@ -1480,10 +1480,10 @@ def read_excel(path: str | os.PathLike[str]) -> "Model":
         return inp.number(r, C_POINT, f"{inp.text(r, C_NAME)}, point value")
 
     def declare(cname: str) -> None:
-        from .model import _unit_text
+        from .units import unit_text
 
         if units[cname] is None and not orig.unit(cname).dimensionless:
-            units[cname] = _unit_text(orig.unit(cname))
+            units[cname] = unit_text(orig.unit(cname))
 
     plan_inputs, _, _ = _plan(orig)
     exported_kind = {row.name: row.kind for row in plan_inputs}  # as written, before any edit

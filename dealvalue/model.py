@@ -39,7 +39,7 @@ from .errors import (
     UnknownCellError,
 )
 from .formula import Parsed, parse, references
-from .units import compatible, parse_unit, ureg
+from .units import compatible, parse_unit, unit_text, ureg
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -310,7 +310,7 @@ class Model:
                 # the user changed another cell: name that one, and say what it breaks
                 (edited,) = new
                 raise UnitMismatchError(
-                    edited, f"unit {_unit_text(units[edited]) or 'dimensionless'} breaks cell {name!r}, which uses it: {exc.reason}"
+                    edited, f"unit {unit_text(units[edited]) or 'dimensionless'} breaks cell {name!r}, which uses it: {exc.reason}"
                 ) from None
             parsed[name], units[name] = p, unit
             symbols[name] = self._make_symbol(name, p)
@@ -699,7 +699,7 @@ class Model:
                 "name": c.name,
                 "kind": "input" if self.is_input(c.name) else "formula",
                 "formula": c.formula,
-                "unit": _unit_text(self._units[c.name]),
+                "unit": unit_text(self._units[c.name]),
                 "label": c.label,
                 "group": c.group,
                 "bounds": self.bounds(c.name),
@@ -772,10 +772,6 @@ def _lambdified(args: tuple[Any, ...], expr: Any) -> Callable[..., Any]:
             _LAMBDIFIED.clear()
         _LAMBDIFIED[key] = fn
     return fn
-
-
-def _unit_text(u: Any) -> str:
-    return "" if u.dimensionless and str(u) in ("", "dimensionless") else str(u)
 
 
 def _topological(cells: Mapping[str, Any], refs: Mapping[str, Sequence[str]]) -> list[str]:

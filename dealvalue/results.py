@@ -180,7 +180,7 @@ class Results:
         """
         import pandas as pd
 
-        from .model import _unit_text
+        from .units import unit_text
 
         units = dict(units or {})
         rows = []
@@ -193,7 +193,7 @@ class Results:
             row: dict[str, Any] = {
                 "name": name,
                 "label": cell.label,
-                "unit": units.get(name) or _unit_text(self.model.unit(name)),
+                "unit": units.get(name) or unit_text(self.model.unit(name)),
                 "mean": float(x.mean()) if x.size else math.nan,
             }
             if x.size >= 2 and np.ptp(x) == 0:  # a constant: no spread, no error
