@@ -33,11 +33,12 @@ import pandas as pd
 import streamlit as st
 
 import dealvalue as dv
+from dealvalue.stats import Z_95
 from dealvalue import files as dvfiles
 from dealvalue.errors import DealValueError
 
 ROOT = Path(__file__).resolve().parent
-MODELS = ROOT / "models"
+MODELS = ROOT / "dealvalue" / "models"
 SCENARIO_DIR = MODELS / "scenarios"
 SAMPLE_CHOICES = (1_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
 DEFAULT_SAMPLES = 100_000
@@ -1072,8 +1073,8 @@ def interventions_panel(spec: Spec, n: int, seed: int) -> None:
     t = t.copy()
     free = t["free"].astype(bool) if "free" in t.columns else (t["cost"] == 0)
     vu = unit_text(model, "value_to_us") if "value_to_us" in model else ""
-    t["lo"] = t["delta_p"] - 1.96 * t["delta_p_stderr"]
-    t["hi"] = t["delta_p"] + 1.96 * t["delta_p_stderr"]
+    t["lo"] = t["delta_p"] - Z_95 * t["delta_p_stderr"]
+    t["hi"] = t["delta_p"] + Z_95 * t["delta_p_stderr"]
     t["target"] = [cell_label(model, c) for c in t["cell"]]
     t["per_dollar"] = [per_dollar_text(v, f, d) for v, f, d in zip(t["value_per_dollar"], free, t["delta_value"])]
     if "microdoom_per_MUSD" in t.columns:
@@ -1123,8 +1124,8 @@ def window_panel(spec: Spec, seed: int) -> None:
     with st.spinner("Sweeping capability…"):
         frame, ends = deal_window(spec, seed, axis)
     frame = frame.copy()
-    frame["lo"] = (frame["p_feasible"] - 1.96 * frame["stderr"]).clip(0, 1)
-    frame["hi"] = (frame["p_feasible"] + 1.96 * frame["stderr"]).clip(0, 1)
+    frame["lo"] = (frame["p_feasible"] - Z_95 * frame["stderr"]).clip(0, 1)
+    frame["hi"] = (frame["p_feasible"] + Z_95 * frame["stderr"]).clip(0, 1)
     xt = axis_title(model, axis)
     band = alt.Chart(frame).mark_area(opacity=0.25, color="#4c78a8").encode(x=alt.X(f"{axis}:Q", title=xt), y="lo:Q", y2="hi:Q")
     line = alt.Chart(frame).mark_line(color="#4c78a8").encode(
@@ -1240,8 +1241,8 @@ def alternatives_panel(spec: Spec, n: int, seed: int) -> None:
     with st.spinner("Running the deal and its alternatives…"):
         t = deal_alternatives(spec, m, seed)
     t = t.copy()
-    t["lo"] = t["value_per_MUSD"] - 1.96 * t["stderr"]
-    t["hi"] = t["value_per_MUSD"] + 1.96 * t["stderr"]
+    t["lo"] = t["value_per_MUSD"] - Z_95 * t["stderr"]
+    t["hi"] = t["value_per_MUSD"] + Z_95 * t["stderr"]
     t["kind"] = np.where(t["option"] == "deal", "this deal", "alternative")
     order = list(t["option"])
     bars = alt.Chart(t).mark_bar().encode(

@@ -3,7 +3,7 @@
     .venv/bin/python bench/export_bench.py             # time the export, print a table
     .venv/bin/python bench/export_bench.py --example   # (re)write exports/example.xlsx
 
-The model is models/deal.toml (the taxonomy deal model), or models/evidence.toml
+The model is dealvalue/models/deal.toml (the taxonomy deal model), or dealvalue/models/evidence.toml
 when the deal model is absent.  to_excel gives the deal model's workbook three more
 sheets from dealvalue.deals: the ZOPA, the barrier decomposition and the interventions.
 
@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-DEAL = ROOT / "models" / "deal.toml"
-EVIDENCE = ROOT / "models" / "evidence.toml"
+DEAL = ROOT / "dealvalue" / "models" / "deal.toml"
+EVIDENCE = ROOT / "dealvalue" / "models" / "evidence.toml"
 EXAMPLE = ROOT / "exports" / "example.xlsx"
 SAMPLES = 10_000
 EXAMPLE_SAMPLE_ROWS = 1_000  # keeps the checked-in file small; its statistics use all 10,000 samples

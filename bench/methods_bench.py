@@ -1,6 +1,6 @@
 """Accuracy per second of plain Monte Carlo, Latin hypercube and quasi-Monte Carlo.
 
-For the deal model (models/deal.toml, else models/evidence.toml): how long each
+For the deal model (dealvalue/models/deal.toml, else dealvalue/models/evidence.toml): how long each
 sampling method takes to reach a standard error of 0.001 on P(feasible).
 
 The error of each method is measured, not assumed: the estimate of P(feasible)
@@ -36,10 +36,10 @@ METHODS = ("mc", "lhs", "qmc")
 
 def load_model() -> dv.Model:
     for name in ("deal.toml", "evidence.toml"):
-        path = ROOT / "models" / name
+        path = ROOT / "dealvalue" / "models" / name
         if path.exists():
             return dv.Model.load(str(path))
-    raise SystemExit("no models/deal.toml or models/evidence.toml")
+    raise SystemExit("no dealvalue/models/deal.toml or dealvalue/models/evidence.toml")
 
 
 def spread(model: dv.Model, method: str, n: int, reps: int, first_seed: int) -> tuple[float, float, float]:

@@ -5,7 +5,7 @@ Run it from the repository root::
     .venv/bin/python bench/run.py            # or: make bench
     .venv/bin/python bench/run.py --n 100000 --repeats 3 --no-squiggle
 
-The model is ``models/evidence.toml`` (five distributions, one constant, four
+The model is ``dealvalue/models/evidence.toml`` (five distributions, one constant, four
 formulas).  Four implementations compute every cell and keep all of them as
 arrays of ``n`` samples:
 
@@ -13,7 +13,7 @@ arrays of ``n`` samples:
     The same model written by hand in numpy: one generator, the same
     distributions, the same arithmetic.  The baseline (ratio 1).
 ``dealvalue``
-    ``Model.load("models/evidence.toml").simulate(n, seed)``: joint samples of
+    ``Model.load("dealvalue/models/evidence.toml").simulate(n, seed)``: joint samples of
     every cell in a :class:`dealvalue.results.Results`.
 ``squigglepy``
     The same model built from squigglepy objects, each cell sampled with
@@ -59,7 +59,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-MODEL_FILE = ROOT / "models" / "evidence.toml"
+MODEL_FILE = ROOT / "dealvalue" / "models" / "evidence.toml"
 SQUIGGLE_DIR = ROOT / "bench" / "squiggle"
 SQUIGGLE_PROGRAM = SQUIGGLE_DIR / "evidence.squiggle"
 SQUIGGLE_RUNNER = SQUIGGLE_DIR / "run.mjs"
@@ -121,7 +121,7 @@ def numpy_model(n: int, seed: int) -> dict[str, np.ndarray]:
 
 
 def dealvalue_setup() -> Any:
-    """The model loaded from ``models/evidence.toml``."""
+    """The model loaded from ``dealvalue/models/evidence.toml``."""
     import dealvalue as dv
 
     return dv.Model.load(str(MODEL_FILE))
@@ -389,7 +389,7 @@ def table(rows: Mapping[str, Row], n: int, imports: list[float]) -> tuple[str, b
     dv_t = rows["dealvalue"].median
     lines = []
     hdr = f"{'implementation':<12} {'median s':>9} {'x numpy':>8} {'cpu s':>7} {'x numpy':>8} {'first s':>8} {'peak RSS MB':>12} {'runs MB':>8} {'P(feasible)':>12}  joint"
-    lines.append(f"{n:,} samples of every cell of models/evidence.toml; median over {len(rows['numpy'].steady)} steady run(s) each")
+    lines.append(f"{n:,} samples of every cell of dealvalue/models/evidence.toml; median over {len(rows['numpy'].steady)} steady run(s) each")
     lines.append(hdr)
     lines.append("-" * len(hdr))
     joint = {"numpy": "yes", "dealvalue": "yes", "squigglepy": "no (1)", "squiggle": "yes"}

@@ -187,11 +187,11 @@ def sobol(
     import pandas as pd
 
     from .results import NonFiniteWarning
-    from .simulate import _check_n, _check_seed, sample_leaves
+    from .simulate import check_n, check_seed, sample_leaves
 
     model.cell(target)
-    n = _check_n(n)
-    seed = _check_seed(seed)
+    n = check_n(n)
+    seed = check_seed(seed)
     if not 0 < conf < 1:
         raise ValueError(f"conf must be between 0 and 1, got {conf!r}")
     if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 10:

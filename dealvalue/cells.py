@@ -54,7 +54,7 @@ def check_text(value: Any, field: str, cell: str, multiline: bool = False, limit
 
 def formula_text(value: Any, cell: str) -> str:
     """The formula text for a number, a distribution, a squigglepy object or text."""
-    from .distributions import Distribution, _num, from_squigglepy
+    from .distributions import Distribution, number_text, from_squigglepy
 
     if isinstance(value, str):
         return value
@@ -64,7 +64,7 @@ def formula_text(value: Any, cell: str) -> str:
         x = float(value)
         if not math.isfinite(x):
             raise FormulaError(cell, repr(value), "a constant must be finite")
-        return _num(x) if x >= 0 else f"-{_num(-x)}"
+        return number_text(x) if x >= 0 else f"-{number_text(-x)}"
     if isinstance(value, Distribution):
         return value.formula()
     if type(value).__module__.startswith("squigglepy"):

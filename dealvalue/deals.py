@@ -1,7 +1,7 @@
 """Answers about deals: is there one, which barrier binds, what to improve.
 
 Every function here works on any model that names the core cells of the
-taxonomy deal model (``models/deal.toml``)::
+taxonomy deal model (``dealvalue/models/deal.toml``)::
 
     R  W  c_h  c_ai  ask  bid  feasible
 
@@ -97,7 +97,7 @@ __all__ = [
 ]
 
 CORE = ("R", "W", "c_h", "c_ai", "ask", "bid", "feasible")
-MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MODELS_DIR = Path(__file__).resolve().parent / "models"
 GAINS = "gains from trade"
 
 
@@ -956,7 +956,7 @@ def window(model: "Model", axis: str = "capability", values: Sequence[float] | N
     default), on common random numbers.
 
     The axis cell is pinned to each value in turn while every other cell
-    keeps its draws.  In ``models/deal.toml`` capability lowers the deal's
+    keeps its draws.  In ``dealvalue/models/deal.toml`` capability lowers the deal's
     counterfactual value for weak AIs (control extracts more) and raises the
     takeover odds, and so ``R``, for strong ones: P(feasible) rises, peaks
     and falls.
@@ -1696,7 +1696,7 @@ def compare_alternatives(deal: "Model", alternatives: Sequence[Alternative] | No
     money paid; both zero when there is no deal); a deal beats an
     alternative worth ``e`` per dollar exactly when it is bought below our
     bid.  By default the alternatives are the advocacy budget model
-    (``models/advocacy.toml``) and the deal model's own opportunity cost
+    (``dealvalue/models/advocacy.toml``) and the deal model's own opportunity cost
     ``e`` (its median).
 
     Returns
@@ -1715,7 +1715,7 @@ def compare_alternatives(deal: "Model", alternatives: Sequence[Alternative] | No
 
     s = _seed(deal, seed)
     if alternatives is None:
-        alternatives = [Alternative("advocacy budget (models/advocacy.toml)", deal_model("advocacy"), "expected_value", "cost",
+        alternatives = [Alternative("advocacy budget (dealvalue/models/advocacy.toml)", deal_model("advocacy"), "expected_value", "cost",
                                     note="success chance ~10% at $50M a year, ~30% at $500M")]
         if "e" in deal:
             alternatives = [*alternatives, Alternative("best alternative (e, median)", value_per_MUSD=float(deal.point_values()["e"] if deal.is_input("e") else deal.evaluate("e")),
@@ -1743,7 +1743,7 @@ SCENARIOS: dict[str, Configuration] = {
     "no_takeover_share_of_future": Configuration("no_takeover_rv", "low_freedom_high_influence", "ai_developer", "schemer", 0.0),
     "reward_seeker_register": Configuration("evidence_iv", "low_freedom_low_influence", "ai_developer", "reward_seeker", 1.0),
 }
-"""The configurations behind the scenario files in ``models/scenarios/``
+"""The configurations behind the scenario files in ``dealvalue/models/scenarios/``
 (each file is ``configure(deal_model(), SCENARIOS[name])`` with its own
 name and description)."""
 
@@ -1776,7 +1776,7 @@ SCENARIO_DESCRIPTIONS: dict[str, str] = {
 
 def make_scenario(name: str, base: "Model | None" = None) -> "Model":
     """Build scenario ``name`` from the deal model and its configuration
-    (what ``models/scenarios/<name>.toml`` holds).
+    (what ``dealvalue/models/scenarios/<name>.toml`` holds).
 
     Examples
     --------
@@ -1789,12 +1789,12 @@ def make_scenario(name: str, base: "Model | None" = None) -> "Model":
     m, _ = configure(base, SCENARIOS[name])
     m.name = name.replace("_", " ")
     m.description = (SCENARIO_DESCRIPTIONS[name] + "\n\nConfiguration (set by dealvalue.deals.configure from "
-                     "models/deal.toml): " + SCENARIOS[name].name + ".\n\n" + base.description)
+                     "dealvalue/models/deal.toml): " + SCENARIOS[name].name + ".\n\n" + base.description)
     return m
 
 
 def scenario(name: str) -> "Model":
-    """Load the scenario file ``models/scenarios/<name>.toml``.
+    """Load the scenario file ``dealvalue/models/scenarios/<name>.toml``.
 
     Examples
     --------

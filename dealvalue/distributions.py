@@ -53,12 +53,12 @@ __all__ = [
     "DISTRIBUTIONS",
 ]
 
-Z95 = 1.6448536269514722  # standard normal 95th percentile: a 90% interval is mean +- Z95 sd
+from .stats import Z_90  # a 90% interval is mean +- Z_90 sd
 
 FloatArray = NDArray[np.float64]
 
 
-def _num(x: float) -> str:
+def number_text(x: float) -> str:
     """Shortest text that reads back as the same float."""
     if float(x).is_integer() and abs(x) < 1e15:
         return str(int(x))
@@ -106,7 +106,7 @@ class Distribution:
         raise NotImplementedError
 
     def formula(self) -> str:
-        return f"{self.kind}({', '.join(_num(v) for v in self.params().values())})"
+        return f"{self.kind}({', '.join(number_text(v) for v in self.params().values())})"
 
     def __str__(self) -> str:
         return self.formula()
@@ -207,16 +207,16 @@ class To(Distribution):
         inner: Norm | Lognorm
         if self.low > 0:
             lo, hi = math.log(self.low), math.log(self.high)
-            inner = Lognorm((lo + hi) / 2, (hi - lo) / (2 * Z95))
+            inner = Lognorm((lo + hi) / 2, (hi - lo) / (2 * Z_90))
         else:
-            inner = Norm((self.low + self.high) / 2, (self.high - self.low) / (2 * Z95))
+            inner = Norm((self.low + self.high) / 2, (self.high - self.low) / (2 * Z_90))
         object.__setattr__(self, "inner", inner)
 
     def params(self) -> dict[str, float]:
         return {"low": float(self.low), "high": float(self.high)}
 
     def formula(self) -> str:
-        return f"{_num(self.low)} to {_num(self.high)}"
+        return f"{number_text(self.low)} to {number_text(self.high)}"
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         return self.inner.sample(rng, n)
@@ -455,7 +455,7 @@ class Mixture(Distribution):
 
     def formula(self) -> str:
         comps = ", ".join(c.formula() for c in self.components)
-        return f"mixture([{comps}], [{', '.join(_num(w) for w in self.weights)}])"
+        return f"mixture([{comps}], [{', '.join(number_text(w) for w in self.weights)}])"
 
     def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
         which = rng.choice(len(self.components), size=n, p=self.probabilities)

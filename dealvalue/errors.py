@@ -23,6 +23,8 @@ __all__ = [
     "ModelFileError",
     "CellInUseError",
     "ExcelError",
+    "ArgumentError",
+    "ArgumentTypeError",
 ]
 
 
@@ -210,3 +212,30 @@ class ExcelError(DealValueError, ValueError):
         if len(shown) > 80:
             shown = shown[:77] + "..."
         return f"{self.where}: {self.reason} (got {shown})"
+
+
+class ArgumentError(DealValueError, ValueError):
+    """A function argument with a bad value, e.g. ``n=0`` or ``method="foo"``.
+
+    ``argument`` names the parameter, ``value`` is what was given and
+    ``expected`` says what would have been accepted.
+
+    >>> print(ArgumentError("n", 0, "a whole number of samples >= 1"))
+    argument 'n': expected a whole number of samples >= 1, got 0
+    """
+
+    def __init__(self, argument: str, value: Any, expected: str) -> None:
+        super().__init__(argument, value, expected)
+        self.argument = argument
+        self.value = value
+        self.expected = expected
+
+    def message(self) -> str:
+        shown = repr(self.value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        return f"argument {self.argument!r}: expected {self.expected}, got {shown}"
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """A function argument of the wrong type, e.g. ``n="many"``."""

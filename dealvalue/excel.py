@@ -82,7 +82,7 @@ SAMPLE_ROWS = 10_000
 MAX_SIM_ROWS = 100_000
 MAX_SAMPLE_ROWS = 1_000_000
 MAX_TEXT = 32_767  # Excel's limit on a cell's text
-Z95 = D.Z95
+from .stats import Z_90
 
 SHEETS = ("About", "Inputs", "Model", "Simulation", "Samples", "Summary", "Sensitivity")
 SIMPLE = ("to", "norm", "lognorm", "beta", "uniform", "triangular", "pert", "bernoulli")
@@ -282,8 +282,8 @@ def _ppf_text(kind: str, P: Sequence[str], U: str) -> str:
     """The inverse CDF at uniform ``U`` as an Excel formula of the parameters."""
     if kind == "to":
         lo, hi = P
-        return (f"IF({lo}>0,_xlfn.LOGNORM.INV({U},(LN({lo})+LN({hi}))/2,(LN({hi})-LN({lo}))/(2*{Z95!r})),"
-                f"_xlfn.NORM.INV({U},({lo}+{hi})/2,({hi}-{lo})/(2*{Z95!r})))")
+        return (f"IF({lo}>0,_xlfn.LOGNORM.INV({U},(LN({lo})+LN({hi}))/2,(LN({hi})-LN({lo}))/(2*{Z_90!r})),"
+                f"_xlfn.NORM.INV({U},({lo}+{hi})/2,({hi}-{lo})/(2*{Z_90!r})))")
     if kind == "norm":
         return f"_xlfn.NORM.INV({U},{P[0]},{P[1]})"
     if kind == "lognorm":
@@ -355,7 +355,7 @@ def _plan(model: "Model") -> tuple[list[_Row], list[_Row], dict[str, str]]:
             note = "median of a mixture, computed by Python (no closed form)" if kind == "mixture" else ""
             inputs.append(_Row(name, names[name], kind, dist, live=kind != "mixture", note=note))
         else:
-            live = len(leaves) == 1 and model._monotone_in_leaf(model._parsed[name])
+            live = len(leaves) == 1 and model.monotone_in_leaf(name)
             note = "" if live else "median of 100,001 samples, computed by Python"
             inputs.append(_Row(name, names[name], "formula", None, leaves=list(leaves), live=live, note=note))
     for leaf, owner in compiled.leaf_owner.items():
@@ -550,13 +550,13 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
 def _units_table(ws: "Worksheet", start: int, model: "Model") -> None:
     """The user-defined units the model uses (name, definition), so that
     :func:`read_excel` can define them in a Python that has not."""
-    from .files import _used_units
+    from .files import used_units
 
     _section(ws, start, T_UNITS)
     _put_text(ws, start + 1, 1, "name", "About header")
     _put_text(ws, start + 1, 2, "definition (blank: a dimension of its own)", "About header")
     _style_header(ws, start + 1, 2)
-    used = _used_units(model)
+    used = used_units(model)
     for k, unit in enumerate(used, start=start + 2):
         _put_text(ws, k, 1, unit["name"], "About units")
         _put_text(ws, k, 2, unit.get("definition", ""), "About units")
@@ -654,7 +654,7 @@ def _inputs_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_rows:
             elif row.kind == "constant":
                 _put(ws, r, C_POINT, points[row.name])
             elif row.kind == "formula" and row.live:
-                expr = model._parsed[row.name].expr
+                expr = model.parsed(row.name).expr
                 _formula(ws, r, C_POINT, excel_formula(expr, symbols, row.name))
             else:  # a mixture, or a median only Python can compute: a formula holding the number
                 _formula(ws, r, C_POINT, _num(points[row.name]))
@@ -719,7 +719,7 @@ def _model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], nam
         unit, source = _unit_cols(model, name)
         _put_text(ws, r, C_UNIT, unit, where)
         _put_text(ws, r, C_USRC, source, where)
-        _formula(ws, r, M_VALUE, excel_formula(model._parsed[name].expr, symbols, name))
+        _formula(ws, r, M_VALUE, excel_formula(model.parsed(name).expr, symbols, name))
         _fill(ws, r, M_VALUE, _POINT)
         ws.cell(row=r, column=M_VALUE).number_format = _number_format(values[name])
         _put_text(ws, r, M_FORMULA, cell.formula, where)
@@ -801,14 +801,14 @@ def _simulation_sheet(wb: "Workbook", model: "Model", inputs: list[_Row], leaf_r
         if row.kind == "constant":
             templates[row.name] = row.xname
         elif row.kind == "formula":
-            expr = model._parsed[row.name].expr
+            expr = model.parsed(row.name).expr
             templates[row.name] = f"IF(_xlfn.ISFORMULA({point}),{excel_formula(expr, refs, row.name)},{point})"
         else:
             (leaf,) = [lf for lf, o in compiled.leaf_owner.items() if o == row.name]
             templates[row.name] = draw(row, leaf, point)
     for name in model.names:
         if not model.is_input(name):
-            templates[name] = excel_formula(model._parsed[name].expr, refs, name)
+            templates[name] = excel_formula(model.parsed(name).expr, refs, name)
     del leaf_by_name
 
     _put_text(ws, 2, 1, "Each row draws every input with RAND() through its inverse CDF, using the parameters on the "
@@ -1232,16 +1232,16 @@ def _literal_spans(text: str, cell: str) -> list[tuple[int, int]]:
     order the parser numbers them (``cell__1``, ``cell__2``, ...)."""
     import ast
 
-    from .formula import DIST_FUNCTIONS, _INTERNAL_PREFIX, _syntax_tree
+    from .formula import DIST_FUNCTIONS, INTERNAL_PREFIX, syntax_tree
 
-    tree, src, origin = _syntax_tree(text, cell, lambda name: False)
+    tree, src, origin = syntax_tree(text, cell, lambda name: False)
     found: list[ast.AST] = []
 
     def is_dist(node: ast.AST) -> bool:
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.LShift):
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            name = node.func.id.removeprefix(_INTERNAL_PREFIX)
+            name = node.func.id.removeprefix(INTERNAL_PREFIX)
             return name in DIST_FUNCTIONS
         return False
 

@@ -44,7 +44,7 @@ _TOP = {"format", "version", "name", "description", "seed", "units", "cells", "c
 _CELL = {"name", "formula", "unit", "label", "description", "group", "bounds"}
 
 
-def _used_units(model: "Model") -> list[dict[str, str]]:
+def used_units(model: "Model") -> list[dict[str, str]]:
     defined = user_units()
     used: set[str] = set()
     for name in model.names:
@@ -78,7 +78,7 @@ def to_dict(model: "Model") -> dict[str, Any]:
         data["description"] = model.description
     if model.seed is not None:
         data["seed"] = int(model.seed)
-    units = _used_units(model)
+    units = used_units(model)
     if units:
         data["units"] = units
     cells = []

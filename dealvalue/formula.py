@@ -84,7 +84,7 @@ _ARITY: dict[str, tuple[int, int]] = {
 }
 
 _INTERNAL_UNIT = "_u"      # 100 USD  ->  _u(100, 'USD')
-_INTERNAL_PREFIX = "_f_"   # if(...)  ->  _f_if(...), to(a, b) -> _f_to(a, b)
+INTERNAL_PREFIX = "_f_"   # if(...)  ->  _f_if(...), to(a, b) -> _f_to(a, b)
 
 
 @dataclass(frozen=True)
@@ -221,13 +221,13 @@ def _rewrite(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> 
             raise FormulaError(cell, text, "'%' is only allowed directly after a number (5%)", pos)
         if t.type == tokenize.NAME and t.string == "to":
             if i + 1 < n and toks[i + 1].string == "(" and (i == 0 or toks[i - 1].type == tokenize.OP and toks[i - 1].string in "(,+-*/"):
-                emit(_INTERNAL_PREFIX + "to", pos)
+                emit(INTERNAL_PREFIX + "to", pos)
             else:
                 emit("<<", pos)
             i += 1
             continue
         if t.type == tokenize.NAME and t.string == "if":
-            emit(_INTERNAL_PREFIX + "if", pos)
+            emit(INTERNAL_PREFIX + "if", pos)
             i += 1
             continue
         if t.type == tokenize.NAME and t.string in ("lambda", "for", "in", "is", "import", "from", "yield",
@@ -261,7 +261,7 @@ def _is_unit(name: str) -> bool:
 # ---------------------------------------------------------------- syntax tree
 
 
-def _syntax_tree(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> tuple[ast.Expression, str, list[int]]:
+def syntax_tree(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> tuple[ast.Expression, str, list[int]]:
     if not isinstance(text, str):
         raise FormulaError(cell, repr(text), f"a formula must be text, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -324,7 +324,7 @@ def references(text: str, cell: str | None = None) -> tuple[str, ...]:
     >>> references("R / (reality * commitment) + max(R, 0)")
     ('R', 'reality', 'commitment')
     """
-    tree, _, origin = _syntax_tree(text, cell, lambda name: False)
+    tree, _, origin = syntax_tree(text, cell, lambda name: False)
     called = {id(node.func) for node in ast.walk(tree) if isinstance(node, ast.Call)}
     names: list[str] = []
     for node in ast.walk(tree):
@@ -615,8 +615,8 @@ class _Builder:
         if not isinstance(node.func, ast.Name):
             raise self.err(node, "only named functions can be called, e.g. max(a, b)")
         name = node.func.id
-        if name.startswith(_INTERNAL_PREFIX):
-            name = name[len(_INTERNAL_PREFIX):]
+        if name.startswith(INTERNAL_PREFIX):
+            name = name[len(INTERNAL_PREFIX):]
         if node.keywords:
             raise self.err(node, f"{name}() takes no keyword arguments")
         if any(isinstance(a, ast.Starred) for a in node.args):
@@ -807,7 +807,7 @@ def parse(
 
     unit_map = {k: (parse_unit(v) if isinstance(v, str) else v) for k, v in units.items()}
     sym = symbol_for or (lambda name: sympy.Symbol(name, real=True))
-    tree, src, origin = _syntax_tree(text, cell, lambda name: name in unit_map)
+    tree, src, origin = syntax_tree(text, cell, lambda name: name in unit_map)
     b = _Builder(text, cell, src, origin, unit_map, sym)
     v = b.build(tree)
     if v.dist is not None:

@@ -187,6 +187,19 @@ class Model:
             return next(iter(p.dists.values()))
         return None
 
+    def parsed(self, name: str) -> Parsed:
+        """The parsed formula of cell ``name``: its sympy expression, the cells
+        it names and the distribution literals written inside it."""
+        self.cell(name)
+        return self._parsed[name]
+
+    def monotone_in_leaf(self, name: str) -> bool:
+        """True when input ``name`` is increasing in its one distribution
+        literal (a positive multiple, possibly plus a constant), so the
+        literal's median passes through to the input's median."""
+        p = self.parsed(name)
+        return len(p.dists) == 1 and self._monotone_in_leaf(p)
+
     def dependencies(self, name: str) -> tuple[str, ...]:
         """Cells that ``name``'s formula names directly."""
         self.cell(name)
@@ -207,6 +220,57 @@ class Model:
         m._correlations = dict(self._correlations)
         m._cache = dict(self._cache)
         return m
+
+    def with_edits(
+        self, edits: Iterable[tuple[str, Mapping[str, Any] | Iterable[tuple[str, Any]] | None]]
+    ) -> tuple["Model", dict[str, str]]:
+        """A copy with every valid edit applied, and why each other edit was refused.
+
+        Parameters
+        ----------
+        edits
+            ``(name, fields)`` pairs: ``fields`` (a mapping or pairs of
+            :meth:`add` keywords such as ``formula`` or ``unit``) replaces
+            cell ``name`` if it exists and adds it otherwise; ``None``
+            removes it.
+
+        Returns
+        -------
+        (Model, dict)
+            The edited copy (this model is left as it was) and, by cell name,
+            the engine's message for each edit that could not be applied.
+            Edits are tried in passes, so a new cell may name another new cell
+            listed after it; an edit that still fails when no more progress is
+            possible is left out, and the rest of the model keeps working.
+
+        Examples
+        --------
+        >>> m = Model(); m.add("a", "1")
+        >>> m2, refused = m.with_edits([("b", {"formula": "a + c"}), ("c", {"formula": "2"}), ("d", {"formula": "1 +"})])
+        >>> m2.evaluate("b"), sorted(refused), "a" in m and "b" not in m
+        (3.0, ['d'], True)
+        """
+        m = self.copy()
+        pending = [(name, None if fields is None else dict(fields)) for name, fields in edits]
+        errors: dict[str, str] = {}
+        while pending:
+            errors = {}
+            left: list[tuple[str, dict[str, Any] | None]] = []
+            for name, fields in pending:
+                try:
+                    if fields is None:
+                        m.remove(name)
+                    elif name in m:
+                        m.replace(name, **fields)
+                    else:
+                        m.add(name, **fields)
+                except DealValueError as exc:
+                    errors[name] = str(exc)
+                    left.append((name, fields))
+            if len(left) == len(pending):
+                break
+            pending = left
+        return m, errors
 
     # ------------------------------------------------------------ editing
     def add(

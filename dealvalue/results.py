@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Results", "NonFiniteWarning"]
 
-Z95 = 1.959963984540054
+from .stats import Z_95
 
 
 class NonFiniteWarning(RuntimeWarning):
@@ -119,6 +119,109 @@ class Results:
         frame: pd.DataFrame = self._frame
         return frame
 
+    def subset(self, where: "str | np.ndarray", names: "Sequence[str] | None" = None) -> "Results":
+        """These results restricted to some samples (and cells).
+
+        Parameters
+        ----------
+        where
+            A 0/1 cell's name (keep the samples where it is 1) or a boolean
+            array of length ``n``.
+        names
+            Cells to keep (default: all).
+
+        Returns
+        -------
+        Results
+            The kept samples, so every statistic and its standard error
+            describe them alone (e.g. deals that exist).  Leaf samples are
+            dropped.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 1)"); m.add("big", "x > 0.5")
+        >>> r = m.simulate(n=1_000, seed=1)
+        >>> sub = r.subset("big", ["x"])
+        >>> sub.n == int(r.get("big").sum()), bool(sub.get("x").min() > 0.5)
+        (True, True)
+        """
+        from .errors import ArgumentError
+
+        if isinstance(where, str):
+            mask = self.get(where) == 1
+        else:
+            mask = np.asarray(where)
+            if mask.dtype != bool or mask.shape != (self.n,):
+                raise ArgumentError("where", where, f"a cell name or a boolean array of length {self.n}")
+        keep = self.values if names is None else {k: self.get(k) for k in names}
+        out = {k: np.asarray(v[mask]) for k, v in keep.items()}
+        for v in out.values():
+            v.flags.writeable = False
+        return replace(self, values=out, leaves={}, n=int(mask.sum()), _frame=None)
+
+    def histogram(
+        self,
+        names: "str | Sequence[str]",
+        bins: int = 60,
+        log: bool = False,
+        where: str | None = None,
+    ) -> "pd.DataFrame":
+        """Histogram of one or several cells on shared bins.
+
+        Parameters
+        ----------
+        names
+            A cell or cells; all share one set of bins, spanning the pooled
+            0.1% to 99.9% quantiles (outliers fall into the end bins).
+        bins
+            Number of bins.
+        log
+            Bins equal in log10 (positive samples only).
+        where
+            A 0/1 cell: only the samples where it is 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows ``cell, start, end, share``: the share of all ``n`` samples
+            (of the kept ones, with ``where``) falling in each bin.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 1)")
+        >>> h = m.simulate(n=1_000, seed=1).histogram("x", bins=4)
+        >>> list(h.columns), round(float(h["share"].sum()), 6)
+        (['cell', 'start', 'end', 'share'], 1.0)
+        """
+        import pandas as pd
+
+        from .errors import ArgumentError
+
+        if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or not 1 <= bins <= 10_000:
+            raise ArgumentError("bins", bins, "a whole number of bins from 1 to 10,000")
+        cells = [names] if isinstance(names, str) else list(names)
+        r = self.subset(where, cells) if where is not None else self
+        arrays = {}
+        for name in cells:
+            x = r.get(name)
+            x = x[np.isfinite(x)]
+            arrays[name] = x[x > 0] if log else x
+        pooled = np.concatenate(list(arrays.values())) if arrays else np.array([])
+        if pooled.size == 0:
+            return pd.DataFrame(columns=["cell", "start", "end", "share"])
+        lo, hi = np.quantile(pooled, [0.001, 0.999])
+        if log:
+            edges = np.logspace(math.log10(lo), math.log10(hi), bins + 1) if hi > lo else np.array([lo, lo * 1.01])
+        else:
+            edges = np.linspace(lo, hi, bins + 1) if hi > lo else np.array([lo - 0.5, lo + 0.5])
+        frames = []
+        for name, x in arrays.items():
+            counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
+            frames.append(pd.DataFrame({"cell": name, "start": edges[:-1], "end": edges[1:], "share": counts / max(r.n, 1)}))
+        return pd.concat(frames, ignore_index=True)
+
     # ------------------------------------------------------------ statistics
     def mean(self, name: str) -> float:
         """Mean of the cell's samples: for a 0/1 cell, the probability it is 1."""
@@ -166,10 +269,10 @@ class Results:
             raise ValueError(f"quantile level must be in [0, 1], got {q}")
         x = np.sort(self._finite(name))
         m = x.size
-        half = Z95 * math.sqrt(m * q * (1 - q))
+        half = Z_95 * math.sqrt(m * q * (1 - q))
         lo = int(max(0, math.floor(m * q - half)))
         hi = int(min(m - 1, math.ceil(m * q + half)))
-        return float((x[hi] - x[lo]) / (2 * Z95))
+        return float((x[hi] - x[lo]) / (2 * Z_95))
 
     def summary(self, names: Iterable[str] | None = None, units: Mapping[str, str] | None = None) -> "pd.DataFrame":
         """One row per cell: label, unit, mean, its standard error, sd,

@@ -69,7 +69,7 @@ def derived_seed(seed: int, purpose: str) -> int:
     return int(leaf_rng(seed, purpose).integers(0, 2**63 - 1))
 
 
-def _check_n(n: Any) -> int:
+def check_n(n: Any) -> int:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive whole number of samples, got {n!r}")
     if n > MAX_SAMPLES:
@@ -77,7 +77,7 @@ def _check_n(n: Any) -> int:
     return int(n)
 
 
-def _check_seed(seed: Any) -> int:
+def check_seed(seed: Any) -> int:
     if seed is None:
         return int(np.random.SeedSequence().entropy % (2**63))  # type: ignore[operator]
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -159,7 +159,7 @@ def _correlate(model: "Model", leaf_values: dict[str, np.ndarray], n: int, seed:
     leaf_of = {}
     for key in corr:
         for x in key:
-            (leaf,) = model._parsed[x].dists  # one distribution, checked by correlate()
+            (leaf,) = model.parsed(x).dists  # one distribution, checked by correlate()
             leaf_of[x] = leaf
     for names, chol_target in correlation_groups(model):
         rng = leaf_rng(seed, "correlation:" + ",".join(names))
@@ -220,8 +220,8 @@ def simulate(
         return simulate_until(model, target_se, n=n, seed=seed, method=method, max_n=max_n, progress=progress)
     if max_n is not None:
         raise ValueError("max_n caps adaptive sampling: give target_se too, e.g. target_se={'feasible': 0.001}")
-    n = _check_n(n)
-    seed = _check_seed(seed)
+    n = check_n(n)
+    seed = check_seed(seed)
     compiled = model.compile()
     started = time.perf_counter()
     bar = None
@@ -300,9 +300,9 @@ def simulate_until(
     """
     from .results import Results
 
-    n = _check_n(n)
-    seed = _check_seed(seed)
-    cap = DEFAULT_MAX_N if max_n is None else _check_n(max_n)
+    n = check_n(n)
+    seed = check_seed(seed)
+    cap = DEFAULT_MAX_N if max_n is None else check_n(max_n)
     cap = max(cap, n) if max_n is None else cap
     if cap < n:
         raise ValueError(f"max_n = {cap} is less than the first batch n = {n}")

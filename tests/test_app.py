@@ -25,12 +25,12 @@ TIMEOUT = 120
 
 
 def _default_model_path() -> Path:
-    deal = ROOT / "models" / "deal.toml"
-    return deal if deal.exists() else ROOT / "models" / "evidence.toml"
+    deal = ROOT / "dealvalue" / "models" / "deal.toml"
+    return deal if deal.exists() else ROOT / "dealvalue" / "models" / "evidence.toml"
 
 
 def _scenarios() -> list[Path]:
-    return sorted((ROOT / "models" / "scenarios").glob("*.toml"))
+    return sorted((ROOT / "dealvalue" / "models" / "scenarios").glob("*.toml"))
 
 
 def _start() -> AppTest:
@@ -276,10 +276,10 @@ def test_rule_out_cap_reports_the_reason_instead_of_numbers() -> None:
 
 def test_upload_a_model_file_and_refuse_bad_ones() -> None:
     at = _start()
-    text = (ROOT / "models" / "evidence.toml").read_text(encoding="utf-8")
+    text = (ROOT / "dealvalue" / "models" / "evidence.toml").read_text(encoding="utf-8")
     at.file_uploader(key="upload").set_value(("mine.toml", text.encode(), "application/toml")).run()
     assert not at.exception and not _errors(at)
-    model = dv.Model.load(ROOT / "models" / "evidence.toml")
+    model = dv.Model.load(ROOT / "dealvalue" / "models" / "evidence.toml")
     assert at.title[0].value == model.name
     assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
 
@@ -304,7 +304,7 @@ def test_upload_a_model_file_and_refuse_bad_ones() -> None:
 def test_apply_edits_keeps_valid_edits_and_reports_each_invalid_one() -> None:
     import app as app_module
 
-    base = dv.Model.load(ROOT / "models" / "evidence.toml")
+    base = dv.Model.load(ROOT / "dealvalue" / "models" / "evidence.toml")
     edits = (
         ("margin", (("formula", "bid - ask"), ("unit", "USD"))),      # new cell naming cells that exist
         ("double", (("formula", "2 * margin"), ("unit", "USD"))),     # new cell naming the new cell above

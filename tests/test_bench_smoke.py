@@ -1,7 +1,7 @@
 """Smoke tests of the speed benchmark (bench/run.py) at small n: no timing assertions.
 
 They check that every implementation runs and computes every cell, that the
-hand-written numpy model is the same model as models/evidence.toml (same
+hand-written numpy model is the same model as dealvalue/models/evidence.toml (same
 arithmetic exactly, same distributions in law), and that the benchmark's
 subprocess machinery reports what it measured.
 """

@@ -77,8 +77,8 @@ def server() -> Iterator[str]:
 def _default_model():  # type: ignore[no-untyped-def]
     import dealvalue as dv
 
-    deal = ROOT / "models" / "deal.toml"
-    return dv.Model.load(deal if deal.exists() else ROOT / "models" / "evidence.toml")
+    deal = ROOT / "dealvalue" / "models" / "deal.toml"
+    return dv.Model.load(deal if deal.exists() else ROOT / "dealvalue" / "models" / "evidence.toml")
 
 
 def _headline(page) -> str:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ import pytest
 from dealvalue.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = str(ROOT / "models" / "evidence.toml")
+MODEL = str(ROOT / "dealvalue" / "models" / "evidence.toml")
 
 
 def test_run_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,7 @@ import dealvalue as dv
 from dealvalue import deals
 from dealvalue.simulate import sample_leaves
 
-MODELS = Path(__file__).resolve().parent.parent / "models"
+MODELS = Path(__file__).resolve().parent.parent / "dealvalue" / "models"
 N = 2_000
 
 
@@ -441,7 +441,7 @@ def test_compare_alternatives_is_a_ratio_of_means(deal: dv.Model) -> None:
     by_hand = float(np.mean(r["value_delivered"]) / np.mean(r["spend"])) * 1e6
     assert t.loc["deal", "value_per_MUSD"] == pytest.approx(by_hand)
     adv = deals.deal_model("advocacy").simulate(n=N, seed=9)
-    assert t.loc["advocacy budget (models/advocacy.toml)", "value_per_MUSD"] == pytest.approx(
+    assert t.loc["advocacy budget (dealvalue/models/advocacy.toml)", "value_per_MUSD"] == pytest.approx(
         float(np.mean(adv["expected_value"]) / np.mean(adv["cost"])) * 1e6)
     assert t.loc["best alternative (e, median)", "value_per_MUSD"] == pytest.approx(deal.point_values()["e"])
     assert t["value_per_MUSD"].is_monotonic_decreasing
@@ -478,7 +478,7 @@ def test_simulated_constants_keep_every_bit() -> None:
 
 def test_guide_numbers_are_what_the_library_prints() -> None:
     """docs/guide.md pastes the library's output; check a few of its numbers."""
-    guide = (MODELS.parent / "docs" / "guide.md").read_text(encoding="utf-8")
+    guide = (MODELS.parent.parent / "docs" / "guide.md").read_text(encoding="utf-8")
     m = deals.scenario("labour_trust_fund")
     d = deals.decomposition(m)
     assert f"{d.loc['ln F', 'log_units']:.4g}" == "-2.794" and "ln F                                         total     -2.794" in guide

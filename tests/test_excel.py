@@ -614,7 +614,7 @@ def test_read_excel_refuses_other_workbooks(tmp_path: Path) -> None:
 def test_cli_export(tmp_path: Path) -> None:
     out = tmp_path / "cli.xlsx"
     done = subprocess.run(
-        [sys.executable, "-m", "dealvalue", "run", str(ROOT / "models" / "deal.toml"), "-n", "500",
+        [sys.executable, "-m", "dealvalue", "run", str(ROOT / "dealvalue" / "models" / "deal.toml"), "-n", "500",
          "--seed", "3", "--export", str(out), "--sim-rows", "20", "--no-progress"],
         capture_output=True, text=True, timeout=120,
     )
@@ -625,7 +625,7 @@ def test_cli_export(tmp_path: Path) -> None:
     assert ws.cell(row=excel.SIM_HEADER_ROW + 20, column=1).value == 20
     assert ws.cell(row=excel.SIM_HEADER_ROW + 21, column=1).value is None
     back = dv.read_excel(out)
-    assert to_dict(back) == to_dict(dv.Model.load(ROOT / "models" / "deal.toml"))
+    assert to_dict(back) == to_dict(dv.Model.load(ROOT / "dealvalue" / "models" / "deal.toml"))
 
 
 def sheet_table(ws: Any) -> dict[str, list[Any]]:
@@ -636,7 +636,7 @@ def sheet_table(ws: Any) -> dict[str, list[Any]]:
 def test_deal_model_gets_its_deal_sheets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from dealvalue import deals
 
-    m = dv.Model.load(ROOT / "models" / "deal.toml")
+    m = dv.Model.load(ROOT / "dealvalue" / "models" / "deal.toml")
     r = m.simulate(n=3000, seed=4)
     path = tmp_path / "deal.xlsx"
     m.to_excel(path, r, sim_rows=2, sample_rows=2)
@@ -724,7 +724,7 @@ def test_samples_sheet_survives_a_spreadsheet(lo: dict[str, Any]) -> None:
 
 def test_user_defined_units_come_back_in_a_fresh_python(tmp_path: Path) -> None:
     # the deal model uses 'microdoom'; a new Python has never defined it
-    m = dv.Model.load(ROOT / "models" / "deal.toml")
+    m = dv.Model.load(ROOT / "dealvalue" / "models" / "deal.toml")
     assert "microdoom" in dv.units.user_units() and str(m.unit("value_full")) == "microdoom"
     path = tmp_path / "units.xlsx"
     m.to_excel(path, m.simulate(n=200, seed=1), sim_rows=2, sample_rows=2, deal_sheets=False)
@@ -773,7 +773,7 @@ def test_tornado_names_its_units_and_rounds_the_base(tmp_path: Path) -> None:
 
 
 def test_long_labels_wrap_instead_of_running_into_the_next_column(tmp_path: Path) -> None:
-    m = dv.Model.load(ROOT / "models" / "deal.toml")
+    m = dv.Model.load(ROOT / "dealvalue" / "models" / "deal.toml")
     path = tmp_path / "w.xlsx"
     m.to_excel(path, m.simulate(n=300, seed=1), sim_rows=2, sample_rows=2, deal_sheets=False)
     wb = openpyxl.load_workbook(path)

@@ -40,7 +40,7 @@ def test_user_units_travel_with_the_file(tmp_path: Path) -> None:
 
 
 def test_shipped_example_loads() -> None:
-    m = dv.Model.load(ROOT / "models" / "evidence.toml")
+    m = dv.Model.load(ROOT / "dealvalue" / "models" / "evidence.toml")
     assert m.evaluate("ask", R=90, reality=1, expropriation=0, commitment=0.5) == pytest.approx(180)
 
 
