@@ -34,7 +34,6 @@ import streamlit as st
 
 import dealvalue as dv
 from dealvalue.stats import Z_95
-from dealvalue import files as dvfiles
 from dealvalue.errors import DealValueError
 
 ROOT = Path(__file__).resolve().parent
@@ -77,7 +76,7 @@ def shipped_scenarios() -> dict[str, Path]:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def base_model(text: str) -> dv.Model:
     """The model in a model file's text (shared: callers must not change it)."""
-    return dvfiles.loads(text, "model file")
+    return dv.Model.loads(text, "model file")
 
 
 def apply_edits(model: dv.Model, edits: Sequence[Edit]) -> tuple[dv.Model, dict[str, str]]:
@@ -137,7 +136,7 @@ def results(spec: Spec, n: int, seed: int) -> dv.Results:
 @st.cache_data(max_entries=64, show_spinner=False)
 def model_file_text(spec: Spec) -> str:
     """The current model (inputs included) as model file text."""
-    return dvfiles.dumps(current_model(spec)[0])
+    return current_model(spec)[0].dumps()
 
 
 def roles(model: dv.Model) -> dict[str, str]:
@@ -687,7 +686,7 @@ def on_apply_configuration(spec: Spec) -> None:
         config = deals.Configuration(ss.cfg_good, ss.cfg_payment, ss.cfg_counterparty, ss.cfg_profile,
                                      upfront=float(ss.cfg_upfront), ai_policies=frozenset(ss.get("cfg_policies") or ()))
         model, why = deals.configure(current_model(spec)[0], config)
-        text = dvfiles.dumps(model)
+        text = model.dumps()
     except (DealValueError, ValueError) as exc:
         ss.notice = f"configuration: {exc}"
         return

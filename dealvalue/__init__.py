@@ -22,6 +22,8 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from .errors import (
+    ArgumentError,
+    ArgumentTypeError,
     BoundsError,
     CellInUseError,
     CycleError,
@@ -35,7 +37,7 @@ from .errors import (
     UnknownCellError,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # public name -> module that defines it (imported on first access)
 _LAZY = {
@@ -57,11 +59,13 @@ _LAZY = {
     "Mixture": "distributions",
     "Distribution": "distributions",
     "parse": "formula",
-    "read_excel": "excel",
+    "read_excel": "model",
 }
 
 __all__ = [
     "__version__",
+    "ArgumentError",
+    "ArgumentTypeError",
     "BoundsError",
     "CellInUseError",
     "CycleError",
@@ -101,11 +105,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
     from .results import NonFiniteWarning, Results
     from .units import define_unit, parse_unit, ureg
-    from .excel import read_excel
+    from .model import read_excel
 
 
 # submodules reachable as attributes (dv.deals, dv.excel, ...) without importing them up front
-_SUBMODULES = {"analysis", "deals", "excel", "files", "distributions", "formula", "simulate", "units"}
+_SUBMODULES = {"analysis", "deals", "io", "models", "stats", "excel", "files", "distributions", "formula", "simulate", "units"}
 
 
 def __getattr__(name: str) -> Any:

@@ -56,11 +56,11 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
-from .errors import DistributionError, UnitMismatchError
+from .errors import ArgumentError, DistributionError, UnitMismatchError
 from .simulate import derived_seed
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -76,6 +76,7 @@ __all__ = [
     "evpi_stderr",
     "evppi",
     "Difference",
+    "paired_difference",
     "scenario_difference",
     "derived_seed",
 ]
@@ -106,7 +107,7 @@ def input_groups(model: "Model", correlated: str = "raise") -> dict[str, tuple[s
     {'x': ('x__1',), 'y__1': ('y__1',)}
     """
     if correlated not in CORRELATED:
-        raise ValueError(f"correlated must be one of {', '.join(CORRELATED)}, got {correlated!r}")
+        raise ArgumentError("correlated", correlated, "one of " + ", ".join(repr(c) for c in CORRELATED))
     compiled = model.compile()
     groups: dict[str, list[str]] = {}
     for leaf, owner in compiled.leaf_owner.items():
@@ -134,10 +135,10 @@ def input_groups(model: "Model", correlated: str = "raise") -> dict[str, tuple[s
 
 # ---------------------------------------------------------------- Sobol
 def sobol(
-    model: "Model",
+    model: "Model | Results",
     target: str,
-    n: int = 10_000,
-    seed: int = 0,
+    n: int | None = None,
+    seed: int | None = None,
     method: str = "mc",
     conf: float = 0.95,
     n_boot: int = 300,
@@ -150,13 +151,16 @@ def sobol(
 
     Parameters
     ----------
+    model
+        The model, or results of a run (then its model, ``n = min(run's n,
+        20,000)`` and the run's seed are the defaults).
     target
         The output cell.
     n
-        Rows of each design matrix.
+        Rows of each design matrix (default 10,000).
     seed
-        Designs and bootstrap draw from seeds derived from it: same seed, same
-        indices.
+        Designs and bootstrap draw from seeds derived from it (default 0):
+        same seed, same indices.
     method
         Sampling method of the designs (``"mc"``, ``"lhs"``, ``"qmc"``).  The
         bootstrap intervals assume independent rows, so they are exact in the
@@ -186,19 +190,23 @@ def sobol(
     """
     import pandas as pd
 
-    from .results import NonFiniteWarning
+    from .results import NonFiniteWarning, Results
     from .simulate import check_n, check_seed, sample_leaves
 
+    if isinstance(model, Results):  # the run's model, at most 20,000 rows, the run's seed
+        n = min(model.n, 20_000) if n is None else n
+        seed = model.seed if seed is None else seed
+        model = model.model
     model.cell(target)
-    n = check_n(n)
-    seed = check_seed(seed)
+    n = check_n(10_000 if n is None else n)
+    seed = check_seed(0 if seed is None else seed)
     if not 0 < conf < 1:
-        raise ValueError(f"conf must be between 0 and 1, got {conf!r}")
+        raise ArgumentError("conf", conf, "a confidence level between 0 and 1 (e.g. 0.95)")
     if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 10:
-        raise ValueError(f"n_boot must be a whole number >= 10, got {n_boot!r}")
+        raise ArgumentError("n_boot", n_boot, "a whole number of bootstrap resamples >= 10")
     groups = input_groups(model, correlated)
     if not groups:
-        raise ValueError(f"model {model.name!r} has no uncertain inputs: Sobol indices of {target!r} are undefined")
+        raise ArgumentError("model", model.name, f"a model with uncertain inputs (Sobol indices of {target!r} are undefined without them)")
     a = sample_leaves(model, n, derived_seed(seed, "sobol:A"), method)
     b = sample_leaves(model, n, derived_seed(seed, "sobol:B"), method)
     f_a = model.run_steps(a, n)[target]
@@ -219,7 +227,7 @@ def sobol(
     m = f_a.size
     variance = float(np.var(np.concatenate([f_a, f_b]), ddof=1)) if m >= 2 else 0.0
     if not variance > 0:
-        raise ValueError(f"cell {target!r} does not vary across samples: its Sobol indices are undefined")
+        raise ArgumentError("target", target, "a cell that varies across samples (its Sobol indices are undefined otherwise)")
     diff = f_ab - f_a  # (k, m)
     s1, st = _pick_freeze(f_a, f_b, diff, variance)
     rng = np.random.default_rng(derived_seed(seed, "sobol:bootstrap"))
@@ -258,9 +266,9 @@ def _option_matrix(results: "Results", options: Sequence[str]) -> tuple[np.ndarr
     from .units import compatible
 
     if isinstance(options, str) or len(options) < 2:
-        raise ValueError(f"options must name at least two cells holding each option's payoff, got {options!r}")
+        raise ArgumentError("options", options, "at least two cells, each holding one option's payoff")
     if len(set(options)) != len(options):
-        raise ValueError(f"options must be different cells, got {list(options)!r}")
+        raise ArgumentError("options", list(options), "different cells")
     unit = results.model.unit(options[0])
     for name in options[1:]:
         if not compatible(results.model.unit(name), unit):
@@ -383,7 +391,7 @@ def _conditional_means(x: np.ndarray, v: np.ndarray, knots: int | None) -> np.nd
     if knots is None:
         knots = int(np.clip(round(n ** (1 / 3) / 2), 4, 40))
     if isinstance(knots, bool) or not isinstance(knots, (int, np.integer)) or knots < 1:
-        raise ValueError(f"knots must be a whole number >= 1, got {knots!r}")
+        raise ArgumentError("knots", knots, "a whole number of spline pieces >= 1")
     # equal-count pieces: position in rank space, hat-function (linear spline) basis
     u = (np.argsort(np.argsort(x, kind="stable"), kind="stable") + 0.5) / n * knots
     j = np.minimum(u.astype(int), knots - 1)
@@ -436,7 +444,7 @@ class Difference:
         return (self.stderr_independent / self.stderr) ** 2 if self.stderr > 0 else math.inf
 
 
-def scenario_difference(
+def paired_difference(
     a: "Model | Results",
     b: "Model | Results",
     target: str,
@@ -444,7 +452,7 @@ def scenario_difference(
     seed: int = 0,
     method: str = "mc",
 ) -> Difference:
-    """Difference of ``target`` between two scenarios run with the same seed.
+    """Difference of ``target`` between two models run with the same seed.
 
     Each leaf draws from a stream keyed by the seed and its name, so leaves
     that both scenarios share get the same draws (common random numbers) and
@@ -468,20 +476,20 @@ def scenario_difference(
     >>> import dealvalue as dv
     >>> base = dv.Model(); base.add("x", "10 to 100"); base.add("y", "x * beta(8, 2)")
     >>> better = base.copy(); better.replace("y", "x * beta(9, 2)")
-    >>> d = scenario_difference(better, base, "y", n=20_000, seed=1)
+    >>> d = paired_difference(better, base, "y", n=20_000, seed=1)
     >>> d.stderr < d.stderr_independent / 5
     True
     """
-    from .model import Model
+    from .results import Results
     from .units import unit_text
 
-    ra = a.simulate(n=n, seed=seed, method=method) if isinstance(a, Model) else a
-    rb = b.simulate(n=n, seed=seed, method=method) if isinstance(b, Model) else b
+    ra = a if isinstance(a, Results) else a.simulate(n=n, seed=seed, method=method)
+    rb = b if isinstance(b, Results) else b.simulate(n=n, seed=seed, method=method)
     for field in ("n", "seed", "method"):
         if getattr(ra, field) != getattr(rb, field):
-            raise ValueError(
-                f"scenarios must be run alike for common random numbers: {field} is "
-                f"{getattr(ra, field)!r} in the first and {getattr(rb, field)!r} in the second"
+            raise ArgumentError(
+                "b", f"{field}={getattr(rb, field)!r}",
+                f"results run alike for common random numbers ({field}={getattr(ra, field)!r}, as in the first)",
             )
     unit = unit_text(ra.model.unit(target))
     xa = ra.get(target)
@@ -490,7 +498,7 @@ def scenario_difference(
     xa, xb = xa[ok], xb[ok]
     m = xa.size
     if m < 2:
-        raise ValueError(f"cell {target!r}: fewer than two finite paired samples")
+        raise ArgumentError("target", target, "a cell with at least two finite paired samples")
     d = xa - xb
     sa, sb = xa.std(ddof=1), xb.std(ddof=1)
     corr = float(np.corrcoef(xa, xb)[0, 1]) if sa > 0 and sb > 0 else math.nan
@@ -505,3 +513,11 @@ def scenario_difference(
         method=ra.method,
         unit=unit,
     )
+
+
+def scenario_difference(*args: Any, **kwargs: Any) -> Difference:
+    """Deprecated name of :func:`paired_difference` (a *scenario* is a shipped
+    model file; this compares any two models or results)."""
+    warnings.warn("scenario_difference is deprecated: use dealvalue.analysis.paired_difference",
+                  DeprecationWarning, stacklevel=2)
+    return paired_difference(*args, **kwargs)

@@ -38,9 +38,9 @@ def _parser() -> argparse.ArgumentParser:
 def _run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .files import load
+    from .model import Model
 
-    model = load(args.model)
+    model = Model.load(args.model)
     progress = not args.no_progress and args.samples >= PROGRESS_FROM
     results = model.simulate(n=args.samples, seed=args.seed, method=args.method, progress=progress)
     table = results.summary()

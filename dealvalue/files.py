@@ -1,232 +1,35 @@
-"""Model files: a plain, versioned TOML format.
+"""Deprecated: model files moved to :mod:`dealvalue.io.toml`.
 
-A file holds the model's name, description and seed, the user-defined units
-it needs, its cells (formula text, unit, label, description, group, bounds)
-and rank correlations.  Loading reads data only: formulas go through the safe
-parser, nothing is imported or evaluated.  Every problem raises
-:class:`~dealvalue.ModelFileError` naming the field.
-
-Example file::
-
-    format = "dealvalue-model"
-    version = 1
-    name = "evidence for cash"
-    seed = 1
-
-    [[cells]]
-    name = "R"
-    formula = "10 to 100"
-    unit = "USD"
-    label = "AI reservation price"
+Use :meth:`dealvalue.Model.load`, :meth:`~dealvalue.Model.loads`,
+:meth:`~dealvalue.Model.save` and :meth:`~dealvalue.Model.dumps`.  This
+module keeps the old functions for one release.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
-import tomllib
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+import warnings
+from typing import Any
 
-from .cells import Cell
-from .errors import DealValueError, ModelFileError
-from .units import define_unit, user_units
+from .io.toml import FORMAT, MAX_FILE_BYTES, VERSION, dumps, save, to_dict, used_units
+from .model import Model
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .model import Model
+__all__ = ["save", "load", "to_dict", "from_dict", "dumps", "loads", "used_units", "FORMAT", "VERSION", "MAX_FILE_BYTES"]
 
-__all__ = ["save", "load", "to_dict", "from_dict", "dumps", "loads", "FORMAT", "VERSION"]
-
-FORMAT = "dealvalue-model"
-VERSION = 1
-MAX_FILE_BYTES = 2_000_000
-_TOP = {"format", "version", "name", "description", "seed", "units", "cells", "correlations"}
-_CELL = {"name", "formula", "unit", "label", "description", "group", "bounds"}
+warnings.warn("dealvalue.files is deprecated: use Model.load / Model.loads / Model.save, or dealvalue.io.toml",
+              DeprecationWarning, stacklevel=2)
 
 
-def used_units(model: "Model") -> list[dict[str, str]]:
-    defined = user_units()
-    used: set[str] = set()
-    for name in model.names:
-        u = model.unit(name)
-        used.update(str(k) for k in u._units)  # pint's unit container: names -> powers
-        declared = model.cell(name).unit
-        if declared:
-            used.update(declared.replace("*", " ").replace("/", " ").split())
-        used.update(tok for tok in model.cell(name).formula.replace("(", " ").replace(")", " ").split() if tok in defined)
-    out: list[dict[str, str]] = []
-    # definitions may refer to other user units: include them, earlier first
-    pending = [u for u in defined if u in used]
-    while pending:
-        name = pending.pop(0)
-        definition = defined[name]
-        if definition:
-            for other in definition.split()[1:]:
-                if other in defined and other not in used:
-                    used.add(other)
-                    pending.append(other)
-    for name, definition in defined.items():
-        if name in used:
-            out.append({"name": name} | ({"definition": definition} if definition else {}))
-    return out
+def from_dict(data: Any, path: str = "<model>") -> Model:
+    """Deprecated: :meth:`dealvalue.Model.from_dict`."""
+    return Model.from_dict(data, path)
 
 
-def to_dict(model: "Model") -> dict[str, Any]:
-    """The model as plain data, in the file's layout."""
-    data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "name": model.name}
-    if model.description:
-        data["description"] = model.description
-    if model.seed is not None:
-        data["seed"] = int(model.seed)
-    units = used_units(model)
-    if units:
-        data["units"] = units
-    cells = []
-    for c in model.cells:
-        entry: dict[str, Any] = {"name": c.name, "formula": c.formula}
-        if c.unit is not None:
-            entry["unit"] = c.unit
-        for key in ("label", "description", "group"):
-            if getattr(c, key):
-                entry[key] = getattr(c, key)
-        if c.bounds is not None:
-            entry["bounds"] = list(c.bounds)
-        cells.append(entry)
-    data["cells"] = cells
-    if model.correlations:
-        data["correlations"] = [{"a": a, "b": b, "rho": r} for (a, b), r in model.correlations.items()]
-    return data
+def loads(text: str, path: str = "<model>") -> Model:
+    """Deprecated: :meth:`dealvalue.Model.loads`."""
+    return Model.loads(text, path)
 
 
-def dumps(model: "Model") -> str:
-    """The model file's text."""
-    import tomli_w
-
-    return tomli_w.dumps(to_dict(model))
-
-
-def save(model: "Model", path: str | os.PathLike[str]) -> None:
-    """Write ``model`` to ``path`` atomically (a temporary file, then a rename)."""
-    text = dumps(model)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _want(path: str, field: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
-    if not isinstance(value, kind) or isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-        raise ModelFileError(path, field, f"expected {what}, got {value!r}")
-    return value
-
-
-def from_dict(data: Any, path: str = "<model>") -> "Model":
-    """Build a model from plain data (as read from a file)."""
-    from .model import Model
-
-    if not isinstance(data, dict):
-        raise ModelFileError(path, "<top>", "expected a table of fields")
-    unknown = set(data) - _TOP
-    if unknown:
-        raise ModelFileError(path, sorted(unknown)[0], f"unknown field; expected one of {', '.join(sorted(_TOP))}")
-    if data.get("format") != FORMAT:
-        raise ModelFileError(path, "format", f"expected {FORMAT!r}, got {data.get('format')!r}")
-    version = data.get("version")
-    if version != VERSION:
-        raise ModelFileError(path, "version", f"this dealvalue reads version {VERSION}, got {version!r}")
-    name = _want(path, "name", data.get("name", "model"), str, "text")
-    description = _want(path, "description", data.get("description", ""), str, "text")
-    seed = data.get("seed")
-    if seed is not None:
-        _want(path, "seed", seed, int, "a whole number")
-        if seed < 0:
-            raise ModelFileError(path, "seed", f"expected a whole number >= 0, got {seed}")
-    for i, u in enumerate(_want(path, "units", data.get("units", []), list, "a list of units")):
-        field = f"units[{i}]"
-        _want(path, field, u, dict, "a table with 'name' and optional 'definition'")
-        uname = _want(path, field + ".name", u.get("name"), str, "a unit name")
-        definition = u.get("definition")
-        if definition is not None:
-            _want(path, field + ".definition", definition, str, "text like '1000 microdoom'")
-        try:
-            define_unit(uname, definition)
-        except DealValueError as exc:
-            raise ModelFileError(path, field, str(exc)) from None
-    cells = []
-    seen: set[str] = set()
-    for i, c in enumerate(_want(path, "cells", data.get("cells", []), list, "a list of cells")):
-        field = f"cells[{i}]"
-        _want(path, field, c, dict, "a table with 'name' and 'formula'")
-        cname = _want(path, field + ".name", c.get("name"), str, "a cell name")
-        field = f"cells.{cname}"
-        unknown = set(c) - _CELL
-        if unknown:
-            raise ModelFileError(path, f"{field}.{sorted(unknown)[0]}", f"unknown field; expected one of {', '.join(sorted(_CELL))}")
-        if cname in seen:
-            raise ModelFileError(path, field, "the same cell name appears twice")
-        seen.add(cname)
-        formula = c.get("formula")
-        if isinstance(formula, (int, float)) and not isinstance(formula, bool):
-            formula = repr(formula) if isinstance(formula, float) else str(formula)
-        _want(path, field + ".formula", formula, str, "formula text")
-        bounds = c.get("bounds")
-        if bounds is not None:
-            if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)):
-                raise ModelFileError(path, field + ".bounds", f"expected [low, high], got {bounds!r}")
-            bounds = (float(bounds[0]), float(bounds[1]))
-        for key in ("unit", "label", "description", "group"):
-            if key in c:
-                _want(path, f"{field}.{key}", c[key], str, "text")
-        try:
-            cells.append(Cell(cname, formula, unit=c.get("unit"), label=c.get("label", ""),
-                              description=c.get("description", ""), group=c.get("group", ""), bounds=bounds))
-        except DealValueError as exc:
-            raise ModelFileError(path, field, str(exc)) from None
-    model = Model(name, description=description, seed=seed)
-    try:
-        model.add_cells(cells)
-    except DealValueError as exc:
-        cell = getattr(exc, "cell", None) or getattr(exc, "referenced_by", None) or getattr(exc, "name", None)
-        raise ModelFileError(path, f"cells.{cell}" if cell else "cells", str(exc)) from None
-    for i, entry in enumerate(_want(path, "correlations", data.get("correlations", []), list, "a list")):
-        field = f"correlations[{i}]"
-        _want(path, field, entry, dict, "a table with a, b and rho")
-        try:
-            model.correlate(entry["a"], entry["b"], entry["rho"])
-        except KeyError as exc:
-            raise ModelFileError(path, field, f"missing or unknown {exc}") from None
-        except DealValueError as exc:
-            raise ModelFileError(path, field, str(exc)) from None
-    return model
-
-
-def loads(text: str, path: str = "<model>") -> "Model":
-    """Read a model from the file's text."""
-    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
-        raise ModelFileError(path, "<file>", f"larger than {MAX_FILE_BYTES} bytes")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ModelFileError(path, "<file>", f"not valid TOML: {exc}") from None
-    return from_dict(data, path)
-
-
-def load(path: str | os.PathLike[str]) -> "Model":
-    """Read a model file."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ModelFileError(str(p), "<file>", f"larger than {MAX_FILE_BYTES} bytes")
-        text = p.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ModelFileError(str(p), "<file>", f"cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise ModelFileError(str(p), "<file>", "not UTF-8 text") from None
-    return loads(text, str(p))
+def load(path: str | os.PathLike[str]) -> Model:
+    """Deprecated: :meth:`dealvalue.Model.load`."""
+    return Model.load(path)

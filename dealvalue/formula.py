@@ -45,6 +45,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from . import distributions as D
+from .builder import Builder
 from .errors import FormulaError, UnitMismatchError, UnknownCellError
 from .units import compatible, parse_unit, ureg
 
@@ -52,39 +53,26 @@ if TYPE_CHECKING:  # pragma: no cover
     import pint
     import sympy
 
-__all__ = ["parse", "references", "Parsed", "FUNCTIONS", "RESERVED", "MAX_LENGTH", "MAX_DEPTH"]
+__all__ = ["parse", "references", "syntax_tree", "Parsed", "FUNCTIONS", "DIST_FUNCTIONS", "RESERVED", "INTERNAL_PREFIX", "MAX_LENGTH", "MAX_DEPTH"]
 
-MAX_LENGTH = 2000
-MAX_DEPTH = 40
-MAX_NODES = 600
-MAX_LITERAL_CHARS = 40
-MAX_LITERAL = 1e100
-MAX_EXPONENT = 1000
-
-SUFFIXES = {"k": Decimal(10) ** 3, "M": Decimal(10) ** 6, "B": Decimal(10) ** 9, "T": Decimal(10) ** 12}
-
-MATH_FUNCTIONS = {
-    "exp", "ln", "log", "log10", "sqrt", "abs", "min", "max", "clip",
-    "floor", "ceil", "round", "sin", "cos", "tan", "if",
-}
-DIST_FUNCTIONS = {
-    "to", "norm", "lognorm", "beta", "uniform", "triangular", "pert", "bernoulli", "mixture",
-}
-FUNCTIONS = frozenset(MATH_FUNCTIONS | DIST_FUNCTIONS)
-CONSTANTS = {"pi"}
-RESERVED = frozenset(FUNCTIONS | CONSTANTS | {"and", "or", "not", "True", "False", "None"})
-
-_ARITY: dict[str, tuple[int, int]] = {
-    "exp": (1, 1), "ln": (1, 1), "log": (1, 2), "log10": (1, 1), "sqrt": (1, 1),
-    "abs": (1, 1), "min": (1, 64), "max": (1, 64), "clip": (3, 3), "floor": (1, 1),
-    "ceil": (1, 1), "round": (1, 2), "sin": (1, 1), "cos": (1, 1), "tan": (1, 1),
-    "if": (3, 3), "to": (2, 2), "norm": (2, 2), "lognorm": (2, 2), "beta": (2, 2),
-    "uniform": (2, 2), "triangular": (3, 3), "pert": (3, 3), "bernoulli": (1, 1),
-    "mixture": (2, 2),
-}
-
-_INTERNAL_UNIT = "_u"      # 100 USD  ->  _u(100, 'USD')
-INTERNAL_PREFIX = "_f_"   # if(...)  ->  _f_if(...), to(a, b) -> _f_to(a, b)
+from .grammar import (  # noqa: F401 - re-exported: the grammar's names have always been importable from here
+    ARITY,
+    CONSTANTS,
+    DIST_FUNCTIONS,
+    FUNCTIONS,
+    INTERNAL_PREFIX,
+    INTERNAL_UNIT,
+    MATH_FUNCTIONS,
+    MAX_DEPTH,
+    MAX_EXPONENT,
+    MAX_LENGTH,
+    MAX_LITERAL,
+    MAX_LITERAL_CHARS,
+    MAX_NODES,
+    RESERVED,
+    SUFFIXES,
+    position,
+)
 
 
 @dataclass(frozen=True)
@@ -196,7 +184,7 @@ def _rewrite(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> 
                 ):
                     unit_parts += [toks[k].string, toks[k + 1].string]
                     k += 2
-                emit(f"{_INTERNAL_UNIT}({number}, '{''.join(unit_parts)}')", pos)
+                emit(f"{INTERNAL_UNIT}({number}, '{''.join(unit_parts)}')", pos)
                 i = k
                 continue
             if (
@@ -301,18 +289,11 @@ def syntax_tree(text: str, cell: str | None, cell_names: Callable[[str], bool]) 
         node, d = stack.pop()
         count += 1
         if d > MAX_DEPTH:
-            raise FormulaError(cell, text, f"formula nested deeper than {MAX_DEPTH}", _pos(node, origin))
+            raise FormulaError(cell, text, f"formula nested deeper than {MAX_DEPTH}", position(node, origin))
         if count > MAX_NODES:
             raise FormulaError(cell, text, f"formula has more than {MAX_NODES} parts")
         stack.extend((child, d + 1) for child in ast.iter_child_nodes(node))
     return tree, src, origin
-
-
-def _pos(node: ast.AST, origin: list[int]) -> int | None:
-    off = getattr(node, "col_offset", None)
-    if off is None:
-        return None
-    return int(origin[min(int(off), len(origin) - 1)])
 
 
 def references(text: str, cell: str | None = None) -> tuple[str, ...]:
@@ -332,7 +313,7 @@ def references(text: str, cell: str | None = None) -> tuple[str, ...]:
             if not node.id.startswith("_"):
                 raise FormulaError(
                     cell, text, f"unknown function {node.id!r}; known: {', '.join(sorted(FUNCTIONS))}",
-                    _pos(node, origin),
+                    position(node, origin),
                 )
         if isinstance(node, ast.Name) and id(node) not in called and node.id not in RESERVED and not node.id.startswith("_"):
             if node.id not in names:
@@ -341,446 +322,8 @@ def references(text: str, cell: str | None = None) -> tuple[str, ...]:
     pos: dict[str, int] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and node.id in names:
-            pos[node.id] = min(pos.get(node.id, 1 << 30), _pos(node, origin) or 0)
+            pos[node.id] = min(pos.get(node.id, 1 << 30), position(node, origin) or 0)
     return tuple(sorted(names, key=lambda nm: pos[nm]))
-
-
-# ---------------------------------------------------------------- sympy
-
-
-@dataclass
-class _Val:
-    expr: Any
-    unit: Any
-    label: str
-    cond: Any = None          # a sympy boolean when the value is an indicator
-    zero: bool = False        # the literal 0, which fits any unit
-    dist: D.Distribution | None = None  # a distribution literal (not yet a symbol)
-    const: bool = False       # no symbols in it
-    unit_literal: bool = False
-
-
-class _Builder:
-    def __init__(
-        self,
-        text: str,
-        cell: str | None,
-        src: str,
-        origin: list[int],
-        units: Mapping[str, Any],
-        symbol_for: Callable[[str], Any],
-    ) -> None:
-        import sympy
-
-        self.sp = sympy
-        self.text = text
-        self.cell = cell
-        self.src = src
-        self.origin = origin
-        self.units = units
-        self.symbol_for = symbol_for
-        self.refs: list[str] = []
-        self.dists: dict[str, D.Distribution] = {}
-        self.reg = ureg()
-        self.one = self.reg.dimensionless
-        self.has_unit_literal = False
-
-    # -- helpers
-    def err(self, node: ast.AST | None, reason: str) -> FormulaError:
-        return FormulaError(self.cell, self.text, reason, _pos(node, self.origin) if node is not None else None)
-
-    def label(self, node: ast.AST) -> str:
-        a = getattr(node, "col_offset", None)
-        b = getattr(node, "end_col_offset", None)
-        if a is None or b is None:
-            return "?"
-        lo = self.origin[min(a, len(self.origin) - 1)]
-        hi = self.origin[min(b, len(self.origin) - 1)] if b < len(self.origin) - 1 else len(self.text)
-        s = self.text[lo:hi].strip()
-        if isinstance(node, ast.Name):
-            return node.id
-        return s or "?"
-
-    def unit_name(self, u: Any) -> str:
-        return "dimensionless" if u.dimensionless and str(u) in ("", "dimensionless") else str(u)
-
-    def mismatch(self, what: str, a: _Val, b: _Val) -> UnitMismatchError:
-        return UnitMismatchError(
-            self.cell,
-            f"cannot {what} {a.label!r} ({self.unit_name(a.unit)}) and {b.label!r} ({self.unit_name(b.unit)})",
-        )
-
-    def to_unit(self, v: _Val, unit: Any) -> Any:
-        """v's expression expressed in ``unit`` (which must be compatible)."""
-        if v.zero or v.unit == unit:
-            return v.expr
-        f = float(self.reg.Quantity(1.0, v.unit).to(unit).magnitude)
-        if f == 1.0:
-            return v.expr
-        return v.expr * self.sp.Float(f) if not float(f).is_integer() else v.expr * self.sp.Integer(int(f))
-
-    def common(self, what: str, vals: list[_Val]) -> tuple[list[Any], Any]:
-        """Bring values to a common unit (the first non-zero one's)."""
-        target = next((v.unit for v in vals if not v.zero), self.one)
-        out = []
-        for v in vals:
-            if not v.zero and not compatible(v.unit, target):
-                first = next(x for x in vals if not x.zero)
-                raise self.mismatch(what, first, v)
-            out.append(self.to_unit(v, target))
-        return out, target
-
-    def reduce(self, expr: Any, unit: Any) -> tuple[Any, Any]:
-        """Simplify a product unit (USD/kUSD -> dimensionless, with its factor)."""
-        if unit.dimensionless:
-            f = float(self.reg.Quantity(1.0, unit).to(self.one).magnitude)
-            return (expr if f == 1.0 else expr * self.sp.Float(f)), self.one
-        q = self.reg.Quantity(1.0, unit).to_reduced_units()
-        f = float(q.magnitude)
-        return (expr if f == 1.0 else expr * self.sp.Float(f)), q.units
-
-    def materialise(self, v: _Val, node: ast.AST) -> _Val:
-        """Turn a distribution literal into a fresh symbol of this formula."""
-        if v.dist is None:
-            return v
-        k = len(self.dists) + 1
-        name = f"{self.cell or 'formula'}__{k}"
-        lo = v.dist.support()[0]
-        sym = self.sp.Symbol(name, real=True, positive=True) if lo >= 0 and not isinstance(v.dist, (D.Bernoulli, D.Mixture)) else self.sp.Symbol(name, real=True)
-        self.dists[name] = v.dist
-        return _Val(sym, v.unit, v.label, unit_literal=v.unit_literal)
-
-    def truth(self, v: _Val) -> Any:
-        if v.cond is not None:
-            return v.cond
-        return self.sp.Ne(v.expr, 0)
-
-    def indicator(self, cond: Any, label: str) -> _Val:
-        sp = self.sp
-        if cond is sp.true:
-            return _Val(sp.Integer(1), self.one, label, cond=cond, const=True)
-        if cond is sp.false:
-            return _Val(sp.Integer(0), self.one, label, cond=cond, const=True)
-        return _Val(sp.Piecewise((sp.Integer(1), cond), (sp.Integer(0), True)), self.one, label, cond=cond)
-
-    def constant_value(self, v: _Val, node: ast.AST, what: str) -> float:
-        if v.dist is not None or v.expr.free_symbols:
-            raise self.err(node, f"{what} must be a number, not {v.label!r}")
-        try:
-            value = float(v.expr)
-        except (TypeError, ValueError, OverflowError):
-            raise self.err(node, f"{what} must be a real number, got {v.label!r}") from None
-        if not math.isfinite(value):
-            raise self.err(node, f"{what} is not finite")
-        return value
-
-    # -- the walk
-    def build(self, node: ast.AST) -> _Val:
-        method = getattr(self, "n_" + type(node).__name__, None)
-        if method is None:
-            raise self.err(node, f"{type(node).__name__} expressions are not allowed")
-        result: _Val = method(node)
-        return result
-
-    def value(self, node: ast.AST) -> _Val:
-        """Build a node as a number (distribution literals become symbols)."""
-        return self.materialise(self.build(node), node)
-
-    def n_Expression(self, node: ast.Expression) -> _Val:
-        return self.build(node.body)
-
-    def n_Constant(self, node: ast.Constant) -> _Val:
-        sp = self.sp
-        v = node.value
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise self.err(node, f"literal {v!r} is not allowed")
-        text = self.label(node)
-        if isinstance(v, int):
-            e = sp.Integer(v)
-        else:
-            e = sp.Rational(str(Decimal(repr(v))))
-            if e.q > 10**15:  # keep exotic decimals as floats
-                e = sp.Float(v)
-        return _Val(e, self.one, text, zero=(v == 0), const=True)
-
-    def n_Name(self, node: ast.Name) -> _Val:
-        sp = self.sp
-        if node.id == "pi":
-            return _Val(sp.pi, self.one, "pi", const=True)
-        if node.id in RESERVED:
-            raise self.err(node, f"{node.id!r} is a function; call it with brackets, e.g. {node.id}(x)")
-        if node.id not in self.units:
-            raise UnknownCellError(node.id, self.cell or "formula", tuple(self.units))
-        if node.id not in self.refs:
-            self.refs.append(node.id)
-        unit = self.units[node.id]
-        return _Val(self.symbol_for(node.id), unit, node.id)
-
-    def n_UnaryOp(self, node: ast.UnaryOp) -> _Val:
-        if isinstance(node.op, ast.Not):
-            v = self.value(node.operand)
-            return self.indicator(self.sp.Not(self.truth(v)), self.label(node))
-        inner = self.build(node.operand)
-        if isinstance(node.op, ast.UAdd):
-            return inner
-        if isinstance(node.op, ast.USub):
-            if inner.dist is not None:
-                inner = self.materialise(inner, node.operand)
-            return _Val(-inner.expr, inner.unit, self.label(node), zero=inner.zero, const=inner.const,
-                        unit_literal=inner.unit_literal)
-        raise self.err(node, "operator not allowed")
-
-    def n_BinOp(self, node: ast.BinOp) -> _Val:
-        sp = self.sp
-        if isinstance(node.op, ast.LShift):  # a to b
-            return self.make_dist("to", [node.left, node.right], node)
-        a = self.value(node.left)
-        b = self.value(node.right)
-        label = self.label(node)
-        ul = a.unit_literal or b.unit_literal
-        const = a.const and b.const
-        if isinstance(node.op, (ast.Add, ast.Sub)):
-            what = "add" if isinstance(node.op, ast.Add) else "subtract"
-            (ea, eb), unit = self.common(what, [a, b])
-            e = ea + eb if isinstance(node.op, ast.Add) else ea - eb
-            return _Val(e, unit, label, zero=a.zero and b.zero, const=const, unit_literal=ul)
-        if isinstance(node.op, ast.Mult):
-            e, unit = self.reduce(a.expr * b.expr, a.unit * b.unit)
-            return _Val(e, unit, label, zero=a.zero or b.zero, const=const, unit_literal=ul)
-        if isinstance(node.op, ast.Div):
-            if b.zero:
-                raise self.err(node.right, "division by the literal 0")
-            e, unit = self.reduce(a.expr / b.expr, a.unit / b.unit)
-            return _Val(e, unit, label, zero=a.zero, const=const, unit_literal=ul)
-        if isinstance(node.op, ast.Pow):
-            if not b.unit.dimensionless:
-                raise UnitMismatchError(self.cell, f"exponent {b.label!r} must be dimensionless, not {self.unit_name(b.unit)}")
-            if b.const:
-                ev = self.constant_value(b, node.right, "exponent")
-                if abs(ev) > MAX_EXPONENT:
-                    raise self.err(node.right, f"exponent {ev:g} is larger than {MAX_EXPONENT}")
-            elif not a.unit.dimensionless:
-                raise UnitMismatchError(self.cell, f"{a.label!r} has unit {self.unit_name(a.unit)}; it can only be raised to a constant power")
-            if a.const and b.const:
-                return self.const_pow(a, b, node, label)
-            unit = self.one
-            if not a.unit.dimensionless:
-                ev = float(b.expr)
-                unit = a.unit ** (int(ev) if ev.is_integer() else ev)
-            e = sp.Pow(a.expr, b.expr)
-            return _Val(e, unit, label, const=const, unit_literal=ul)
-        if isinstance(node.op, ast.Mod):  # pragma: no cover - refused by the tokenizer
-            raise self.err(node, "'%' is only allowed directly after a number")
-        raise self.err(node, f"operator {type(node.op).__name__} is not allowed")
-
-    def const_pow(self, a: _Val, b: _Val, node: ast.AST, label: str) -> _Val:
-        sp = self.sp
-        base = self.constant_value(a, node, "base")
-        exp = self.constant_value(b, node, "exponent")
-        unit = a.unit ** (int(exp) if exp.is_integer() else exp) if not a.unit.dimensionless else self.one
-        small_ints = base.is_integer() and exp.is_integer() and abs(base) <= 10**6 and 0 <= exp <= 64
-        if small_ints:
-            return _Val(sp.Integer(int(base)) ** int(exp), unit, label, const=True)
-        try:
-            value = base ** exp
-        except (OverflowError, ZeroDivisionError) as exc:
-            raise self.err(node, f"{label} cannot be computed ({exc})") from None
-        if isinstance(value, complex) or not math.isfinite(value):
-            raise self.err(node, f"{label} is not a finite real number")
-        if b.expr.is_Rational and not b.expr.is_Integer and a.expr.is_Rational and a.expr > 0:
-            return _Val(sp.Pow(a.expr, b.expr), unit, label, const=True)  # keep sqrt(2) exact
-        return _Val(sp.Float(value), unit, label, const=True)
-
-    def n_BoolOp(self, node: ast.BoolOp) -> _Val:
-        vals = [self.value(v) for v in node.values]
-        conds = [self.truth(v) for v in vals]
-        cond = self.sp.And(*conds) if isinstance(node.op, ast.And) else self.sp.Or(*conds)
-        return self.indicator(cond, self.label(node))
-
-    def n_Compare(self, node: ast.Compare) -> _Val:
-        sp = self.sp
-        ops = {ast.Lt: sp.Lt, ast.LtE: sp.Le, ast.Gt: sp.Gt, ast.GtE: sp.Ge, ast.Eq: sp.Eq, ast.NotEq: sp.Ne}
-        left = self.value(node.left)
-        conds = []
-        for op, comp in zip(node.ops, node.comparators):
-            if type(op) not in ops:
-                raise self.err(node, f"comparison {type(op).__name__} is not allowed")
-            right = self.value(comp)
-            (el, er), _ = self.common("compare", [left, right])
-            conds.append(ops[type(op)](el, er))
-            left = right
-        return self.indicator(sp.And(*conds) if len(conds) > 1 else conds[0], self.label(node))
-
-    def n_Call(self, node: ast.Call) -> _Val:
-        if not isinstance(node.func, ast.Name):
-            raise self.err(node, "only named functions can be called, e.g. max(a, b)")
-        name = node.func.id
-        if name.startswith(INTERNAL_PREFIX):
-            name = name[len(INTERNAL_PREFIX):]
-        if node.keywords:
-            raise self.err(node, f"{name}() takes no keyword arguments")
-        if any(isinstance(a, ast.Starred) for a in node.args):
-            raise self.err(node, "'*' arguments are not allowed")
-        if name == _INTERNAL_UNIT:
-            return self.unit_literal(node)
-        if name not in FUNCTIONS:
-            if name in self.units:
-                raise self.err(node, f"{name!r} is a cell, not a function")
-            raise self.err(node, f"unknown function {name!r}; known: {', '.join(sorted(FUNCTIONS))}")
-        lo, hi = _ARITY[name]
-        if not lo <= len(node.args) <= hi:
-            want = str(lo) if lo == hi else f"{lo} to {hi}"
-            raise self.err(node, f"{name}() takes {want} arguments, got {len(node.args)}")
-        if name in DIST_FUNCTIONS:
-            return self.make_dist(name, list(node.args), node)
-        return self.math(name, node)
-
-    def unit_literal(self, node: ast.Call) -> _Val:
-        num, unit_node = node.args
-        assert isinstance(unit_node, ast.Constant) and isinstance(unit_node.value, str)
-        v = self.build(num)
-        unit = parse_unit(unit_node.value, self.cell)
-        self.has_unit_literal = True
-        return _Val(v.expr, unit, self.label(node), const=True, unit_literal=True)
-
-    def math(self, name: str, node: ast.Call) -> _Val:
-        sp = self.sp
-        label = self.label(node)
-        args = [self.value(a) for a in node.args]
-        const = all(a.const for a in args)
-        ul = any(a.unit_literal for a in args)
-
-        def dimless(i: int) -> Any:
-            if not args[i].unit.dimensionless:
-                raise UnitMismatchError(self.cell, f"{name}() needs a dimensionless argument; {args[i].label!r} is {self.unit_name(args[i].unit)}")
-            return self.to_unit(args[i], self.one)
-
-        if name in ("exp", "sin", "cos", "tan"):
-            f = {"exp": sp.exp, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan}[name]
-            return _Val(f(dimless(0)), self.one, label, const=const)
-        if name in ("ln", "log", "log10"):
-            x = dimless(0)
-            if args[0].zero:
-                raise self.err(node, f"{name}(0) is minus infinity")
-            if name == "log10":
-                return _Val(sp.log(x, 10), self.one, label, const=const)
-            if len(args) == 2:
-                return _Val(sp.log(x, dimless(1)), self.one, label, const=const)
-            return _Val(sp.log(x), self.one, label, const=const)
-        if name == "sqrt":
-            unit = args[0].unit ** 0.5 if not args[0].unit.dimensionless else self.one
-            return _Val(sp.sqrt(args[0].expr), unit, label, const=const, unit_literal=ul)
-        if name == "abs":
-            return _Val(sp.Abs(args[0].expr), args[0].unit, label, zero=args[0].zero, const=const, unit_literal=ul)
-        if name in ("floor", "ceil"):
-            f = sp.floor if name == "floor" else sp.ceiling
-            return _Val(f(args[0].expr), args[0].unit, label, const=const, unit_literal=ul)
-        if name == "round":
-            x = args[0].expr
-            if len(args) == 2:
-                digits = self.constant_value(args[1], node, "round()'s number of digits")
-                if not float(digits).is_integer() or abs(digits) > 15:
-                    raise self.err(node, "round()'s number of digits must be a whole number from -15 to 15")
-                scale = sp.Integer(10) ** int(digits)
-            else:
-                scale = sp.Integer(1)
-            # half away from zero, as Excel's ROUND does
-            e = sp.sign(x) * sp.floor(sp.Abs(x) * scale + sp.Rational(1, 2)) / scale
-            return _Val(e, args[0].unit, label, const=const, unit_literal=ul)
-        if name in ("min", "max"):
-            exprs, unit = self.common("compare", args)
-            f = sp.Min if name == "min" else sp.Max
-            return _Val(f(*exprs), unit, label, const=const, unit_literal=ul, zero=all(a.zero for a in args))
-        if name == "clip":
-            exprs, unit = self.common("compare", args)
-            return _Val(sp.Min(sp.Max(exprs[0], exprs[1]), exprs[2]), unit, label, const=const, unit_literal=ul)
-        if name == "if":
-            cond = self.truth(args[0])
-            (a, b), unit = self.common("choose between", args[1:])
-            if cond is sp.true:
-                e = a
-            elif cond is sp.false:
-                e = b
-            else:
-                e = sp.Piecewise((a, cond), (b, True))
-            return _Val(e, unit, label, const=const, unit_literal=ul,
-                        zero=args[1].zero and args[2].zero)
-        raise self.err(node, f"unknown function {name!r}")  # pragma: no cover
-
-    def make_dist(self, name: str, arg_nodes: list[ast.AST], node: ast.AST) -> _Val:
-        label = self.label(node)
-        shown = "a to b" if name == "to" else f"{name}()"
-        if name == "mixture":
-            comps_node, weights_node = arg_nodes
-            if not isinstance(comps_node, ast.List) or not isinstance(weights_node, ast.List):
-                raise self.err(node, "mixture() takes a list of distributions and a list of weights: mixture([d1, d2], [w1, w2])")
-            comps = [self.build(c) for c in comps_node.elts]
-            for c, cn in zip(comps, comps_node.elts):
-                if c.dist is None:
-                    raise self.err(cn, f"mixture component {c.label!r} is not a distribution")
-            weights = [self.constant_value(self.build(w), w, "a mixture weight") for w in weights_node.elts]
-            units = [c.unit for c in comps]
-            target = units[0] if units else self.one
-            dists = []
-            for c in comps:
-                if not compatible(c.unit, target):
-                    raise self.mismatch("mix", comps[0], c)
-                f = float(self.reg.Quantity(1.0, c.unit).to(target).magnitude)
-                assert c.dist is not None  # checked above
-                dists.append(c.dist if f == 1.0 else _scale(c.dist, f))
-            try:
-                dist: D.Distribution = D.Mixture(tuple(dists), tuple(weights))
-            except Exception as exc:
-                raise self.err(node, str(exc)) from None
-            return _Val(None, target, label, dist=dist, unit_literal=any(c.unit_literal for c in comps))
-        vals = [self.build(a) for a in arg_nodes]
-        for v, a in zip(vals, arg_nodes):
-            if v.dist is not None:
-                raise self.err(a, f"the parameters of {shown} must be numbers, not the distribution {v.label!r}")
-            if v.expr.free_symbols:
-                raise self.err(a, f"the parameters of {shown} must be numbers; {v.label!r} depends on other cells")
-        if name in ("beta", "bernoulli", "lognorm"):
-            for v in vals:
-                if not v.unit.dimensionless:
-                    raise UnitMismatchError(self.cell, f"{name}() takes dimensionless parameters; {v.label!r} is {self.unit_name(v.unit)}")
-            unit = self.one
-            nums = [self.constant_value(v, a, f"a parameter of {shown}") for v, a in zip(vals, arg_nodes)]
-        else:
-            exprs, unit = self.common("combine", vals)
-            nums = []
-            for e, v, a in zip(exprs, vals, arg_nodes):
-                nums.append(self.constant_value(_Val(e, unit, v.label), a, f"a parameter of {shown}"))
-        try:
-            dist = D.make(name, nums)
-        except Exception as exc:  # DistributionError, with the literal's text
-            reason = getattr(exc, "reason", str(exc))
-            raise self.err(node, f"{label}: {reason}") from None
-        return _Val(None, unit, label, dist=dist, unit_literal=any(v.unit_literal for v in vals))
-
-    def n_Tuple(self, node: ast.Tuple) -> _Val:
-        raise self.err(node, "a comma only separates a function's arguments; write a thousand as 1000 or 1_000")
-
-    def n_List(self, node: ast.List) -> _Val:
-        raise self.err(node, "lists are only allowed inside mixture()")
-
-
-def _scale(dist: D.Distribution, f: float) -> D.Distribution:
-    """A distribution scaled by a positive factor (unit conversion inside mixtures)."""
-    if isinstance(dist, D.To):
-        return D.To(dist.low * f, dist.high * f)
-    if isinstance(dist, D.Norm):
-        return D.Norm(dist.mean * f, dist.sd * f)
-    if isinstance(dist, D.Lognorm):
-        return D.Lognorm(dist.mu + math.log(f), dist.sigma)
-    if isinstance(dist, D.Uniform):
-        return D.Uniform(dist.low * f, dist.high * f)
-    if isinstance(dist, D.Triangular):
-        return D.Triangular(dist.left * f, dist.mode * f, dist.right * f)
-    if isinstance(dist, D.Pert):
-        return D.Pert(dist.low * f, dist.mode * f, dist.high * f, dist.lam)
-    if isinstance(dist, D.Mixture):
-        return D.Mixture(tuple(_scale(c, f) for c in dist.components), dist.weights)
-    raise FormulaError(None, dist.formula(), "cannot convert the unit of this distribution")
 
 
 def parse(
@@ -808,7 +351,7 @@ def parse(
     unit_map = {k: (parse_unit(v) if isinstance(v, str) else v) for k, v in units.items()}
     sym = symbol_for or (lambda name: sympy.Symbol(name, real=True))
     tree, src, origin = syntax_tree(text, cell, lambda name: name in unit_map)
-    b = _Builder(text, cell, src, origin, unit_map, sym)
+    b = Builder(text, cell, src, origin, unit_map, sym)
     v = b.build(tree)
     if v.dist is not None:
         v = b.materialise(v, tree.body)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy as _copy
 import math
+import os
 from dataclasses import dataclass, replace as _dc_replace
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -28,6 +29,7 @@ import numpy as np
 from . import distributions as D
 from .cells import Cell, check_name
 from .errors import (
+    ArgumentTypeError,
     BoundsError,
     CellInUseError,
     CycleError,
@@ -38,7 +40,10 @@ from .errors import (
     UnitMismatchError,
     UnknownCellError,
 )
+from .compiler import Compiled, compile_graph, monotone_in_leaf, point_values, run_steps, topological
 from .formula import Parsed, parse, references
+from .graph import check_input_bounds, default_bounds, leaf_symbol, make_symbol, parse_cell
+from .symbolic import expr_latex, latex_name
 from .units import compatible, parse_unit, unit_text, ureg
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -50,29 +55,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Model"]
 
-POINT_SAMPLES = 100_001  # samples for the median of an input that is not one distribution
-POINT_SEED = 0
-
-
-@dataclass(frozen=True)
-class _Step:
-    """One cell's compiled computation: ``fn(*values[args])``."""
-
-    name: str
-    fn: Callable[..., Any]
-    args: tuple[str, ...]
-    leaf: str | None  # set when the cell is exactly one distribution literal
-
-
-@dataclass(frozen=True)
-class Compiled:
-    """The whole graph compiled once: leaves to sample and steps in order."""
-
-    order: tuple[str, ...]
-    steps: tuple[_Step, ...]
-    leaves: dict[str, D.Distribution]  # leaf name -> distribution
-    leaf_owner: dict[str, str]         # leaf name -> cell it belongs to
-    inputs: tuple[str, ...]
 
 
 class Model:
@@ -104,7 +86,7 @@ class Model:
 
     def __init__(self, name: str = "model", description: str = "", seed: int | None = None) -> None:
         if not isinstance(name, str):
-            raise TypeError(f"model name must be text, got {type(name).__name__}")
+            raise ArgumentTypeError("name", name, "the model's name as text")
         self.name = name
         self.description = description
         self.seed = seed
@@ -183,7 +165,7 @@ class Model:
         """The distribution of an input that is exactly one distribution, else None."""
         self.cell(name)
         p = self._parsed[name]
-        if not p.refs and len(p.dists) == 1 and p.expr == self._leaf_symbol(next(iter(p.dists)), p):
+        if not p.refs and len(p.dists) == 1 and p.expr == leaf_symbol(next(iter(p.dists)), p):
             return next(iter(p.dists.values()))
         return None
 
@@ -198,7 +180,7 @@ class Model:
         literal (a positive multiple, possibly plus a constant), so the
         literal's median passes through to the input's median."""
         p = self.parsed(name)
-        return len(p.dists) == 1 and self._monotone_in_leaf(p)
+        return len(p.dists) == 1 and monotone_in_leaf(p)
 
     def dependencies(self, name: str) -> tuple[str, ...]:
         """Cells that ``name``'s formula names directly."""
@@ -358,7 +340,7 @@ class Model:
         cells = dict(self._cells)
         cells.update(new)
         refs = {n: (references(c.formula, n) if n in new else self._parsed[n].refs) for n, c in cells.items()}
-        order = _topological(cells, refs)
+        order = topological(cells, refs)
         changed: set[str] = set(new)
         parsed = dict(self._parsed)
         units = dict(self._units)
@@ -367,7 +349,7 @@ class Model:
             if name not in changed and not any(r in changed for r in refs[name]):
                 continue
             try:
-                p, unit = self._parse_cell(cells[name], units, symbols)
+                p, unit = parse_cell(cells[name], units, symbols)
             except UnitMismatchError as exc:
                 if name in new or len(new) != 1:
                     raise
@@ -377,11 +359,11 @@ class Model:
                     edited, f"unit {unit_text(units[edited]) or 'dimensionless'} breaks cell {name!r}, which uses it: {exc.reason}"
                 ) from None
             parsed[name], units[name] = p, unit
-            symbols[name] = self._make_symbol(name, p)
+            symbols[name] = make_symbol(name, p)
             changed.add(name)  # dependents are rebuilt too: the unit or symbol may differ
         # declared bounds on constant inputs, and distribution supports
         for name in new:
-            self._check_input_bounds(cells[name], parsed[name])
+            check_input_bounds(cells[name], parsed[name])
         for key in list(self._correlations):
             for x in key:
                 if x in new and (parsed[x].refs or len(parsed[x].dists) != 1):
@@ -389,74 +371,10 @@ class Model:
         self._cells, self._parsed, self._units, self._symbols = cells, parsed, units, symbols
         self._touch()
 
-    def _parse_cell(self, cell: Cell, units: Mapping[str, Any], symbols: Mapping[str, Any]) -> tuple[Parsed, Any]:
-        p = parse(cell.formula, units={k: units[k] for k in units if k != cell.name}, cell=cell.name,
-                  symbol_for=lambda n: symbols[n])
-        declared = parse_unit(cell.unit, cell.name) if cell.unit is not None else None
-        reg = ureg()
-        if declared is None:
-            return p, p.unit
-        if not p.refs and p.unit.dimensionless and not p.has_unit_literal:
-            return p, declared  # an input takes the unit you declare
-        if p.is_zero:
-            return p, declared
-        if not compatible(p.unit, declared):
-            shown = "dimensionless" if p.unit.dimensionless else str(p.unit)
-            raise UnitMismatchError(cell.name, f"formula {cell.formula!r} gives {shown}, but the cell is declared in {declared}")
-        f = float(reg.Quantity(1.0, p.unit).to(declared).magnitude)
-        if f != 1.0:
-            import sympy
-
-            p = _dc_replace(p, expr=p.expr * sympy.Float(f), unit=declared)
-        return p, declared
-
-    def _make_symbol(self, name: str, p: Parsed) -> Any:
-        import sympy
-
-        if not p.refs:
-            pos = p.expr.is_positive
-            if pos:
-                return sympy.Symbol(name, real=True, positive=True)
-            if p.expr.is_nonnegative:
-                return sympy.Symbol(name, real=True, nonnegative=True)
-        return sympy.Symbol(name, real=True)
-
-    def _leaf_symbol(self, leaf: str, p: Parsed) -> Any:
-        return next(s for s in p.expr.free_symbols if s.name == leaf) if p.dists else None
-
-    def _check_input_bounds(self, cell: Cell, p: Parsed) -> None:
-        bounds = cell.bounds or self._default_bounds(p)
-        if bounds is None or p.refs:
-            return
-        lo, hi = bounds
-        if not p.expr.free_symbols:
-            v = float(p.expr)
-            if not lo <= v <= hi:
-                raise BoundsError(cell.name, v, (lo, hi))
-            return
-        if len(p.dists) == 1 and p.expr.is_Symbol:
-            dist = next(iter(p.dists.values()))
-            s_lo, s_hi = dist.support()
-            if s_lo < lo or s_hi > hi:
-                bad = s_lo if s_lo < lo else s_hi
-                raise BoundsError(cell.name, bad, (lo, hi)) if math.isfinite(bad) else DistributionError(
-                    dist.formula(),
-                    f"can take values outside the cell's bounds [{lo:g}, {hi:g}]; use a bounded distribution (beta, uniform, pert) or clip()",
-                    cell.name,
-                )
-
-    @staticmethod
-    def _default_bounds(p: Parsed) -> tuple[float, float] | None:
-        if not p.refs and len(p.dists) == 1 and p.expr.is_Symbol:
-            dist = next(iter(p.dists.values()))
-            if isinstance(dist, (D.Beta, D.Bernoulli)):
-                return (0.0, 1.0)
-        return None
-
     def bounds(self, name: str) -> tuple[float, float] | None:
         """Declared bounds, or (0, 1) for a beta or bernoulli input."""
         c = self.cell(name)
-        return c.bounds or self._default_bounds(self._parsed[name])
+        return c.bounds or default_bounds(self._parsed[name])
 
     # ------------------------------------------------------------ symbolic
     def symbol(self, name: str) -> "sympy.Symbol":
@@ -551,38 +469,12 @@ class Model:
 
     # ------------------------------------------------------------ compiled evaluation
     def compile(self) -> Compiled:
-        """Compile the graph: one numpy function per cell, in dependency order."""
+        """Compile the graph: one numpy function per cell, in dependency order
+        (cached until the model changes)."""
         key = ("compiled",)
-        if key in self._cache:
-            cached: Compiled = self._cache[key]
-            return cached
-        import sympy
-
-        order = _topological(self._cells, {n: p.refs for n, p in self._parsed.items()})
-        steps = []
-        leaves: dict[str, D.Distribution] = {}
-        owner: dict[str, str] = {}
-        for name in order:
-            p = self._parsed[name]
-            for leaf, dist in p.dists.items():
-                leaves[leaf] = dist
-                owner[leaf] = name
-            e = p.expr
-            if e.is_Symbol and e.name in p.dists:
-                steps.append(_Step(name, _identity, (e.name,), e.name))
-                continue
-            args = tuple(sorted(e.free_symbols, key=lambda s: s.name))
-            # sympy prints a 53-bit Float with 15 digits, which can move it by an ulp
-            # (0.9999999999999999 became 1.0); 20 digits round-trip every double exactly
-            e = e.xreplace({x: sympy.Float(x, 20) for x in e.atoms(sympy.Float)})
-            # sympy folds 1/(x - x) to complex infinity, which numpy cannot print:
-            # it is a per-sample numeric problem, so it becomes NaN and is counted
-            e = e.xreplace({sympy.zoo: sympy.nan, sympy.oo: sympy.Float("inf"), -sympy.oo: sympy.Float("-inf")})
-            # every free symbol is an argument; nothing is looked up globally
-            fn = _lambdified(args, e)
-            steps.append(_Step(name, fn, tuple(s.name for s in args), None))
-        compiled = Compiled(tuple(order), tuple(steps), leaves, owner, self.inputs)
-        self._cache[key] = compiled
+        if key not in self._cache:
+            self._cache[key] = compile_graph(self._cells, self._parsed, self.inputs)
+        compiled: Compiled = self._cache[key]
         return compiled
 
     def run_steps(
@@ -593,22 +485,15 @@ class Model:
         check_bounds: bool = True,
     ) -> dict[str, np.ndarray]:
         """Compute every cell from leaf samples (``fixed`` pins cells to values)."""
-        compiled = self.compile()
-        values: dict[str, np.ndarray] = dict(leaf_values)
-        fixed = fixed or {}
-        with np.errstate(all="ignore"):
-            for step in compiled.steps:
-                if step.name in fixed:
-                    out = fixed[step.name]
-                else:
-                    out = step.fn(*[values[a] for a in step.args])
-                arr = np.asarray(out, dtype=float)
-                if arr.shape != (n,):
-                    arr = np.broadcast_to(arr, (n,)).copy()
-                if check_bounds:
-                    self._check_bounds(step.name, arr)
-                values[step.name] = arr
-        return values
+        return run_steps(self.compile(), leaf_values, n, fixed, self._check_bounds if check_bounds else None)
+
+    def point_values(self) -> dict[str, float]:
+        """Each input's point value (the number, or its median), and each
+        distribution literal inside a formula at its median."""
+        key = ("points",)
+        if key not in self._cache:
+            self._cache[key] = point_values(self.compile(), self._parsed)
+        return dict(self._cache[key])
 
     def _check_bounds(self, name: str, arr: np.ndarray) -> None:
         b = self.bounds(name)
@@ -619,51 +504,6 @@ class Model:
         bad = (arr < lo - tol) | (arr > hi + tol)
         if bad.any():
             raise BoundsError(name, float(arr[bad][0]), b, int(bad.sum()))
-
-    def point_values(self) -> dict[str, float]:
-        """Each input's point value (the number, or its median), and each
-        distribution literal inside a formula at its median."""
-        key = ("points",)
-        if key in self._cache:
-            return dict(self._cache[key])
-        compiled = self.compile()
-        out: dict[str, float] = {}
-        for name in self.inputs:
-            p = self._parsed[name]
-            if not p.dists:
-                out[name] = float(p.expr)
-            elif len(p.dists) == 1 and self._monotone_in_leaf(p):
-                leaf, dist = next(iter(p.dists.items()))
-                step = next(s for s in compiled.steps if s.name == name)
-                out[name] = float(np.asarray(step.fn(*[np.array([dist.median()])]), dtype=float).reshape(-1)[0]) if step.leaf is None else dist.median()
-            else:
-                out[name] = self._sampled_median(name)
-        for leaf, cellname in compiled.leaf_owner.items():
-            if self._parsed[cellname].refs:
-                out[leaf] = compiled.leaves[leaf].median()
-        self._cache[key] = dict(out)
-        return out
-
-    def _monotone_in_leaf(self, p: Parsed) -> bool:
-        """True when the input is increasing in its one distribution literal
-        (so the median passes through): a positive multiple, possibly plus a constant."""
-        import sympy
-
-        (leaf,) = p.dists
-        s = next(x for x in p.expr.free_symbols if x.name == leaf)
-        d = sympy.diff(p.expr, s)
-        return bool(not d.free_symbols and d.is_positive)
-
-    def _sampled_median(self, name: str) -> float:
-        from .simulate import leaf_rng
-
-        compiled = self.compile()
-        p = self._parsed[name]
-        leaf_values = {leaf: dist.sample(leaf_rng(POINT_SEED, leaf), POINT_SAMPLES) for leaf, dist in p.dists.items()}
-        step = next(s for s in compiled.steps if s.name == name)
-        with np.errstate(all="ignore"):
-            arr = np.asarray(step.fn(*[leaf_values[a] for a in step.args]), dtype=float)
-        return float(np.median(arr))
 
     def evaluate_all(self, **overrides: Any) -> dict[str, float]:
         """Every cell at point values, with ``overrides`` for named cells.
@@ -771,18 +611,62 @@ class Model:
         return pd.DataFrame(rows).set_index("name")
 
     # ------------------------------------------------------------ files
-    def save(self, path: str) -> None:
-        """Write the model to a TOML file (atomically)."""
-        from .files import save
+    def save(self, path: "str | os.PathLike[str]") -> None:
+        """Write the model to a TOML model file, atomically (see :mod:`dealvalue.io.toml`)."""
+        from .io.toml import save
 
         save(self, path)
 
-    @classmethod
-    def load(cls, path: str) -> "Model":
-        """Read a model file written by :meth:`save` (runs no code)."""
-        from .files import load
+    def dumps(self) -> str:
+        """The model file's text (what :meth:`save` writes)."""
+        from .io.toml import dumps
 
-        return load(path)
+        return dumps(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The model as plain data in the model file's layout."""
+        from .io.toml import to_dict
+
+        return to_dict(self)
+
+    @classmethod
+    def load(cls, source: "str | os.PathLike[str]") -> "Model":
+        """Read a model file (runs no code), or a shipped model by name.
+
+        Parameters
+        ----------
+        source
+            A path to a model file, or the name of a shipped model
+            (``"deal"``, ``"advocacy"``, ``"evidence"``; see
+            :func:`dealvalue.models.names`).
+
+        Examples
+        --------
+        >>> m = Model.load("evidence")
+        >>> m.name, "ask" in m
+        ('evidence for cash', True)
+        """
+        from . import models
+        from .io.toml import load
+
+        text = os.fspath(source)
+        if models.looks_like_name(text) and not os.path.exists(text):
+            return load(models.path(text), new_model=cls)
+        return load(text, new_model=cls)
+
+    @classmethod
+    def loads(cls, text: str, path: str = "<model>") -> "Model":
+        """Read a model from a model file's text (``path`` names it in errors)."""
+        from .io.toml import loads
+
+        return loads(text, path, new_model=cls)
+
+    @classmethod
+    def from_dict(cls, data: Any, path: str = "<model>") -> "Model":
+        """Build a model from plain data in the model file's layout."""
+        from .io.toml import from_dict
+
+        return from_dict(data, path, new_model=cls)
 
     def to_excel(self, path: str, results: "Results | None" = None, **kwargs: Any) -> None:
         """Export a live Excel workbook (see :mod:`dealvalue.excel`)."""
@@ -791,86 +675,3 @@ class Model:
         to_excel(self, path, results, **kwargs)
 
 
-def latex_name(name: str) -> str:
-    """LaTeX for a cell name: ``c_h`` -> ``c_{h}``, ``risk_premium`` -> ``\\mathrm{risk\\_premium}``."""
-    head, _, tail = name.partition("_")
-    if not tail:
-        import sympy
-
-        own = str(sympy.latex(sympy.Symbol(name)))
-        if own.startswith("\\") or len(name) == 1:  # greek letters and single letters
-            return own
-        return r"\mathrm{" + name + "}"
-    if len(head) == 1 and len(tail) <= 3 and "_" not in tail:
-        return f"{head}_{{{tail}}}"
-    return r"\mathrm{" + name.replace("_", r"\_") + "}"
-
-
-def expr_latex(expr: Any) -> str:
-    """Any sympy expression over cell symbols as LaTeX, each name printed by
-    :func:`latex_name` and products written with a dot (upright multi-letter
-    names side by side would read as one name)."""
-    import sympy
-
-    return str(sympy.latex(expr, symbol_names={s: latex_name(s.name) for s in expr.free_symbols}, mul_symbol="dot"))
-
-
-def _identity(x: np.ndarray) -> np.ndarray:
-    return x
-
-
-# Compiled cell functions, shared across models and edits: an edit changes one
-# cell, and recompiling the others with sympy would cost most of a rerun.
-_LAMBDIFIED: dict[Any, Callable[..., Any]] = {}
-_LAMBDIFIED_MAX = 4096
-
-
-def _lambdified(args: tuple[Any, ...], expr: Any) -> Callable[..., Any]:
-    import sympy
-
-    key = (args, expr)
-    fn = _LAMBDIFIED.get(key)
-    if fn is None:
-        fn = sympy.lambdify(args, expr, modules="numpy", cse=True)
-        if len(_LAMBDIFIED) >= _LAMBDIFIED_MAX:
-            _LAMBDIFIED.clear()
-        _LAMBDIFIED[key] = fn
-    return fn
-
-
-def _topological(cells: Mapping[str, Any], refs: Mapping[str, Sequence[str]]) -> list[str]:
-    """Order names so that each comes after what it refers to.
-
-    Raises UnknownCellError for a name that is not a cell and CycleError with
-    the cycle's path (``a -> b -> a``).
-    """
-    for name, rs in refs.items():
-        for r in rs:
-            if r not in cells:
-                raise UnknownCellError(r, name, tuple(cells))
-    order: list[str] = []
-    state: dict[str, int] = {}  # 1 visiting, 2 done
-    for root in cells:
-        if state.get(root) == 2:
-            continue
-        stack: list[tuple[str, Iterator[str]]] = [(root, iter(refs[root]))]
-        path = [root]
-        state[root] = 1
-        while stack:
-            node, it = stack[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                stack.pop()
-                path.pop()
-                state[node] = 2
-                order.append(node)
-                continue
-            st = state.get(nxt)
-            if st == 1:
-                i = path.index(nxt)
-                raise CycleError(tuple(path[i:] + [nxt]))
-            if st is None:
-                state[nxt] = 1
-                path.append(nxt)
-                stack.append((nxt, iter(refs[nxt])))
-    return order

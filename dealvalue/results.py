@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .errors import UnitMismatchError, UnknownCellError
+from .errors import ArgumentError, UnitMismatchError, UnknownCellError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -146,8 +146,6 @@ class Results:
         >>> sub.n == int(r.get("big").sum()), bool(sub.get("x").min() > 0.5)
         (True, True)
         """
-        from .errors import ArgumentError
-
         if isinstance(where, str):
             mask = self.get(where) == 1
         else:
@@ -196,8 +194,6 @@ class Results:
         (['cell', 'start', 'end', 'share'], 1.0)
         """
         import pandas as pd
-
-        from .errors import ArgumentError
 
         if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or not 1 <= bins <= 10_000:
             raise ArgumentError("bins", bins, "a whole number of bins from 1 to 10,000")
@@ -257,16 +253,16 @@ class Results:
         qs = [float(q) for q in qs]
         for q in qs:
             if not 0 <= q <= 1:
-                raise ValueError(f"quantile levels must be in [0, 1], got {q}")
+                raise ArgumentError("qs", q, "quantile levels in [0, 1]")
         vals = np.quantile(self._finite(name), qs)
         return pd.Series(vals, index=pd.Index(qs, name="q"), name=name)
 
     def quantile_stderr(self, name: str, q: float) -> float:
         """Standard error of the q-quantile, from the distribution-free
-        order-statistic 95% interval (ranks ``n q +- 1.96 sqrt(n q (1 - q))``)
-        divided by 2 x 1.96."""
+        order-statistic 95% interval (ranks ``n q +- Z_95 sqrt(n q (1 - q))``)
+        divided by ``2 Z_95``."""
         if not 0 <= q <= 1:
-            raise ValueError(f"quantile level must be in [0, 1], got {q}")
+            raise ArgumentError("q", q, "a quantile level in [0, 1]")
         x = np.sort(self._finite(name))
         m = x.size
         half = Z_95 * math.sqrt(m * q * (1 - q))
@@ -378,72 +374,22 @@ class Results:
         """
         sizes = self.batch_sizes
         if len(sizes) < 2 or len(set(sizes)) != 1:
-            raise ValueError(
-                f"batch_stderr needs at least two equal batches, this run has batch sizes {list(sizes) or [self.n]}"
-            )
+            raise ArgumentError("results", f"batch sizes {list(sizes) or [self.n]}",
+                                "a run with at least two equal batches (simulate with target_se=...) for batch_stderr")
         x = self.get(name).reshape(len(sizes), sizes[0])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             means = np.nanmean(np.where(np.isfinite(x), x, np.nan), axis=1)
         return float(np.std(means, ddof=1) / math.sqrt(len(sizes)))
 
-    def sobol(
-        self,
-        target: str,
-        n: int | None = None,
-        seed: int | None = None,
-        conf: float = 0.95,
-        n_boot: int = 300,
-        method: str = "mc",
-        correlated: str = "raise",
-    ) -> "pd.DataFrame":
-        """First-order and total Sobol indices of ``target`` with bootstrap
-        intervals; see :func:`dealvalue.analysis.sobol`.
+    _MOVED = {"sobol": "sobol(results, target)", "evpi": "evpi(results, options)",
+              "evpi_stderr": "evpi_stderr(results, options)", "evppi": "evppi(results, options)"}
 
-        The pick-freeze estimators need designs of their own, so this re-runs
-        the model ``n (k + 2)`` times for ``k`` uncertain inputs (default
-        ``n = min(self.n, 20,000)``; seed: this run's).
-
-        >>> import dealvalue as dv
-        >>> m = dv.Model(); m.add("x", "norm(0, 3)"); m.add("y", "norm(0, 1)"); m.add("z", "x + y")
-        >>> s = m.simulate(n=4_000, seed=1).sobol("z")
-        >>> list(s.index), list(s.columns)
-        (['x', 'y'], ['S1', 'S1_lo', 'S1_hi', 'ST', 'ST_lo', 'ST_hi'])
-        """
-        from .analysis import sobol
-
-        return sobol(
-            self.model,
-            target,
-            n=min(self.n, 20_000) if n is None else n,
-            seed=self.seed if seed is None else seed,
-            method=method,
-            conf=conf,
-            n_boot=n_boot,
-            correlated=correlated,
-        )
-
-    def evpi(self, options: Sequence[str]) -> float:
-        """Expected value of perfect information for choosing among the
-        ``options`` (cells holding each option's payoff), in the first
-        option's unit; see :func:`dealvalue.analysis.evpi`."""
-        from .analysis import evpi
-
-        return evpi(self, options)
-
-    def evpi_stderr(self, options: Sequence[str]) -> float:
-        """Monte Carlo standard error of :meth:`evpi`."""
-        from .analysis import evpi_stderr
-
-        return evpi_stderr(self, options)
-
-    def evppi(self, options: Sequence[str], inputs: Sequence[str] | None = None) -> "pd.Series":
-        """Expected value of partial perfect information of each uncertain
-        input (Series indexed by input, largest first); see
-        :func:`dealvalue.analysis.evppi`."""
-        from .analysis import evppi
-
-        return evppi(self, options, inputs=inputs)
+    def __getattr__(self, name: str) -> Any:
+        # Sobol and EVPI have one home, dealvalue.analysis (results never import it)
+        if name in Results._MOVED:
+            raise AttributeError(f"Results.{name} moved to dealvalue.analysis.{Results._MOVED[name]}")
+        raise AttributeError(f"'Results' object has no attribute {name!r}")
 
 
 def _ranks(x: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
-from .errors import DistributionError
+from .errors import ArgumentError, ArgumentTypeError, DistributionError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
@@ -69,11 +69,24 @@ def derived_seed(seed: int, purpose: str) -> int:
     return int(leaf_rng(seed, purpose).integers(0, 2**63 - 1))
 
 
-def check_n(n: Any) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive whole number of samples, got {n!r}")
-    if n > MAX_SAMPLES:
-        raise ValueError(f"n = {n} is more than the limit of {MAX_SAMPLES} samples")
+def check_n(n: Any, argument: str = "n") -> int:
+    """``n`` as a number of samples: a whole number from 1 to ``MAX_SAMPLES``
+    (an integral float such as ``1e4`` counts as whole).
+
+    >>> check_n(1e4)
+    10000
+    >>> check_n(0)
+    Traceback (most recent call last):
+    ...
+    dealvalue.errors.ArgumentError: argument 'n': expected a whole number of samples from 1 to 50,000,000, got 0
+    """
+    expected = f"a whole number of samples from 1 to {MAX_SAMPLES:,}"
+    if isinstance(n, (float, np.floating)) and math.isfinite(n) and float(n).is_integer():
+        n = int(n)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise ArgumentTypeError(argument, n, expected)
+    if not 1 <= n <= MAX_SAMPLES:
+        raise ArgumentError(argument, n, expected)
     return int(n)
 
 
@@ -81,7 +94,7 @@ def check_seed(seed: Any) -> int:
     if seed is None:
         return int(np.random.SeedSequence().entropy % (2**63))  # type: ignore[operator]
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a whole number >= 0, got {seed!r}")
+        raise ArgumentError("seed", seed, "a whole number >= 0 (or None for a fresh seed)")
     return int(seed)
 
 
@@ -90,7 +103,7 @@ def sample_leaves(model: "Model", n: int, seed: int, method: str = "mc") -> dict
     compiled = model.compile()
     leaves = compiled.leaves
     if method not in METHODS:
-        raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
+        raise ArgumentError("method", method, "one of " + ", ".join(repr(m) for m in METHODS))
     out: dict[str, np.ndarray] = {}
     if method == "mc":
         for name, dist in leaves.items():
@@ -219,7 +232,7 @@ def simulate(
     if target_se is not None:
         return simulate_until(model, target_se, n=n, seed=seed, method=method, max_n=max_n, progress=progress)
     if max_n is not None:
-        raise ValueError("max_n caps adaptive sampling: give target_se too, e.g. target_se={'feasible': 0.001}")
+        raise ArgumentError("max_n", max_n, "no max_n without target_se (max_n caps adaptive sampling: give target_se too, e.g. target_se={'feasible': 0.001})")
     n = check_n(n)
     seed = check_seed(seed)
     compiled = model.compile()
@@ -302,17 +315,17 @@ def simulate_until(
 
     n = check_n(n)
     seed = check_seed(seed)
-    cap = DEFAULT_MAX_N if max_n is None else check_n(max_n)
+    cap = DEFAULT_MAX_N if max_n is None else check_n(max_n, "max_n")
     cap = max(cap, n) if max_n is None else cap
     if cap < n:
-        raise ValueError(f"max_n = {cap} is less than the first batch n = {n}")
+        raise ArgumentError("max_n", cap, f"at least the first batch's n = {n}")
     if not isinstance(target_se, Mapping) or not target_se:
-        raise ValueError(f"target_se must map cell names to standard errors, e.g. {{'feasible': 0.001}}, got {target_se!r}")
+        raise ArgumentError("target_se", target_se, "a mapping of cell names to standard errors, e.g. {'feasible': 0.001}")
     targets: dict[str, float] = {}
     for name, se in target_se.items():
         model.cell(name)
-        if isinstance(se, bool) or not isinstance(se, (int, float, np.integer, np.floating)) or not se > 0 or not math.isfinite(se):
-            raise ValueError(f"target_se for cell {name!r} must be a positive number, got {se!r}")
+        if isinstance(se, bool) or not isinstance(se, (int, float, np.integer, np.floating)) or not 1e-12 <= se < math.inf:
+            raise ArgumentError(f"target_se[{name!r}]", se, "a finite standard error >= 1e-12")
         targets[name] = float(se)
     compiled = model.compile()
     started = time.perf_counter()

@@ -54,7 +54,7 @@ formula = "a * 2"
 name = "a"
 formula = 3
 """
-    assert dv.files.loads(text).evaluate("b") == 6
+    assert dv.Model.loads(text).evaluate("b") == 6
 
 
 @pytest.mark.parametrize(

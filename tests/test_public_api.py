@@ -14,6 +14,7 @@ EXPECTED = {
     "Distribution", "To", "Norm", "Lognorm", "Beta", "Uniform", "Triangular", "Pert", "Bernoulli", "Mixture",
     "DealValueError", "FormulaError", "UnknownCellError", "DuplicateCellError", "CycleError",
     "UnitMismatchError", "DistributionError", "BoundsError", "ModelFileError", "CellInUseError", "ExcelError",
+    "ArgumentError", "ArgumentTypeError",
 }
 
 
@@ -31,6 +32,8 @@ def test_exceptions_share_one_root_and_builtins() -> None:
     assert issubclass(dv.UnitMismatchError, TypeError)
     assert issubclass(dv.CycleError, ValueError)
     assert issubclass(dv.FormulaError, ValueError)
+    assert issubclass(dv.ArgumentError, ValueError) and issubclass(dv.ArgumentTypeError, TypeError)
+    assert issubclass(dv.ArgumentTypeError, dv.ArgumentError)
     for name in dv.__all__:
         obj = getattr(dv, name)
         if isinstance(obj, type) and issubclass(obj, Exception) and obj is not dv.NonFiniteWarning:

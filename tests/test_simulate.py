@@ -134,12 +134,15 @@ def test_other_methods_agree_with_plain_monte_carlo(method: str) -> None:
 
 def test_bad_arguments() -> None:
     m = evidence_model()
-    with pytest.raises(ValueError, match="n must be a positive whole number"):
+    with pytest.raises(dv.ArgumentError, match="argument 'n': expected a whole number of samples from 1 to 50,000,000, got 0"):
         m.simulate(n=0)
-    with pytest.raises(ValueError, match="seed must be a whole number"):
+    with pytest.raises(TypeError, match="argument 'n': expected a whole number of samples .*, got 'many'"):
+        m.simulate(n="many")
+    with pytest.raises(ValueError, match=r"argument 'seed': expected a whole number >= 0 \(or None for a fresh seed\), got -1"):
         m.simulate(n=10, seed=-1)
-    with pytest.raises(ValueError, match="method must be one of"):
+    with pytest.raises(ValueError, match="argument 'method': expected one of 'mc', 'lhs', 'qmc', got 'magic'"):
         m.simulate(n=10, seed=1, method="magic")
+    assert m.simulate(n=1e3, seed=1).n == 1000  # an integral float is a whole number
 
 
 def test_seed_none_is_recorded_and_repeatable() -> None:
