@@ -1,0 +1,48 @@
+"""``dealvalue app [MODEL]``: start the browser app (needs ``dealvalue[app]``)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import ArgumentError
+
+__all__ = ["add_parser", "run", "command"]
+
+
+def add_parser(sub: Any) -> None:
+    """Add the ``app`` subcommand to ``sub``."""
+    p = sub.add_parser("app", help="start the browser app (pip install 'dealvalue[app]')",
+                       description="Start the Streamlit app, opening on MODEL (default: the deal model).")
+    p.add_argument("model", nargs="?", default="deal", help="a shipped model's name or a model file (default: deal)")
+    p.add_argument("--port", type=int, default=8501, help="port to serve on (default 8501)")
+    p.add_argument("--headless", action="store_true", help="do not open a browser window")
+
+
+def command(model: str, port: int = 8501, headless: bool = False) -> list[str]:
+    """The command line that starts the app on ``model``."""
+    from .. import models
+    from ..webapp import launcher
+
+    if not models.looks_like_name(model):
+        path = Path(model)
+        if not path.is_file():
+            raise ArgumentError("model", model, "a shipped model's name or an existing model file")
+        model = str(path.resolve())
+    else:
+        models.path(model)  # an unknown name is refused here, with the known names
+    cmd = [sys.executable, "-m", "streamlit", "run", str(Path(launcher.__file__)), "--server.port", str(port)]
+    if headless:
+        cmd += ["--server.headless", "true"]
+    return cmd + ["--", "--model", model]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start Streamlit on the app and wait for it."""
+    if importlib.util.find_spec("streamlit") is None:
+        raise ArgumentError("app", "streamlit", "the app's extra installed: pip install 'dealvalue[app]'")
+    return subprocess.call(command(args.model, args.port, args.headless))

@@ -1,0 +1,58 @@
+"""``dealvalue run MODEL``: simulate a model and print its summary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Any
+
+__all__ = ["add_parser", "run", "PROGRESS_FROM"]
+
+PROGRESS_FROM = 200_000  # runs this long show a progress bar on standard error
+
+
+def add_parser(sub: Any) -> None:
+    """Add the ``run`` subcommand to ``sub`` (an argparse subparsers object)."""
+    p = sub.add_parser("run", help="simulate a model and print its summary",
+                       description="Simulate a model file, or a shipped model by name (see `dealvalue models`).")
+    p.add_argument("model", help="a model file (.toml) or a shipped model's name, e.g. deal")
+    p.add_argument("--samples", "-n", type=int, default=10_000, help="number of samples (default 10,000)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the model's, else fresh)")
+    p.add_argument("--method", choices=("mc", "lhs", "qmc"), default="mc", help="sampling method")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--export", metavar="PATH.xlsx", help="also write an Excel workbook (with the deal sheets for a deal model)")
+    p.add_argument("--sim-rows", type=int, default=1000, help="rows of the workbook's live simulation sheet")
+    p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Simulate, print the summary (table or JSON), optionally export."""
+    import pandas as pd
+
+    from ..deals import core, sheets
+    from ..model import Model
+
+    model = Model.load(args.model)
+    progress = not args.no_progress and args.samples >= PROGRESS_FROM
+    results = model.simulate(n=args.samples, seed=args.seed, method=args.method, progress=progress)
+    table = results.summary()
+    if args.export:
+        if core.is_deal_model(model):
+            sheets.to_excel(model, args.export, results, sim_rows=args.sim_rows)
+        else:
+            model.to_excel(args.export, results, sim_rows=args.sim_rows)
+        print(f"wrote {args.export}", file=sys.stderr)
+    if args.json:
+        rows = []
+        for name, row in table.iterrows():
+            rows.append({"name": name, **{k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}})
+        json.dump({"model": model.name, "samples": results.n, "seed": results.seed, "method": results.method, "cells": rows},
+                  sys.stdout, indent=2)
+        print()
+    else:
+        with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:.4g}".format):
+            print(f"{model.name}: {results.n:,} samples, seed {results.seed}, method {results.method}")
+            print(table.drop(columns=["label"]).to_string())
+    return 0
