@@ -239,3 +239,49 @@ class ArgumentError(DealValueError, ValueError):
 
 class ArgumentTypeError(ArgumentError, TypeError):
     """A function argument of the wrong type, e.g. ``n="many"``."""
+
+
+class NotADealModelError(UnknownCellError, ValueError):
+    """A model that lacks a core cell of the deal model (``R W c_h c_ai ask
+    bid feasible``), so the answers of :mod:`dealvalue.deals` do not apply.
+
+    A kind of :class:`UnknownCellError` (``name`` is the missing cell) and of
+    ``ValueError`` (the model is the wrong kind of argument).
+
+    >>> print(NotADealModelError("W", "my model", ("R", "W")))
+    model 'my model' is not a deal model: it has no cell 'W' (expected the core cells R, W)
+    """
+
+    def __init__(self, name: str, model: str = "", core: tuple[str, ...] = ()) -> None:
+        DealValueError.__init__(self, name, model, tuple(core))
+        self.name = name
+        self.referenced_by = None
+        self.known = ()
+        self.model = model
+        self.core = tuple(core)
+
+    def message(self) -> str:
+        which = f"model {self.model!r}" if self.model else "the model"
+        expected = f" (expected the core cells {', '.join(self.core)})" if self.core else ""
+        return f"{which} is not a deal model: it has no cell {self.name!r}{expected}"
+
+
+class CatalogueError(DealValueError, ValueError):
+    """A bad entry in the configuration catalogue of :mod:`dealvalue.deals`
+    (``catalogue.toml``); ``field`` names it, e.g. ``payment.x.max_upfront``.
+
+    >>> print(CatalogueError("catalogue.toml", "payment.x.max_upfront", "expected a number in [0, 1], got 2"))
+    catalogue.toml: field 'payment.x.max_upfront': expected a number in [0, 1], got 2
+    """
+
+    def __init__(self, source: str, field: str, reason: str) -> None:
+        super().__init__(source, field, reason)
+        self.source = source
+        self.field = field
+        self.reason = reason
+
+    def message(self) -> str:
+        return f"{self.source}: field {self.field!r}: {self.reason}"
+
+
+__all__ += ["NotADealModelError", "CatalogueError"]

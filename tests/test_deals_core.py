@@ -1,0 +1,210 @@
+"""Tests of dealvalue.deals.core and of the shipped deal model it answers about: the seed's worked
+example, closed forms, P(feasible), the ZOPA, and monotonicity on common random numbers."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import dealvalue as dv
+from dealvalue import deals
+
+from _deals import MODELS, N, deal, draws  # noqa: F401  (fixtures)
+
+
+# ---------------------------------------------------------------- the seed's worked example (footnote 26)
+def test_worked_example_core_model_exact() -> None:
+    m = deals.core_model(R=90, W=100, c_h=0.5, c_ai=0.5)
+    v = m.evaluate_all()
+    assert (v["ask"], v["bid"], v["feasible"]) == (180.0, 50.0, 0.0)
+    assert deals.zopa_point(m) is None
+    m.replace("R", "10")
+    v = m.evaluate_all()
+    assert (v["ask"], v["bid"], v["feasible"]) == (20.0, 50.0, 1.0)
+    assert deals.zopa_point(m) == (20.0, 50.0, 35.0)
+    assert v["price"] == 35.0
+    assert v["value_to_us"] == 15.0          # (1 - 0.5) * (50 - 20)
+    assert v["value_to_ai"] == 7.5           # 0.5 * 0.5 * (50 - 20)
+
+
+def test_worked_example_in_the_full_model(deal: dv.Model) -> None:
+    # risk-neutral AI (g = 0): the full model's ask reduces to R / c_h
+    v = deal.evaluate_all(R=90, W=100, c_h=0.5, c_ai=0.5, g=0)
+    assert (v["ask"], v["bid"], v["feasible"]) == (180.0, 50.0, 0.0)
+    assert v["value_to_us"] == 0.0 and v["value_to_ai"] == 0.0
+    v = deal.evaluate_all(R=10, W=100, c_h=0.5, c_ai=0.5, g=0, bargaining_power=0.5)
+    assert (v["ask"], v["bid"], v["feasible"], v["price"]) == (20.0, 50.0, 1.0, 35.0)
+    assert v["F"] == 2.5 and v["trust_inflation"] == 4.0
+
+
+def test_model_files_load_and_name_the_core_cells() -> None:
+    paths = [MODELS / "deal.toml", *sorted((MODELS / "scenarios").glob("*.toml"))]
+    assert len(paths) >= 4
+    for p in paths:
+        m = dv.Model.load(str(p))
+        deals.check_core(m)
+        assert m.description
+    adv = dv.Model.load(str(MODELS / "advocacy.toml"))
+    assert "expected_value" in adv and "cost" in adv
+
+
+def test_every_input_cites_the_seed(deal: dv.Model) -> None:
+    seedless = [n for n in deal.inputs if n != "no_deal" and "Seed" not in deal.cell(n).description]
+    assert seedless == []
+    assert all(deal.cell(n).group for n in deal.names)
+
+
+def test_c_h_is_the_upfront_mix(deal: dv.Model) -> None:
+    v = deal.evaluate_all()
+    mix = v["u"] * v["reality"] + (1 - v["u"]) * v["reality"] * (1 - v["expropriation"]) * v["commitment"] * v["delta"] ** v["T"]
+    assert v["c_h"] == pytest.approx(mix, rel=1e-12)
+    w = deal.evaluate_all(u=0, delta=1)
+    assert w["c_h"] == pytest.approx(w["reality"] * (1 - w["expropriation"]) * w["commitment"], rel=1e-12)
+
+
+# ---------------------------------------------------------------- closed forms
+@settings(max_examples=40, deadline=None)
+@given(R=st.floats(1, 1e6), c_h=st.floats(0.01, 1), g=st.floats(0, 0.95))
+def test_risk_averse_ask(deal: dv.Model, R: float, c_h: float, g: float) -> None:
+    ask = deal.evaluate("ask", R=R, c_h=c_h, g=g)
+    assert ask == pytest.approx(R * c_h ** (-1 / (1 - g)), rel=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(R=st.floats(1, 1000), W=st.floats(1, 1000), c_h=st.floats(0.01, 1), c_ai=st.floats(0.01, 1))
+def test_point_inputs_give_p_feasible_0_or_1(R: float, W: float, c_h: float, c_ai: float) -> None:
+    p = deals.p_feasible(deals.core_model(R=R, W=W, c_h=c_h, c_ai=c_ai), n=5)
+    assert p == (1.0 if W * c_ai >= R / c_h else 0.0)
+
+
+def test_outside_option_is_crra_certainty_equivalent(deal: dv.Model) -> None:
+    # CE of {V with chance p, else 0} under u(x) = x**(1-g)/(1-g): p**(1/(1-g)) V
+    v = deal.evaluate_all(p_takeover=0.04, V_takeover=1e9, g=0.5)
+    assert v["outside_option"] == pytest.approx(0.04**2 * 1e9, rel=1e-12)
+    u = lambda x: x ** 0.5 / 0.5  # noqa: E731
+    assert u(v["outside_option"]) == pytest.approx(0.04 * u(1e9), rel=1e-12)
+
+
+def test_willingness_to_pay_nets_the_payment_risk(deal: dv.Model) -> None:
+    v = deal.evaluate_all(value=100, e=2, payment_risk=0.5, schemer_exchange_rate=2)
+    # value = (e + x * payment_risk) * W with e in microdoom/MUSD: W = 100 / 3 MUSD
+    assert v["W"] == pytest.approx(100 / 3 * 1e6, rel=1e-12)
+    assert v["W"] * (v["e"] + v["schemer_exchange_rate"] * v["payment_risk"]) / 1e6 == pytest.approx(100, rel=1e-12)
+
+
+# ---------------------------------------------------------------- feasibility, ZOPA, values
+def test_deal_summary_stderr_is_binomial(deal: dv.Model) -> None:
+    s = deals.deal_summary(deal, n=N, seed=3)
+    p = s.loc["p_feasible", "value"]
+    assert 0 < p < 1
+    assert s.loc["p_feasible", "stderr"] == pytest.approx(math.sqrt(p * (1 - p) / N))
+    r = deal.simulate(n=N, seed=3)
+    assert s.loc["value_to_us", "value"] == pytest.approx(float(np.mean(r["value_to_us"])))
+    assert deals.p_feasible(r) == p
+
+
+def test_zopa_ends(deal: dv.Model) -> None:
+    z = deals.zopa(deal, n=N, seed=3)
+    r = deal.simulate(n=N, seed=3)
+    ok = r["feasible"] == 1
+    assert z.loc["ask | feasible", "n"] == ok.sum()
+    assert z.loc["ask | feasible", 0.5] == pytest.approx(float(np.median(r["ask"][ok])))
+    assert z.loc["width | feasible", 0.05] >= 0
+    assert z.loc["ask", "n"] == N
+
+
+def test_value_in_microdoom_is_net_of_the_alternative(deal: dv.Model) -> None:
+    r = deal.simulate(n=N, seed=5)
+    # value_delivered - e * spend = value_to_us_microdoom, sample by sample
+    e = r.get("e", "microdoom/USD")
+    lhs = r["value_delivered"] - e * r["spend"]
+    assert np.allclose(lhs, r["value_to_us_microdoom"], rtol=1e-9, atol=1e-9)
+
+
+# ---------------------------------------------------------------- monotonicity (common random numbers)
+_RAISE = ["reality", "commitment", "coherence", "verification", "c_h", "c_ai", "u", "delta", "payment_fit"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(cell=st.sampled_from(_RAISE), share=st.floats(0, 1))
+def test_raising_a_credibility_factor_never_lowers_feasibility(deal: dv.Model, draws: tuple, cell: str, share: float) -> None:
+    leaves, base = draws
+    raised = base[cell] + share * (1 - base[cell])
+    new = deal.run_steps(leaves, 400, fixed={cell: raised})
+    assert np.all(new["feasible"] >= base["feasible"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(share=st.floats(0, 1))
+def test_lowering_expropriation_never_lowers_feasibility(deal: dv.Model, draws: tuple, share: float) -> None:
+    leaves, base = draws
+    new = deal.run_steps(leaves, 400, fixed={"expropriation": base["expropriation"] * (1 - share)})
+    assert np.all(new["feasible"] >= base["feasible"])
+
+
+@settings(max_examples=30, deadline=None)
+@given(factor=st.floats(1, 100))
+def test_raising_W_or_lowering_R_never_lowers_feasibility(deal: dv.Model, draws: tuple, factor: float) -> None:
+    leaves, base = draws
+    up = deal.run_steps(leaves, 400, fixed={"W": base["W"] * factor})
+    down = deal.run_steps(leaves, 400, fixed={"R": base["R"] / factor})
+    assert np.all(up["feasible"] >= base["feasible"])
+    assert np.all(down["feasible"] >= base["feasible"])
+
+
+def test_check_core_names_the_missing_cell() -> None:
+    m = dv.Model()
+    m.add("R", "90")
+    with pytest.raises(dv.UnknownCellError, match="'W'"):
+        deals.check_core(m)
+
+
+# ---------------------------------------------------------------- regression
+def test_simulated_constants_keep_every_bit() -> None:
+    """Regression: lambdify printed a 53-bit Float with 15 digits, so a
+    constant input of 0.9999999999999999 simulated as 1.0 and P(feasible)
+    with point inputs disagreed with the inequality at the boundary
+    (found by test_point_inputs_give_p_feasible_0_or_1)."""
+    m = dv.Model()
+    m.add("x", "0.9999999999999999")
+    m.add("y", "x * 0.1 + 123456789.12345678")
+    r = m.simulate(n=3, seed=0)
+    assert r["x"][0] == 0.9999999999999999 == m.evaluate("x")
+    assert r["y"][0] == 0.9999999999999999 * 0.1 + 123456789.12345678
+    p = deals.p_feasible(deals.core_model(R=1.0, W=1.0, c_h=1.0, c_ai=0.9999999999999999), n=5)
+    assert p == 0.0
+
+
+def test_a_model_without_the_core_cells_is_not_a_deal_model() -> None:
+    import pickle
+
+    m = dv.Model("half a deal")
+    for c in ("R", "W", "c_h", "c_ai"):
+        m.add(c, "1")
+    with pytest.raises(dv.errors.NotADealModelError) as e:
+        deals.p_feasible(m, n=10)
+    err = e.value
+    assert isinstance(err, dv.UnknownCellError) and isinstance(err, ValueError) and err.name == "ask"
+    assert str(err) == ("model 'half a deal' is not a deal model: it has no cell 'ask' "
+                        "(expected the core cells R, W, c_h, c_ai, ask, bid, feasible)")
+    assert str(pickle.loads(pickle.dumps(err))) == str(err)
+
+
+def test_deal_model_finds_shipped_models_by_name() -> None:
+    from dealvalue import models
+
+    for name in models.names():
+        assert deals.deal_model(name).name == dv.Model.load(str(models.path(name))).name
+
+
+def test_seed_of_prefers_the_argument_then_the_models_seed() -> None:
+    from dealvalue.deals.core import seed_of
+
+    m = deals.core_model()
+    assert (seed_of(m, None), seed_of(m, 7)) == (0, 7)
+    m.seed = 3
+    assert (seed_of(m, None), seed_of(m, 7)) == (3, 7)
+    assert deals.simulate(deals.core_model(R=10), n=5).seed == 0

@@ -1,0 +1,104 @@
+"""Tests of dealvalue.deals.report: the roles, the headline numbers and the
+headline sentence, each checked against a second route to the same number."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import dealvalue as dv
+from dealvalue import deals
+from dealvalue.deals.core import CORE_OUTPUTS
+from dealvalue.deals.report import ROLES, short_number
+
+from _deals import N, deal  # noqa: F401  (fixture)
+
+
+def test_roles_are_the_core_names_then_the_deal_models(deal: dv.Model) -> None:
+    role = deals.roles(deal)
+    for c in CORE_OUTPUTS:          # the core outputs play themselves
+        assert role[c] == c and ROLES[c][0] == c
+    assert role["value_us"] == "value_to_us" and role["value_ai"] == "value_to_ai"
+    assert set(role) == set(ROLES)  # the deal model fills every role
+    m = dv.Model()
+    m.add("zopa_exists", "1")
+    m.add("nash_price", "2")
+    assert deals.roles(m) == {"feasible": "zopa_exists", "price": "nash_price"}
+    assert deals.roles(dv.Model()) == {}
+
+
+def test_headline_numbers_are_the_results_statistics(deal: dv.Model) -> None:
+    r = deal.simulate(n=N, seed=3)
+    rows = {row["label"]: row for row in deals.headline(r)}
+    assert list(rows) == ["P(a ZOPA exists)", "Expected value to us", "Median ZOPA (USD)", "Trust inflation (median)"]
+    p = rows["P(a ZOPA exists)"]
+    assert p["value"] == r.mean("feasible") == deals.p_feasible(r) and p["kind"] == "prob"
+    assert p["se"] == pytest.approx(math.sqrt(p["value"] * (1 - p["value"]) / N))
+    ev = rows["Expected value to us"]
+    assert ev["value"] == pytest.approx(float(np.mean(r["value_to_us"]))) and ev["unit"] == "USD"
+    ok = r["feasible"] == 1
+    z = rows["Median ZOPA (USD)"]
+    assert z["value"] == pytest.approx((float(np.median(r["ask"][ok])), float(np.median(r["bid"][ok]))))
+    assert f"({int(ok.sum()):,} of {N:,} samples)" in z["help"]
+    zt = deals.zopa(r)  # the same medians by the ZOPA table
+    assert z["value"] == pytest.approx((zt.loc["ask | feasible", 0.5], zt.loc["bid | feasible", 0.5]))
+    t = rows["Trust inflation (median)"]
+    assert t["value"] == pytest.approx(float(np.median(r["trust_inflation"]))) and t["unit"] == "×"
+
+
+def test_headline_without_a_zopa_or_without_deal_cells() -> None:
+    rows = deals.headline(deals.core_model(R=90).simulate(n=50, seed=0))
+    z = [row for row in rows if row["kind"] == "range"][0]
+    assert all(math.isnan(x) for x in (*z["value"], *z["se"]))
+    m = dv.Model()
+    m.add("x", "norm(1, 2)", label="an input")
+    m.add("y", "2 * x")
+    r = m.simulate(n=500, seed=1)
+    rows = deals.headline(r)
+    assert [row["label"] for row in rows] == ["Mean of y", "Median of y"]      # the last formula cell
+    assert rows[0]["value"] == pytest.approx(2 * float(np.mean(r["x"])))
+    assert rows[1]["value"] == pytest.approx(float(np.median(r["y"])))
+    rows = deals.headline(r, main="x")
+    assert rows[0]["label"] == "Mean of x" and rows[0]["help"] == "an input"
+
+
+def test_headline_sentence_ratio_is_exp_ln_F(deal: dv.Model) -> None:
+    for m in (deal, deals.scenario("labour_trust_fund"), deals.core_model(R=10)):
+        d = deals.decomposition(m)
+        lnf = float(d.loc["ln F", "log_units"])
+        assert math.exp(lnf) == pytest.approx(m.evaluate("F"))   # second route: F at the medians
+        text = deals.headline_sentence(m)
+        if lnf >= 0:
+            assert f"a deal exists: the bid is {math.exp(lnf):.2g}× the ask" in text
+        else:
+            assert f"there is no deal: the ask is {1 / m.evaluate('F'):.2g}× the bid" in text
+        terms = d.drop(index="ln F")
+        worst = terms["log_units"].idxmin()
+        label = m.cell(worst).label if worst in m else worst
+        assert f"the barrier that binds most is {label} (it scales bid / ask by {math.exp(terms.loc[worst, 'log_units']):.2g})" in text
+        assert text.endswith("; the best intervention per dollar: see Interventions.")
+
+
+def test_headline_sentence_names_the_best_intervention(deal: dv.Model) -> None:
+    t = deals.interventions(deal, n=N, seed=2)
+    text = deals.headline_sentence(deal, t)
+    helps = t[t["delta_value"] > 0]
+    best = helps.index[0]
+    if helps.loc[best, "free"]:
+        tail = f"is {best}: free, and it adds {100 * helps.loc[best, 'delta_p']:.1f} pp to P(a ZOPA exists)."
+    else:
+        tail = f"is {best}: {short_number(helps.loc[best, 'value_per_dollar'])} USD of expected value per USD."
+    assert text.endswith("the best intervention per dollar " + tail)
+    assert deals.headline_sentence(deal, t.reset_index()) == text   # the app's table, with an intervention column
+    assert "see Interventions" not in text
+    # nothing helps: no intervention is named
+    m = deals.core_model(R=90)
+    none = deals.interventions(m, [deals.Intervention("no change", "W", "scale", 1.0, cost=1.0)], n=10)
+    assert deals.headline_sentence(m, none) == deals.headline_sentence(m).removesuffix("; the best intervention per dollar: see Interventions.") + "."
+
+
+def test_short_number() -> None:
+    assert [short_number(x) for x in (0, 12.345, 12_345, 2.5e9, -3e6)] == ["0", "12.3", "12.3k", "2.5B", "-3M"]
+    assert short_number(None) == "n/a" and short_number(1.5, "USD") == "1.5 USD"
