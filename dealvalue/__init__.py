@@ -57,7 +57,7 @@ _LAZY = {
     "Mixture": "distributions",
     "Distribution": "distributions",
     "parse": "formula",
-    "read_excel": "excel",
+    "read_excel": "model",
 }
 
 __all__ = [
@@ -98,10 +98,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cells import Cell
     from .distributions import Bernoulli, Beta, Distribution, Lognorm, Mixture, Norm, Pert, To, Triangular, Uniform
     from .formula import parse
-    from .model import Model
+    from .model import Model, read_excel
     from .results import NonFiniteWarning, Results
     from .units import define_unit, parse_unit, ureg
-    from .excel import read_excel
 
 
 # submodules reachable as attributes (dv.deals, dv.excel, ...) without importing them up front

@@ -45,7 +45,7 @@ def _run(args: argparse.Namespace) -> int:
     results = model.simulate(n=args.samples, seed=args.seed, method=args.method, progress=progress)
     table = results.summary()
     if args.export:
-        from .excel import to_excel
+        from .deals.sheets import to_excel  # the deal model's workbook gets its deal sheets
 
         to_excel(model, args.export, results, sim_rows=args.sim_rows)
         print(f"wrote {args.export}", file=sys.stderr)
