@@ -470,13 +470,18 @@ def compare_scenarios(texts: tuple[tuple[str, str], ...], n: int, seed: int) -> 
 
 @st.cache_data(max_entries=2, show_spinner=False)
 def workbook_bytes(spec: Spec, n: int, seed: int, main: str) -> bytes:
-    """The Excel workbook of the current scenario (``Model.to_excel`` with
-    these results; ``main`` is the output its histogram and tornado show)."""
+    """The Excel workbook of the current scenario (``dealvalue.deals.sheets.to_excel``
+    with these results; ``main`` is the output its histogram and tornado show)."""
     model, _ = current_model(spec)
     r = results(spec, n, seed)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "dealvalue.xlsx"
-        model.to_excel(str(path), r, main=main)
+        if _has_module("deals"):
+            from dealvalue.deals.sheets import to_excel  # with the deal sheets, for a model with the core cells
+
+            to_excel(model, str(path), r, main=main)
+        else:
+            model.to_excel(str(path), r, main=main)
         return path.read_bytes()
 
 
@@ -1434,7 +1439,7 @@ def export_panel(spec: Spec, n: int, seed: int, main: str) -> None:
     model, _ = current_model(spec)
     stem = "".join(ch if ch.isalnum() else "_" for ch in model.name).strip("_") or "model"
     key = (spec, n, seed, main)
-    if _has_module("excel"):
+    if _has_module("io.excel"):
         if st.button("Build Excel workbook", width="stretch",
                      help="A live workbook: inputs with editable parameters, every formula as an Excel formula, "
                           "a Monte Carlo sheet in plain Excel and these samples. Takes a few seconds."):

@@ -99,7 +99,7 @@ def main() -> int:
         print(f"{n:>10,} " + " ".join(f"{med[key]:>15.3f}" for key in keys))
 
     if args.export:
-        from dealvalue import excel  # noqa: F401  (import time is not the export's)
+        import dealvalue.io.excel  # noqa: F401  (import time is not the export's)
 
         plain: app.Spec = (text, (), ())
         for n in args.samples:

@@ -4,8 +4,9 @@
     .venv/bin/python bench/export_bench.py --example   # (re)write exports/example.xlsx
 
 The model is dealvalue/models/deal.toml (the taxonomy deal model), or dealvalue/models/evidence.toml
-when the deal model is absent.  to_excel gives the deal model's workbook three more
-sheets from dealvalue.deals: the ZOPA, the barrier decomposition and the interventions.
+when the deal model is absent.  dealvalue.deals.sheets.to_excel gives the deal model's
+workbook three more sheets: the ZOPA, the barrier decomposition and the interventions
+(the generic writer, Model.to_excel, adds none).
 
 The benchmark writes the workbook with 10,000 Python samples on the Samples sheet
 and 1,000 live simulation rows, several times, and reports the median time and the
@@ -48,14 +49,18 @@ def build(samples: int = SAMPLES) -> tuple[Any, Any]:
 def example() -> None:
     import openpyxl
 
+    from dealvalue.deals.sheets import to_excel
+
     model, results = build()
-    model.to_excel(EXAMPLE, results, sample_rows=EXAMPLE_SAMPLE_ROWS)  # adds the deal sheets itself
+    to_excel(model, EXAMPLE, results, sample_rows=EXAMPLE_SAMPLE_ROWS)  # with the deal sheets
     sheets = openpyxl.load_workbook(EXAMPLE, read_only=True).sheetnames
     print(f"wrote {EXAMPLE.relative_to(ROOT)} from {model_path().relative_to(ROOT)}: "
           f"{EXAMPLE.stat().st_size / 1e6:.2f} MB, sheets {', '.join(sheets)}")
 
 
 def bench(repeats: int) -> None:
+    from dealvalue.deals.sheets import to_excel
+
     try:
         import lxml  # noqa: F401
         writer = "lxml"
@@ -67,13 +72,13 @@ def bench(repeats: int) -> None:
         for label, kwargs in [
             ("full workbook", {}),
             ("without Samples sheet", {"sample_rows": 0}),
-            ("without deal sheets", {"deal_sheets": False}),
+            ("without deal sheets", {"extra_sheets": {}}),
         ]:
             times = []
             path = Path(d) / "bench.xlsx"
             for _ in range(repeats):
                 t = time.perf_counter()
-                model.to_excel(path, results, **kwargs)
+                to_excel(model, path, results, **kwargs)
                 times.append(time.perf_counter() - t)
             rows.append((label, statistics.median(times), min(times), path.stat().st_size / 1e6))
     print(f"model {model_path().relative_to(ROOT)}: {len(model)} cells, {SAMPLES:,} samples, "

@@ -102,14 +102,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cells import Cell
     from .distributions import Bernoulli, Beta, Distribution, Lognorm, Mixture, Norm, Pert, To, Triangular, Uniform
     from .formula import parse
-    from .model import Model
+    from .model import Model, read_excel
     from .results import NonFiniteWarning, Results
     from .units import define_unit, parse_unit, ureg
-    from .model import read_excel
 
 
 # submodules reachable as attributes (dv.deals, dv.excel, ...) without importing them up front
-_SUBMODULES = {"analysis", "deals", "io", "models", "stats", "excel", "files", "distributions", "formula", "simulate", "units"}
+_SUBMODULES = {"analysis", "deals", "io", "models", "stats", "distributions", "formula", "simulate", "units"}
 
 
 def __getattr__(name: str) -> Any:

@@ -47,6 +47,8 @@ from .symbolic import expr_latex, latex_name
 from .units import compatible, parse_unit, unit_text, ureg
 
 if TYPE_CHECKING:  # pragma: no cover
+    import os
+
     import pandas as pd
     import pint
     import sympy
@@ -669,9 +671,54 @@ class Model:
         return from_dict(data, path, new_model=cls)
 
     def to_excel(self, path: str, results: "Results | None" = None, **kwargs: Any) -> None:
-        """Export a live Excel workbook (see :mod:`dealvalue.excel`)."""
-        from .excel import to_excel
+        """Export a live Excel workbook (see :func:`dealvalue.io.excel.to_excel`)."""
+        from .io.excel.writer import to_excel
 
         to_excel(self, path, results, **kwargs)
+
+    @classmethod
+    def read_excel(cls, path: "str | os.PathLike[str]") -> "Model":
+        """Read a workbook written by :meth:`to_excel` back, with the analyst's edits
+        (see :func:`dealvalue.io.excel.read`); ``cls`` makes the model."""
+        from .io.excel.reader import read
+
+        return read(path, cls)
+
+
+def read_excel(path: "str | os.PathLike[str]") -> Model:
+    """Read a workbook written by :meth:`Model.to_excel` back into a model.
+
+    The model is rebuilt from each cell's ``formula (dealvalue)`` text, then
+    the analyst's edits on the Inputs sheet are applied: changed
+    distribution parameters, point values typed over with a number (that
+    input becomes a constant) and changed rank correlations.
+
+    Parameters
+    ----------
+    path
+        The workbook (``.xlsx``).
+
+    Returns
+    -------
+    Model
+        The model, with the edits.
+
+    Raises
+    ------
+    ExcelError
+        A file that is not a dealvalue workbook, or an edit that cannot be
+        read, named by its sheet cell.
+
+    Examples
+    --------
+    >>> import dealvalue as dv, os, tempfile
+    >>> m = dv.Model("demo", seed=1)
+    >>> m.add("R", "10 to 100", unit="USD"); m.add("ask", "R / beta(8, 2)")
+    >>> path = os.path.join(tempfile.mkdtemp(), "demo.xlsx")
+    >>> m.to_excel(path, m.simulate(n=500, seed=1), sim_rows=20)
+    >>> dv.read_excel(path).cell("ask").formula
+    'R / beta(8, 2)'
+    """
+    return Model.read_excel(path)
 
 

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     """Simulate, print the summary (table or JSON), optionally export."""
     import pandas as pd
 
-    from ..deals import core, sheets
+    from ..deals import sheets
     from ..model import Model
 
     model = Model.load(args.model)
@@ -39,10 +39,7 @@ def run(args: argparse.Namespace) -> int:
     results = model.simulate(n=args.samples, seed=args.seed, method=args.method, progress=progress)
     table = results.summary()
     if args.export:
-        if core.is_deal_model(model):
-            sheets.to_excel(model, args.export, results, sim_rows=args.sim_rows)
-        else:
-            model.to_excel(args.export, results, sim_rows=args.sim_rows)
+        sheets.to_excel(model, args.export, results, sim_rows=args.sim_rows)  # deal sheets only for a deal model
         print(f"wrote {args.export}", file=sys.stderr)
     if args.json:
         rows = []

@@ -131,13 +131,11 @@ def compare(models: Mapping[str, "Model"], n: int = 10_000, seed: int = 0) -> "p
     """
     import pandas as pd
 
-    from .. import analysis
+    from ..analysis import paired_difference as difference
     from ..units import unit_text
 
     if not models:
         raise ArgumentError("models", dict(models), "at least one model, by label")
-    # the lead renames analysis.scenario_difference to paired_difference (old name deprecated)
-    difference = getattr(analysis, "paired_difference", None) or analysis.scenario_difference
     runs = [(label, m.simulate(n=n, seed=seed)) for label, m in models.items()]
     ref_label, ref = runs[0]
     role = roles(ref.model)
