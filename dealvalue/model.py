@@ -42,6 +42,7 @@ from .errors import (
 )
 from .compiler import Compiled, compile_graph, monotone_in_leaf, point_values, run_steps, topological
 from .formula import Parsed, parse, references
+from .storage import Storage
 from .graph import check_input_bounds, default_bounds, leaf_symbol, make_symbol, parse_cell
 from .symbolic import expr_latex, latex_name
 from .units import compatible, parse_unit, unit_text, ureg
@@ -59,7 +60,7 @@ __all__ = ["Model"]
 
 
 
-class Model:
+class Model(Storage):
     """A model: named cells holding numbers, distributions and formulas.
 
     Parameters
@@ -611,78 +612,6 @@ class Model:
                 "bounds": self.bounds(c.name),
             })
         return pd.DataFrame(rows).set_index("name")
-
-    # ------------------------------------------------------------ files
-    def save(self, path: "str | os.PathLike[str]") -> None:
-        """Write the model to a TOML model file, atomically (see :mod:`dealvalue.io.toml`)."""
-        from .io.toml import save
-
-        save(self, path)
-
-    def dumps(self) -> str:
-        """The model file's text (what :meth:`save` writes)."""
-        from .io.toml import dumps
-
-        return dumps(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The model as plain data in the model file's layout."""
-        from .io.toml import to_dict
-
-        return to_dict(self)
-
-    @classmethod
-    def load(cls, source: "str | os.PathLike[str]") -> "Model":
-        """Read a model file (runs no code), or a shipped model by name.
-
-        Parameters
-        ----------
-        source
-            A path to a model file, or the name of a shipped model
-            (``"deal"``, ``"advocacy"``, ``"evidence"``; see
-            :func:`dealvalue.models.names`).
-
-        Examples
-        --------
-        >>> m = Model.load("evidence")
-        >>> m.name, "ask" in m
-        ('evidence for cash', True)
-        """
-        from . import models
-        from .io.toml import load
-
-        text = os.fspath(source)
-        if models.looks_like_name(text) and not os.path.exists(text):
-            return load(models.path(text), new_model=cls)
-        return load(text, new_model=cls)
-
-    @classmethod
-    def loads(cls, text: str, path: str = "<model>") -> "Model":
-        """Read a model from a model file's text (``path`` names it in errors)."""
-        from .io.toml import loads
-
-        return loads(text, path, new_model=cls)
-
-    @classmethod
-    def from_dict(cls, data: Any, path: str = "<model>") -> "Model":
-        """Build a model from plain data in the model file's layout."""
-        from .io.toml import from_dict
-
-        return from_dict(data, path, new_model=cls)
-
-    def to_excel(self, path: str, results: "Results | None" = None, **kwargs: Any) -> None:
-        """Export a live Excel workbook (see :func:`dealvalue.io.excel.to_excel`)."""
-        from .io.excel.writer import to_excel
-
-        to_excel(self, path, results, **kwargs)
-
-    @classmethod
-    def read_excel(cls, path: "str | os.PathLike[str]") -> "Model":
-        """Read a workbook written by :meth:`to_excel` back, with the analyst's edits
-        (see :func:`dealvalue.io.excel.read`); ``cls`` makes the model."""
-        from .io.excel.reader import read
-
-        return read(path, cls)
 
 
 def read_excel(path: "str | os.PathLike[str]") -> Model:
