@@ -209,53 +209,11 @@ class Model(Storage):
     def with_edits(
         self, edits: Iterable[tuple[str, Mapping[str, Any] | Iterable[tuple[str, Any]] | None]]
     ) -> tuple["Model", dict[str, str]]:
-        """A copy with every valid edit applied, and why each other edit was refused.
+        """A copy with every valid edit applied, and why each other edit was
+        refused; see :func:`dealvalue.edits.apply_edits`."""
+        from .edits import apply_edits
 
-        Parameters
-        ----------
-        edits
-            ``(name, fields)`` pairs: ``fields`` (a mapping or pairs of
-            :meth:`add` keywords such as ``formula`` or ``unit``) replaces
-            cell ``name`` if it exists and adds it otherwise; ``None``
-            removes it.
-
-        Returns
-        -------
-        (Model, dict)
-            The edited copy (this model is left as it was) and, by cell name,
-            the engine's message for each edit that could not be applied.
-            Edits are tried in passes, so a new cell may name another new cell
-            listed after it; an edit that still fails when no more progress is
-            possible is left out, and the rest of the model keeps working.
-
-        Examples
-        --------
-        >>> m = Model(); m.add("a", "1")
-        >>> m2, refused = m.with_edits([("b", {"formula": "a + c"}), ("c", {"formula": "2"}), ("d", {"formula": "1 +"})])
-        >>> m2.evaluate("b"), sorted(refused), "a" in m and "b" not in m
-        (3.0, ['d'], True)
-        """
-        m = self.copy()
-        pending = [(name, None if fields is None else dict(fields)) for name, fields in edits]
-        errors: dict[str, str] = {}
-        while pending:
-            errors = {}
-            left: list[tuple[str, dict[str, Any] | None]] = []
-            for name, fields in pending:
-                try:
-                    if fields is None:
-                        m.remove(name)
-                    elif name in m:
-                        m.replace(name, **fields)
-                    else:
-                        m.add(name, **fields)
-                except DealValueError as exc:
-                    errors[name] = str(exc)
-                    left.append((name, fields))
-            if len(left) == len(pending):
-                break
-            pending = left
-        return m, errors
+        return apply_edits(self, edits)
 
     # ------------------------------------------------------------ editing
     def add(
