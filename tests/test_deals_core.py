@@ -31,13 +31,55 @@ def test_worked_example_core_model_exact() -> None:
 
 
 def test_worked_example_in_the_full_model(deal: dv.Model) -> None:
-    # risk-neutral AI (g = 0): the full model's ask reduces to R / c_h
-    v = deal.evaluate_all(R=90, W=100, c_h=0.5, c_ai=0.5, g=0)
+    # footnote 26 in the full model: risk-neutral AI (g = 0), paid all upfront (u = 1, the core case), so
+    # c_h = reality = 0.5, our expected cost per unit of price is 1 and bid = W * c_ai; nothing to consider.
+    pts = dict(W=100, u=1, reality=0.5, coherence=0.5, verification=1, g=0, consideration_cost=0)
+    v = deal.evaluate_all(R=90, **pts)
+    assert (v["c_h"], v["c_ai"]) == (0.5, 0.5)
     assert (v["ask"], v["bid"], v["feasible"]) == (180.0, 50.0, 0.0)
     assert v["value_to_us"] == 0.0 and v["value_to_ai"] == 0.0
-    v = deal.evaluate_all(R=10, W=100, c_h=0.5, c_ai=0.5, g=0, bargaining_power=0.5)
+    v = deal.evaluate_all(R=10, bargaining_power=0.5, **pts)
     assert (v["ask"], v["bid"], v["feasible"], v["price"]) == (20.0, 50.0, 1.0, 35.0)
     assert v["F"] == 2.5 and v["trust_inflation"] == 4.0
+    assert v["value_to_us"] == 15.0   # W * c_ai - P * (u + (1 - u) * c_ai) = 50 - 35
+    assert v["value_to_ai"] == 7.5    # P * c_h - R = 17.5 - 10
+
+
+def test_payment_structure_bid_and_values(deal: dv.Model) -> None:
+    """domain.md section 2 (corrected): bid = W * c_ai / (u + (1 - u) * c_ai); value to us W * c_ai - P * (u + (1 - u) c_ai)."""
+    for u in (0.0, 0.3, 1.0):
+        v = deal.evaluate_all(R=10, W=100, u=u, reality=0.5, coherence=0.5, verification=1, g=0, consideration_cost=0)
+        rate = u + (1 - u) * 0.5
+        assert v["pay_rate"] == pytest.approx(rate)
+        assert v["bid"] == pytest.approx(100 * 0.5 / rate)
+        assert v["value_to_us"] == pytest.approx(100 * 0.5 - v["price"] * rate)
+    assert deal.evaluate_all(W=100, u=0, coherence=0.5, verification=1)["bid"] == pytest.approx(100)  # pay only on delivery
+
+
+def test_upfront_is_a_trade_off_risk_neutral_point_inputs(deal: dv.Model) -> None:
+    """Risk-neutral, point inputs: F is monotone in u, and upfront is better exactly when
+    reality * c_ai > c_h_deferred * delta**T (hand-computed)."""
+    import numpy as np
+
+    base = dict(R=10, W=100, g=0, consideration_cost=0, T=4, delta=0.9, coherence=0.8, verification=1)
+    # case A: reality * c_ai = 0.9 * 0.8 = 0.72 > c_h_deferred * delta**T = 0.9 * 0.5 * 0.8 * 0.6561 = 0.2362
+    # case B: reality * c_ai = 0.9 * 0.2 = 0.18 < 0.9 * 0.95 * 1 * 0.6561 = 0.5610
+    cases = [(dict(reality=0.9, expropriation=0.5, commitment=0.8), +1),
+             (dict(reality=0.9, expropriation=0.05, commitment=1.0, coherence=0.2), -1)]
+    for extra, sign in cases:
+        pts = {**base, **extra}
+        v0 = deal.evaluate_all(u=0, **pts)
+        lhs = v0["reality"] * v0["c_ai"]
+        rhs = v0["c_h_deferred"] * 0.9 ** 4
+        assert np.sign(lhs - rhs) == sign
+        F = [deal.evaluate_all(u=u, **pts)["F"] for u in np.linspace(0, 1, 11)]
+        d = np.diff(F)
+        assert (np.sign(d) == sign).all(), F
+    # hand check of case A at the ends: F(u=0) = (W / R) * c_ai * c_h_def * delta**T / c_ai = 10 * 0.2362;
+    # F(u=1) = (W / R) * c_ai * reality = 10 * 0.72
+    pts = {**base, **cases[0][0]}
+    assert deal.evaluate_all(u=0, **pts)["F"] == pytest.approx(10 * 0.9 * 0.5 * 0.8 * 0.9 ** 4)
+    assert deal.evaluate_all(u=1, **pts)["F"] == pytest.approx(10 * 0.72)
 
 
 def test_model_files_load_and_name_the_core_cells() -> None:

@@ -84,7 +84,7 @@ def core_model(R: float = 90, W: float = 100, c_h: float = 0.5, c_ai: float = 0.
     m.add("trust_inflation", "1 / (c_h * c_ai)", label="trust inflation", group="deal")
     m.add("price", "ask + bargaining_power * (bid - ask)", unit="USD", label="Nash price", group="deal")
     m.add("value_to_us", "if(feasible, (1 - bargaining_power) * (bid - ask), 0)", unit="USD", label="value of the deal to us", group="deal")
-    m.add("value_to_ai", "if(feasible, c_h * bargaining_power * (bid - ask), 0)", unit="USD", label="value of the deal to the AI", group="deal")
+    m.add("value_to_ai", "if(feasible, price * c_h - R, 0)", unit="USD", label="value of the deal to the AI", group="deal")
     return m
 
 

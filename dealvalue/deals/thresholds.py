@@ -162,7 +162,7 @@ def _break_even_row(model: "Model", f: str, values: Mapping[str, float], overrid
         row["method"] = _NO_EFFECT
         return row
     row["feasible_when"] = "at least" if direction > 0 else "at most"
-    if len(core) == 1:
+    if len(core) == 1 and not _bypasses_core(model, f):
         c = core[0]
         down_c = _downstream(model, c)
         keep = [x for x in model.formulas if x not in down_c and x != c]
@@ -199,6 +199,26 @@ def _break_even_row(model: "Model", f: str, values: Mapping[str, float], overrid
     be = _numeric_break_even(model, f, cur, overrides, ev)
     row.update(break_even=be, method="numeric (Brent)" if be == be else "no break-even in range")
     return row
+
+
+def _bypasses_core(model: "Model", f: str) -> bool:
+    """Whether ``f`` reaches ``bid`` or ``ask`` other than through a core input
+    (e.g. the upfront share ``u`` moves ``c_h`` and, through our expected cost
+    per unit of price, ``bid``): then the one-core-cell solve does not apply."""
+    if f in CORE_INPUTS:
+        return False
+    seen: set[str] = set()
+    stack = [f]
+    while stack:
+        c = stack.pop()
+        for d in model.dependents(c):
+            if d in CORE_INPUTS or d in seen:
+                continue
+            if d in ("bid", "ask"):
+                return True
+            seen.add(d)
+            stack.append(d)
+    return False
 
 
 class _PointEval:
