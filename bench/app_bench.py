@@ -1,6 +1,6 @@
 """How long the app takes to recompute after a user changes an input.
 
-Calls the app's own cached functions (``app.py``) outside Streamlit, each time
+Calls the app's own cached functions (``dealvalue.webapp.cache``) outside Streamlit, each time
 with an input edited to a new value so that every cache misses, and times:
 
 * ``model``: applying the edit to the cached base model (re-parses the cell
