@@ -1,6 +1,6 @@
 """How long the app takes to recompute after a user changes an input.
 
-Calls the app's own cached functions (``app.py``) outside Streamlit, each time
+Calls the app's own cached functions (``dealvalue.webapp.cache``) outside Streamlit, each time
 with an input edited to a new value so that every cache misses, and times:
 
 * ``model``: applying the edit to the cached base model (re-parses the cell
@@ -39,20 +39,23 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--samples", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     p.add_argument("--cell", default="reality", help="the input edited before each run")
-    p.add_argument("--export", action="store_true", help="also time the Excel workbook of the current scenario")
+    p.add_argument("--export", action="store_true", help="also time the Excel workbook of the current model")
     args = p.parse_args()
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore")
     t0 = time.perf_counter()
-    import app
+    from dealvalue import deals, models
+    from dealvalue.webapp import cache as app
+    from dealvalue.webapp.main import is_deal_model
+    from dealvalue.webapp.state import Spec
 
-    text = app.default_model_path().read_text(encoding="utf-8")
+    text = models.text("deal")
     base = app.base_model(text)
-    print(f"model {app.default_model_path().name}: {len(base.inputs)} inputs, {len(base.formulas)} formulas; "
+    print(f"model deal.toml: {len(base.inputs)} inputs, {len(base.formulas)} formulas; "
           f"import + first load {time.perf_counter() - t0:.2f} s")
     original = base.cell(args.cell).formula
-    roles = app.roles(base)
+    roles = deals.roles(base)
     main_out = roles.get("value_us") or roles.get("feasible") or base.formulas[-1]
     sens_out = next((c for c in ("ln_F", "F") if c in base), main_out)
     k = 0
@@ -73,7 +76,7 @@ def main() -> int:
             t2 = time.perf_counter()
             app.headline(spec, n, 1, main_out)
             t3a = time.perf_counter()
-            if app.is_deal_model(model):
+            if is_deal_model(model):
                 app.headline_sentence(spec, n, 1, False)
             t3 = time.perf_counter()
             if "ask" in roles and "bid" in roles:
@@ -82,7 +85,7 @@ def main() -> int:
                 app.histogram(spec, n, 1, (roles["F"],), True)
             if "surplus" in roles and "feasible" in roles:
                 app.histogram(spec, n, 1, (roles["surplus"],), True, roles["feasible"])
-            if app.is_deal_model(model):
+            if is_deal_model(model):
                 app.deal_zopa(spec, n, 1)
             t4 = time.perf_counter()
             app.tornado_table(spec, n, 1, sens_out)
@@ -101,7 +104,7 @@ def main() -> int:
     if args.export:
         import dealvalue.io.excel  # noqa: F401  (import time is not the export's)
 
-        plain: app.Spec = (text, (), ())
+        plain: Spec = (text, (), ())
         for n in args.samples:
             app.results(plain, n, 1)
             t = time.perf_counter()

@@ -161,26 +161,26 @@ def test_input_labels_are_plain_text(app: AppTest) -> None:
     assert cell.unit is None and _input(app, "reality").label == f"{cell.label} · reality"
 
 
-def test_saved_scenarios_are_compared_with_common_random_numbers() -> None:
+def test_input_sets_are_compared_with_common_random_numbers() -> None:
     at = _start()
-    at.session_state["view"] = "Scenarios"  # the tabs are lazy: open this one
+    at.session_state["view"] = "Compare"  # the tabs are lazy: open this one
     at.run()
-    at.text_input(key="scenario_name").set_value("sceptical AI")
+    at.text_input(key="input_set_name").set_value("sceptical AI")
     _input(at, "reality").set_value("0.3").run()
-    save = [b for b in at.button if b.label == "Save current inputs"]
+    save = [b for b in at.button if b.label == "Save these inputs as an input set"]
     assert save
     save[0].click().run()
     assert not at.exception
-    assert "sceptical AI" in at.session_state["scenarios"]
-    at.multiselect(key="compare").set_value(["current inputs", "saved: sceptical AI"]).run()
+    assert "sceptical AI" in at.session_state["input_sets"]
+    at.multiselect(key="compare").set_value(["current inputs", "input set: sceptical AI"]).run()
     assert not at.exception
-    tables = [d.value for d in at.dataframe if "scenario" in d.value.columns]
+    tables = [d.value for d in at.dataframe if "compared" in d.value.columns]
     assert len(tables) == 1
     table = tables[0]
     base = dv.Model.load(_default_model_path())
     saved = base.copy()
     saved.replace("reality", "0.3")
-    row = table[(table["scenario"] == "saved: sceptical AI") & (table["cell"] == "feasible")].iloc[0]
+    row = table[(table["compared"] == "input set: sceptical AI") & (table["cell"] == "feasible")].iloc[0]
     assert row["mean"] == pytest.approx(saved.simulate(n=N, seed=SEED).prob("feasible"), abs=1e-12)
 
 
@@ -200,7 +200,7 @@ def test_each_shipped_scenario_runs(path: Path) -> None:
 def test_every_view_runs_on_the_defaults(app: AppTest) -> None:
     at = app
     views = [t.label for t in at.tabs]
-    assert "Scenarios" in views and "Sensitivity" in views
+    assert "Compare" in views and "Sensitivity" in views
     for view in views:
         at.session_state["view"] = view  # the tabs are lazy: open each in turn
         at.run()
@@ -292,41 +292,13 @@ def test_upload_a_model_file_and_refuse_bad_ones() -> None:
     assert at.title[0].value == model.name
 
     # too large: refused by size before it is read
-    import app as app_module
+    from dealvalue.webapp.state import MAX_UPLOAD_BYTES
 
-    big = b"#" * (app_module.MAX_UPLOAD_BYTES + 1)
+    big = b"#" * (MAX_UPLOAD_BYTES + 1)
     at.file_uploader(key="upload").set_value(("big.toml", big, "application/toml")).run()
     assert not at.exception
     errs = _errors(at)
     assert len(errs) == 1 and "at most" in errs[0]
-
-
-def test_apply_edits_keeps_valid_edits_and_reports_each_invalid_one() -> None:
-    import app as app_module
-
-    base = dv.Model.load(ROOT / "dealvalue" / "models" / "evidence.toml")
-    edits = (
-        ("margin", (("formula", "bid - ask"), ("unit", "USD"))),      # new cell naming cells that exist
-        ("double", (("formula", "2 * margin"), ("unit", "USD"))),     # new cell naming the new cell above
-        ("R", (("formula", "beta(0, 1)"),)),                          # bad parameters: refused
-        ("W", (("formula", "1 +"),)),                                 # syntax error: refused
-        ("c_ai", (("formula", "0.5"),)),                              # valid change
-    )
-    m, errors = app_module.apply_edits(base, edits)
-    assert set(errors) == {"R", "W"}
-    assert "beta" in errors["R"] and "W" in errors["W"]
-    assert m.cell("R").formula == base.cell("R").formula and m.cell("W").formula == base.cell("W").formula
-    assert m.cell("c_ai").formula == "0.5"
-    # the new cells compute as bid - ask at the point values (checked against the formulas by hand)
-    v = m.evaluate_all()
-    assert v["margin"] == pytest.approx(v["bid"] - v["ask"]) and v["double"] == pytest.approx(2 * v["margin"])
-    assert base.cell("c_ai").formula == "0.8" and "margin" not in base  # the cached base model is untouched
-    # removing a cell others use is refused with the engine's message ...
-    m2, errors2 = app_module.apply_edits(base, (("ask", None),))
-    assert set(errors2) == {"ask"} and "used by" in errors2["ask"] and "ask" in m2
-    # ... unless its users go too (passes retry what failed once the rest is applied)
-    m3, errors3 = app_module.apply_edits(base, (("ask", None), ("feasible", None)))
-    assert not errors3 and "ask" not in m3 and "feasible" not in m3
 
 
 def _open(at: AppTest, view: str) -> AppTest:
@@ -413,3 +385,34 @@ def test_sensitivity_defaults_to_the_feasibility_index(app: AppTest) -> None:
     expected = "ln_F" if "ln_F" in model else "F"
     assert app.selectbox(key="target").value == expected
     _open(app, "Deal")
+
+
+LAUNCHER = str(ROOT / "dealvalue" / "webapp" / "launcher.py")
+
+
+def test_the_package_launcher_runs_on_the_deal_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.argv", [LAUNCHER])
+    at = AppTest.from_file(LAUNCHER, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == dv.Model.load(_default_model_path()).name
+    assert at.selectbox(key="source").value == "shipped model: deal.toml"
+
+
+def test_the_launcher_honours_model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from dealvalue.webapp.launcher import model_arg
+
+    assert model_arg([]) is None and model_arg(["-q", "tests", "--model", "evidence"]) == "evidence"
+    monkeypatch.setattr("sys.argv", [LAUNCHER, "--model", "evidence"])
+    at = AppTest.from_file(LAUNCHER, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    evidence = dv.Model.load(ROOT / "dealvalue" / "models" / "evidence.toml")
+    assert at.title[0].value == evidence.name
+    assert at.selectbox(key="source").value == "shipped model: evidence.toml"
+    # a model file by path, with an option of its own in the picker
+    path = tmp_path / "mine.toml"
+    path.write_text((ROOT / "dealvalue" / "models" / "evidence.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr("sys.argv", [LAUNCHER, "--model", str(path)])
+    at = AppTest.from_file(LAUNCHER, default_timeout=TIMEOUT).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="source").value == "model file: mine.toml"
+    assert "mine.toml (file)" in " ".join(str(c.value) for c in at.sidebar.caption)

@@ -277,3 +277,32 @@ def test_latex_keeps_names_readable() -> None:
     m.add("delta", "0.9")
     m.add("x", "risk_premium / c_h * delta")
     assert m.latex("x") == r"\frac{\delta \cdot \mathrm{risk\_premium}}{c_{h}}"
+
+
+def test_with_edits_keeps_valid_edits_and_reports_each_invalid_one() -> None:
+    """Model.with_edits, as the app's cell table and inputs use it (moved from tests/test_app.py)."""
+    from dealvalue import models
+
+    base = dv.Model.load(models.path("evidence"))
+    edits = (
+        ("margin", (("formula", "bid - ask"), ("unit", "USD"))),      # new cell naming cells that exist
+        ("double", (("formula", "2 * margin"), ("unit", "USD"))),     # new cell naming the new cell above
+        ("R", (("formula", "beta(0, 1)"),)),                          # bad parameters: refused
+        ("W", (("formula", "1 +"),)),                                 # syntax error: refused
+        ("c_ai", (("formula", "0.5"),)),                              # valid change
+    )
+    m, errors = base.with_edits(edits)
+    assert set(errors) == {"R", "W"}
+    assert "beta" in errors["R"] and "W" in errors["W"]
+    assert m.cell("R").formula == base.cell("R").formula and m.cell("W").formula == base.cell("W").formula
+    assert m.cell("c_ai").formula == "0.5"
+    # the new cells compute as bid - ask at the point values (checked against the formulas by hand)
+    v = m.evaluate_all()
+    assert v["margin"] == pytest.approx(v["bid"] - v["ask"]) and v["double"] == pytest.approx(2 * v["margin"])
+    assert base.cell("c_ai").formula == "0.8" and "margin" not in base  # the cached base model is untouched
+    # removing a cell others use is refused with the engine's message ...
+    m2, errors2 = base.with_edits((("ask", None),))
+    assert set(errors2) == {"ask"} and "used by" in errors2["ask"] and "ask" in m2
+    # ... unless its users go too (passes retry what failed once the rest is applied)
+    m3, errors3 = base.with_edits((("ask", None), ("feasible", None)))
+    assert not errors3 and "ask" not in m3 and "feasible" not in m3

@@ -1,0 +1,246 @@
+"""The library calls the page makes, cached on all of their inputs.
+
+Every function takes the model *spec* (:data:`dealvalue.webapp.state.Spec`:
+the model file text, the table's edits and the inputs' edits) and the sample
+count and seed where they matter, so a cached answer is reused exactly when
+it would be computed again from the same inputs.  The work itself is the
+library's; these wrappers only pick, cache and (for the page) reset indexes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import streamlit as st
+
+import dealvalue as dv
+from dealvalue import analysis, deals
+from dealvalue.deals.scenarios import compare
+from dealvalue.deals.sheets import to_excel
+from dealvalue.errors import DealValueError
+
+from .format import symbol_tex, tex
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .state import Edit, Spec
+
+HIST_BINS = 60
+WINDOW_SAMPLES = 4_000  # per capability value; 41 values on common random numbers
+VOI_SAMPLES = 20_000
+SOBOL_ROWS = 4_000  # rows of each pick-freeze design: (k + 2) x 4,000 model runs, well under a second
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def base_model(text: str) -> dv.Model:
+    """The model in a model file's text (shared: callers must not change it)."""
+    return dv.Model.loads(text, "model file")
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def staged_model(text: str, table_edits: tuple[Edit, ...]) -> tuple[dv.Model, dict[str, str]]:
+    """The base model with the table's edits (cells added, changed, removed)."""
+    return base_model(text).with_edits(table_edits)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def current_model(spec: Spec) -> tuple[dv.Model, dict[str, str]]:
+    """The model the page shows: base, then table edits, then input edits.
+    Returns the model and the messages of edits that were refused."""
+    text, table_edits, input_edits = spec
+    staged, table_errors = staged_model(text, table_edits)
+    model, input_errors = staged.with_edits(input_edits)
+    return model, {**table_errors, **input_errors}
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def results(spec: Spec, n: int, seed: int) -> dv.Results:
+    """Monte Carlo results of the current model (shared: do not change)."""
+    model, _ = current_model(spec)
+    return model.simulate(n=n, seed=seed)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def model_file_text(spec: Spec) -> str:
+    """The current model (inputs included) as model file text."""
+    return current_model(spec)[0].dumps()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
+    """The headline numbers with their Monte Carlo errors (``deals.headline``)."""
+    return deals.headline(results(spec, n, seed), main)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool, where: str | None = None) -> pd.DataFrame:
+    """Histogram of ``names`` on shared bins (``Results.histogram``)."""
+    return results(spec, n, seed).histogram(names, bins=HIST_BINS, log=log, where=where)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def tornado_table(spec: Spec, n: int, seed: int, target: str) -> pd.DataFrame:
+    """The library's tornado of ``target`` (inputs at their 5th and 95th percentiles)."""
+    return results(spec, n, seed).tornado(target).head(12).reset_index()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_zopa(spec: Spec, n: int, seed: int) -> pd.DataFrame:
+    """Quantiles of the ZOPA's ends, overall and where a ZOPA exists (``deals.zopa``)."""
+    return deals.zopa(results(spec, n, seed))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_point_decomposition(spec: Spec) -> pd.DataFrame:
+    """The barrier decomposition with every input at its median (``deals.decomposition``)."""
+    return deals.decomposition(current_model(spec)[0]).reset_index()
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_decomposition(spec: Spec, n: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The barrier decomposition at the medians and as a distribution over
+    the samples (``deals.decomposition_distribution``)."""
+    return deal_point_decomposition(spec), deals.decomposition_distribution(results(spec, n, seed))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_interventions(spec: Spec, n: int, seed: int) -> pd.DataFrame:
+    """The seed's interventions, ranked, on common random numbers (``deals.interventions``)."""
+    model, _ = current_model(spec)
+    table = deals.interventions(model, n=n, seed=seed).reset_index()
+    described = {i.label: i.description for i in deals.default_interventions(model)}
+    table["why"] = table["intervention"].map(described).fillna("")
+    return table
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def headline_sentence(spec: Spec, n: int, seed: int, with_interventions: bool) -> str:
+    """The plain line under the headline (``deals.headline_sentence``): the
+    best intervention only ``with_interventions`` (the Interventions tab's
+    table has been computed for these inputs; too slow for every rerun)."""
+    table = deal_interventions(spec, n, seed) if with_interventions else None
+    return deals.headline_sentence(current_model(spec)[0], interventions=table)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_window(spec: Spec, seed: int, axis: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """P(feasible) along ``axis`` and the window's ends (``deals.window``, ``deals.window_ends``)."""
+    frame = deals.window(current_model(spec)[0], axis=axis, n=WINDOW_SAMPLES, seed=seed)
+    return frame.reset_index(), deals.window_ends(frame)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def deal_thresholds(spec: Spec) -> pd.DataFrame:
+    """Break-even values of each factor where bid = ask (``deals.thresholds``)."""
+    return deals.thresholds(current_model(spec)[0]).reset_index()
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def expression_latex(spec: Spec, text: str) -> str | None:
+    """LaTeX of an expression the library printed (e.g. a break-even), read
+    back through the safe formula parser; None when it is not in the formula
+    language (then the page shows the text)."""
+    model, _ = current_model(spec)
+    try:
+        return tex(model.formula_expr(text, keep=model.formulas))
+    except DealValueError:
+        return None
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def deal_rules(spec: Spec, rules: Any, config: Any) -> pd.DataFrame:
+    """Eligibility and rule-out conditions at the medians (``deals.check_rules``)."""
+    return deals.check_rules(current_model(spec)[0], rules, config)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def deal_alternatives(spec: Spec, n: int, seed: int) -> pd.DataFrame:
+    """Value per dollar of the deal against the shipped alternatives (``deals.compare_alternatives``)."""
+    return deals.compare_alternatives(current_model(spec)[0], n=n, seed=seed).reset_index()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def deal_configurations(spec: Spec, configs: tuple[Any, ...], rules: Any, n: int, seed: int) -> pd.DataFrame:
+    """Configurations compared on common random numbers, or why each is
+    ruled out (``deals.compare_configurations``)."""
+    return deals.compare_configurations(current_model(spec)[0], list(configs), rules, n=n, seed=seed).reset_index()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def deal_voi(spec: Spec, seed: int) -> tuple[pd.DataFrame, str]:
+    """EVPI of the decision to prepare the deal and the EVPPI of the inputs
+    that matter most (``deals.value_of_information``), and the best option."""
+    v = deals.value_of_information(current_model(spec)[0], n=VOI_SAMPLES, seed=seed)
+    return v.reset_index(), str(v.attrs.get("best_option", ""))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def sobol_table(spec: Spec, seed: int, target: str) -> pd.DataFrame:
+    """First-order and total Sobol indices of ``target`` with bootstrap
+    intervals (``dealvalue.analysis.sobol``; correlated inputs grouped)."""
+    model, _ = current_model(spec)
+    return analysis.sobol(model, target, n=SOBOL_ROWS, seed=seed, correlated="group").reset_index()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def summary_table(spec: Spec, n: int, seed: int) -> pd.DataFrame:
+    """The library's summary of every cell."""
+    return results(spec, n, seed).summary()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def formulas_latex(spec: Spec) -> list[tuple[str, str, str]]:
+    """Each formula cell as (name, label, LaTeX of ``name = formula``), the
+    formula written over the cells it names directly."""
+    m, _ = current_model(spec)
+    out = []
+    for name in m.formulas:
+        try:
+            rhs = m.formula_expr(m.cell(name).formula, keep=m.formulas)
+        except DealValueError:  # a formula holding a distribution literal
+            rhs = m.expr(name, keep=[f for f in m.formulas if f != name])
+        out.append((name, m.cell(name).label, f"{symbol_tex(name)} = {tex(rhs)}"))
+    return out
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def break_even(spec: Spec, left: str, right: str) -> list[tuple[str, str]]:
+    """Break-even of ``left = right`` (e.g. bid = ask) for each cell the two
+    formulas name directly, as (cell, LaTeX of its solution): ``Model.solve``
+    solves the equation written over the cells one level down
+    (``W c_ai = R / c_h`` gives ``c_ai* = R / (W c_h)``)."""
+    m, _ = current_model(spec)
+    equation = f"({m.cell(left).formula}) - ({m.cell(right).formula})"
+    named = sorted(str(s) for s in m.formula_expr(equation, keep=m.formulas).free_symbols)
+    out = []
+    for name in named:
+        if name not in m:
+            continue
+        try:
+            sols = m.solve(equation, for_=name, keep=m.formulas)
+        except (NotImplementedError, DealValueError):  # no closed form: say nothing rather than guess
+            continue
+        out += [(name, tex(s)) for s in sols]
+    return out
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def compare_models(texts: tuple[tuple[str, str], ...], n: int, seed: int) -> pd.DataFrame:
+    """Headline cells of several models (input sets, scenarios) run with the
+    same seed, each after the first as a paired difference from the first
+    (``deals.scenarios.compare``)."""
+    return compare({label: base_model(text) for label, text in texts}, n=n, seed=seed)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def workbook_bytes(spec: Spec, n: int, seed: int, main: str) -> bytes:
+    """The Excel workbook of the current model (``dealvalue.deals.sheets.to_excel``
+    with these results; ``main`` is the output its histogram and tornado show)."""
+    model, _ = current_model(spec)
+    r = results(spec, n, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "dealvalue.xlsx"
+        to_excel(model, str(path), r, main=main)
+        return path.read_bytes()

@@ -1,0 +1,182 @@
+"""The page: ``main(model=None)`` lays it out and calls the panels.
+
+Tabs run lazily: only the open one computes, so an input change costs the
+simulation, the headline and one view.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import dealvalue as dv
+from dealvalue import deals
+from dealvalue.errors import DealValueError
+
+from .cache import base_model, current_model, headline_sentence, results, staged_model
+from .format import cell_label, error_markdown, md_escape
+from .panels.alternatives import alternatives_panel
+from .panels.barriers import barriers_panel
+from .panels.cells import all_cells_panel, edit_panel
+from .panels.compare import compare_panel
+from .panels.configuration import configuration_panel, configurations_panel, ruled_out_panel, rules_panel
+from .panels.deal import deal_tables_panel, headline_panel, zopa_panel
+from .panels.formulas import formulas_panel, thresholds_panel
+from .panels.interventions import interventions_panel
+from .panels.sensitivity import sobol_panel, tornado_panel, voi_panel
+from .panels.sidebar import export_panel, inputs_panel, model_panel, sampling_panel
+from .panels.window import window_panel
+from .state import init_state, with_last_valid
+
+__all__ = ["main"]
+
+COMPARE = "Compare"  # the tab comparing input sets and shipped scenarios
+
+
+def is_deal_model(model: dv.Model) -> bool:
+    """True when the model names the core cells the deal functions need (``deals.CORE``)."""
+    return all(c in model for c in deals.CORE)
+
+
+def core_missing(model: dv.Model) -> list[str]:
+    return [c for c in deals.CORE if c not in model]
+
+
+def main(model: str | None = None) -> None:
+    """The page, opening on ``model`` (a shipped model's name or a model
+    file's path; default: the deal model) in a new session."""
+    st.set_page_config(page_title="dealvalue: is there a deal?", layout="wide")
+    # Less empty space above the title (a fixed style sheet; no user text goes into HTML).
+    st.markdown("<style>.block-container {padding-top: 2.5rem;}</style>", unsafe_allow_html=True)
+    init_state(model)
+    ss = st.session_state
+    model_panel()
+    if ss.notice:
+        st.sidebar.error(error_markdown(ss.notice))
+    try:
+        base = base_model(ss.base)
+    except DealValueError as exc:  # a saved text that no longer loads
+        st.error(error_markdown(str(exc)))
+        return
+    first, _, rest = base.description.strip().partition("\n")
+    if rest.strip():
+        with st.sidebar.expander("About this model"):
+            st.markdown(md_escape(base.description.strip()).replace("\n", "  \n"))
+    # Sidebar order: model, inputs, deal configuration and rule-outs, then
+    # simulation settings and export (filled below, once their inputs exist).
+    inputs_slot = st.sidebar.container()
+    config_slot = st.sidebar.container()
+    sim_slot = st.sidebar.container()
+    export_slot = st.sidebar.container()
+    with sim_slot:
+        n, seed = sampling_panel()
+
+    st.title(base.name)
+    if first:
+        st.caption(md_escape(first))
+
+    head = st.container()
+    right = st.container()
+    deal = is_deal_model(base)
+    views = (["Deal", "Barriers", "Interventions", "Window", "Alternatives", "Configurations", "Sensitivity",
+              "Thresholds & formulas"] if deal else ["Results", "Sensitivity", "Formulas"]) + [COMPARE, "All cells"]
+    tabs = dict(zip(views, right.tabs(views, key="view", on_change="rerun")))
+    with right.expander("Edit cells: formulas, units, new cells", expanded=False):
+        table_edits = edit_panel(base, ss.gen)
+        table_slot = st.container()
+    staged, table_errors = staged_model(ss.base, table_edits)
+    with inputs_slot:
+        input_edits, slots = inputs_panel(staged, ss.gen)
+    spec, errors, fallback = with_last_valid(ss.base, table_edits, input_edits, staged, ss.gen)
+    current, _ = current_model(spec)
+    rules = None
+    if deal:
+        with config_slot:
+            configuration_panel(spec)
+            rules = rules_panel()
+    for name, msg in errors.items():
+        if name in slots:
+            slots[name].error(error_markdown(msg), icon="⚠️")
+            if name in fallback:
+                slots[name].caption(f"Using {md_escape(fallback[name])}, the last valid value.")
+    for name, msg in table_errors.items():
+        table_slot.error(f"`{name}` not applied: " + error_markdown(msg))
+
+    role = deals.roles(current)
+    outputs = list(current.formulas) or list(current.inputs)
+    main_default = role.get("value_us") or role.get("surplus") or role.get("feasible") or outputs[-1]
+    try:
+        with st.spinner(f"Simulating {n:,} samples…"):
+            results(spec, n, seed)
+    except DealValueError as exc:
+        head.error("The model cannot be run with these inputs: " + error_markdown(str(exc)))
+        return
+    with head:
+        numbers = not (deal and ruled_out_panel(spec, rules))
+        if numbers:
+            headline_panel(spec, n, seed, main_default)
+        sentence = head.empty()  # filled once the open tab has run (it may have run the interventions)
+    deal = deal and is_deal_model(current)  # the user's edits may have removed a core cell
+    missing = "Your edits removed a cell the deal functions need"
+    first_tab = tabs[views[0]]
+    if first_tab.open:
+        with first_tab:
+            zopa_panel(spec, n, seed)
+            if deal:
+                deal_tables_panel(spec, n, seed)
+    for view, panel in (("Barriers", barriers_panel), ("Interventions", interventions_panel)):
+        if view in tabs and tabs[view].open:
+            with tabs[view]:
+                if deal:
+                    panel(spec, n, seed)
+                else:
+                    st.info(missing + ": " + ", ".join(f"`{c}`" for c in core_missing(current)))
+    if "Window" in tabs and tabs["Window"].open:
+        with tabs["Window"]:
+            if deal:
+                window_panel(spec, seed)
+            else:
+                st.info(missing + ".")
+    if "Alternatives" in tabs and tabs["Alternatives"].open:
+        with tabs["Alternatives"]:
+            if deal:
+                alternatives_panel(spec, n, seed)
+            else:
+                st.info(missing + ".")
+    if "Configurations" in tabs and tabs["Configurations"].open:
+        with tabs["Configurations"]:
+            if deal:
+                configurations_panel(spec, rules, n, seed)
+            else:
+                st.info(missing + ".")
+    if tabs["Sensitivity"].open:
+        with tabs["Sensitivity"]:
+            sens_default = next((c for c in ("ln_F", "F") if c in outputs), main_default)
+            shown = {c: (f"{cell_label(current, c)} ({c})" if cell_label(current, c) != c else c) for c in outputs}
+            target = str(st.selectbox("Output", outputs, index=outputs.index(sens_default), key="target",
+                                      format_func=shown.__getitem__))
+            if target in ("ln_F", "F"):
+                st.caption(f"Ranked on {target} (log of bid / ask, or bid / ask): it varies in every sample, while the value "
+                           "to us is 0 wherever there is no deal, so its tornado would hide the inputs that move a deal "
+                           "towards existing.")
+            tornado_panel(spec, n, seed, target)
+            sobol_panel(spec, seed, target)
+            if deal:
+                voi_panel(spec, seed)
+    formulas_view = "Thresholds & formulas" if "Thresholds & formulas" in tabs else "Formulas"
+    if tabs[formulas_view].open:
+        with tabs[formulas_view]:
+            if deal:
+                thresholds_panel(spec)
+            formulas_panel(spec, solve=not deal)
+    if tabs[COMPARE].open:
+        with tabs[COMPARE]:
+            compare_panel(spec, n, seed)
+    if tabs["All cells"].open:
+        with tabs["All cells"]:
+            all_cells_panel(spec, n, seed)
+    if numbers and deal:
+        ran = ss.get("interventions_key") == (spec, n, seed)
+        sentence.markdown(md_escape(headline_sentence(spec, n, seed, ran))
+                          + (" Details: Barriers and Interventions tabs." if ran else " Details: Barriers tab."))
+    with export_slot:
+        export_panel(spec, n, seed, main_default)

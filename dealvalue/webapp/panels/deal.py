@@ -1,0 +1,102 @@
+"""The headline (numbers and sentence) and the Deal tab: the ZOPA's ask and
+bid distributions, the surplus, and the ZOPA's ends as quantiles."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from dealvalue import deals
+
+from ..cache import current_model, deal_zopa, headline, histogram, results
+from ..format import axis_title, fmt, log_axis, metric_text, unit_text
+from ..state import Spec
+
+
+def headline_panel(spec: Spec, n: int, seed: int, main: str) -> None:
+    """The headline: P(ZOPA exists), expected value to us, median ZOPA, trust inflation."""
+    rows = headline(spec, n, seed, main)
+    cols = st.columns(len(rows))
+    for col, row in zip(cols, rows):
+        value, err = metric_text(row)
+        col.metric(row["label"], value, help=row["help"], border=True)
+        col.caption(err)
+
+
+def zopa_panel(spec: Spec, n: int, seed: int) -> None:
+    """Ask and bid distributions, with the ZOPA between them, and the surplus."""
+    model, _ = current_model(spec)
+    role = deals.roles(model)
+    if "ask" not in role or "bid" not in role:
+        st.info("This model has no `ask` and `bid` cells, so there is no ZOPA to draw.")
+        return
+    a, b = role["ask"], role["bid"]
+    hist = histogram(spec, n, seed, (a, b), True)
+    u = unit_text(model, a)
+    hist["cell"] = hist["cell"].map({a: f"AI's ask ({a})", b: f"our bid ({b})"})
+    r = results(spec, n, seed)
+    med_a, med_b = r.quantile(a, 0.5), r.quantile(b, 0.5)
+    bars = alt.Chart(hist).mark_rect(opacity=0.55).encode(
+        x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(f"price ({u}, log scale)")),
+        x2="end:Q",
+        y=alt.Y("share:Q", title="share of samples", stack=None),
+        color=alt.Color("cell:N", title=None, legend=alt.Legend(orient="top"),
+                        scale=alt.Scale(domain=[f"AI's ask ({a})", f"our bid ({b})"], range=["#e45756", "#4c78a8"])),
+        tooltip=["cell", alt.Tooltip("start:Q", format=",.3g"), alt.Tooltip("end:Q", format=",.3g"), alt.Tooltip("share:Q", format=".3%")],
+    )
+    layers = [bars]
+    if med_a <= med_b:
+        zone = pd.DataFrame({"lo": [med_a], "hi": [med_b], "what": ["ZOPA at the medians"]})
+        layers.insert(0, alt.Chart(zone).mark_rect(color="#2ca02c", opacity=0.15).encode(x="lo:Q", x2="hi:Q", tooltip=["what"]))
+    meds = pd.DataFrame({"x": [med_a, med_b], "what": [f"median ask {fmt(med_a, u)}", f"median bid {fmt(med_b, u)}"],
+                         "name": ["median ask", "median bid"], "align": ["left", "right"] if med_a > med_b else ["right", "left"]})  # labels point away from each other
+    layers.append(alt.Chart(meds).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q", tooltip=["what"]))
+    sides: tuple[tuple[Literal["left", "right"], int], ...] = (("left", 4), ("right", -4))
+    for side, dx in sides:  # each dashed line labelled at its top, on its outer side
+        layers.append(alt.Chart(meds[meds["align"] == side]).mark_text(align=side, dx=dx, baseline="top", fontSize=11).encode(
+            x="x:Q", y=alt.value(2), text="name:N"))
+    st.altair_chart(alt.layer(*layers).properties(height=330, title="Ask and bid: a deal exists where the bid is above the ask"),
+                    width="stretch")
+    lines = f"Dashed lines: the median ask ({fmt(med_a, u)}) and the median bid ({fmt(med_b, u)})."
+    if med_a <= med_b:
+        st.caption(f"{lines} Between these medians of the samples lies a ZOPA (shaded).")
+    else:
+        st.caption(f"{lines} At these medians of the samples there is no ZOPA: the ask is above the bid.")
+    if "F" in role:
+        f = role["F"]
+        fh = histogram(spec, n, seed, (f,), True)
+        fh["side"] = np.where(fh["start"] >= 1, "bid ≥ ask: a deal exists", "bid < ask: no deal")
+        chart = alt.Chart(fh).mark_rect().encode(
+            x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(f"surplus ratio {f} = bid / ask (log scale)")), x2="end:Q",
+            y=alt.Y("share:Q", title="share of samples"),
+            color=alt.Color("side:N", title=None, legend=alt.Legend(orient="top"),
+                            scale=alt.Scale(domain=["bid < ask: no deal", "bid ≥ ask: a deal exists"], range=["#e45756", "#54a24b"])),
+            tooltip=[alt.Tooltip("start:Q", format=".3g"), alt.Tooltip("end:Q", format=".3g"), alt.Tooltip("share:Q", format=".2%")],
+        ).properties(height=300, title="Surplus: how far the bid is above (or below) the ask")
+        rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="black").encode(x="x:Q")
+        st.altair_chart(chart + rule, width="stretch")
+    if "surplus" in role and "feasible" in role:
+        s = role["surplus"]
+        sh = histogram(spec, n, seed, (s,), True, role["feasible"])
+        if not sh.empty:
+            chart = alt.Chart(sh).mark_rect(color="#54a24b").encode(
+                x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(axis_title(model, s) + ", log scale")), x2="end:Q",
+                y=alt.Y("share:Q", title="share of samples with a ZOPA"),
+                tooltip=[alt.Tooltip("start:Q", format=",.3g"), alt.Tooltip("end:Q", format=",.3g"), alt.Tooltip("share:Q", format=".2%")],
+            ).properties(height=280, title=f"Surplus where a deal exists: {model.cell(s).label or s}")
+            st.altair_chart(chart, width="stretch")
+
+
+def deal_tables_panel(spec: Spec, n: int, seed: int) -> None:
+    """The ZOPA's ends as quantiles, overall and where a deal exists."""
+    model, _ = current_model(spec)
+    z = deal_zopa(spec, n, seed)
+    u = unit_text(model, "ask")
+    st.markdown(f"**The ZOPA's ends** ({u}; quantiles over the samples, and over those where a ZOPA exists)")
+    shown = z.rename(columns={c: f"{100 * c:g}%" for c in z.columns if isinstance(c, float)})
+    st.dataframe(shown, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="compact") for c in shown.columns if c != "n"})

@@ -1,0 +1,171 @@
+"""Session state, the user's edits, and the model spec the page runs.
+
+State kept per browser session (``st.session_state``):
+
+``base``
+    The model file text the page starts from (a shipped model, a shipped
+    scenario, an input set or an uploaded file).
+``gen``
+    A counter bumped whenever ``base`` changes, so the input widgets of the
+    previous model are dropped instead of carrying stale text over.
+``input_sets``
+    The user's input sets: name -> model file text (inputs included).
+``start``
+    The option and the text the page opened on (``--model``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+import dealvalue as dv
+from dealvalue import deals, models
+from dealvalue.errors import DealValueError
+
+from .cache import base_model, current_model, model_file_text
+
+SAMPLE_CHOICES = (1_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
+DEFAULT_SAMPLES = 100_000
+DEFAULT_SEED = 1
+DEFAULT_MODEL = "deal"
+MAX_UPLOAD_BYTES = 200_000  # a model file is a few KB; .streamlit/config.toml caps uploads at 1 MB
+CELL_FIELDS = ("formula", "unit", "label", "group", "description")
+
+# A table edit or an input edit: (cell name, ((field, value), ...)), or
+# (cell name, None) to remove the cell.  Tuples, so they hash for the caches.
+Edit = tuple[str, tuple[tuple[str, Any], ...] | None]
+Spec = tuple[str, tuple[Edit, ...], tuple[Edit, ...]]  # (base text, table edits, input edits)
+
+
+def shipped_model_option(name: str) -> str:
+    """The model picker's option for the shipped model ``name``."""
+    return f"shipped model: {name}.toml"
+
+
+def shipped_scenarios() -> dict[str, str]:
+    """Shipped scenarios as the page names them (``labour trust fund``) -> their name."""
+    return {name.replace("_", " "): name for name in models.scenario_names()}
+
+
+def start_from(model: str | None) -> tuple[str, str, str]:
+    """What the page opens on for ``--model NAME_OR_PATH`` (None: the deal
+    model): (model picker option, model file text, label)."""
+    if model is None or models.looks_like_name(model):
+        name = model or DEFAULT_MODEL
+        return shipped_model_option(name), models.text(name), f"{name}.toml (shipped)"
+    path = Path(model)
+    return f"model file: {path.name}", path.read_text(encoding="utf-8"), f"{path.name} (file)"
+
+
+def init_state(model: str | None = None) -> None:
+    """Fill the session state on a session's first run."""
+    ss = st.session_state
+    if "base" not in ss:
+        option, text, label = start_from(model)
+        ss.start = (option, text, label)
+        ss.base = text
+        ss.base_label = label
+        ss.gen = 0
+        ss.input_sets = {}
+        ss.notice = ""
+        ss.config = None
+        ss.config_why = []
+
+
+def set_base(text: str, label: str) -> None:
+    """Start from another model: drop the edits made to the previous one."""
+    ss = st.session_state
+    ss.base = text
+    ss.base_label = label
+    ss.gen += 1
+    ss.config = None
+    ss.config_why = []
+
+
+def on_source_change() -> None:
+    ss = st.session_state
+    choice = ss.get("source")
+    if choice is None:
+        return
+    kind, _, name = choice.partition(": ")
+    if choice == ss.start[0]:
+        set_base(ss.start[1], ss.start[2])
+    elif kind == "shipped model":
+        set_base(models.text(name.removesuffix(".toml")), f"{name} (shipped)")
+    elif kind == "shipped scenario":
+        stem = shipped_scenarios()[name]
+        set_base(models.scenario_path(stem).read_text(encoding="utf-8"), f"scenario {name} (shipped)")
+        ss.config = deals.SCENARIOS.get(stem)  # the configuration the file was built from
+    elif kind == "input set":
+        set_base(ss.input_sets[name], f"input set {name}")
+
+
+def on_upload() -> None:
+    ss = st.session_state
+    f = ss.get("upload")
+    if f is None:
+        return
+    if f.size > MAX_UPLOAD_BYTES:
+        ss.notice = f"{f.name}: the file has {f.size:,} bytes; a model file may have at most {MAX_UPLOAD_BYTES:,}"
+        return
+    try:
+        text = f.getvalue().decode("utf-8")
+        base_model(text)
+    except UnicodeDecodeError:
+        ss.notice = f"{f.name}: not UTF-8 text; a model file is TOML text"
+        return
+    except DealValueError as exc:
+        ss.notice = f"{f.name}: {exc}".replace("model file: ", "")
+        return
+    ss.notice = ""
+    set_base(text, f"{f.name} (uploaded)")
+
+
+def on_save_input_set(spec: Spec) -> None:
+    ss = st.session_state
+    name = (ss.get("input_set_name") or "").strip()
+    if not name:
+        ss.notice = "give the input set a name before saving it"
+        return
+    ss.input_sets[name] = model_file_text(spec)
+    ss.notice = ""
+
+
+def with_last_valid(base: str, table_edits: tuple[Edit, ...], input_edits: tuple[Edit, ...],
+                    staged: dv.Model, gen: int) -> tuple[Spec, dict[str, str], dict[str, str]]:
+    """The spec the page runs: each input whose text the engine refuses falls
+    back to the last formula it accepted for that cell in this session (the
+    model's own formula if none), not to the shipped default.
+
+    Returns the spec, the engine's message per refused cell, and per refused
+    input the formula used in its place.  Accepted formulas are remembered in
+    ``st.session_state.last_valid`` (keyed by model generation and cell).
+    """
+    ss = st.session_state
+    last: dict[tuple[int, str], str] = ss.setdefault("last_valid", {})
+    spec: Spec = (base, table_edits, input_edits)
+    _, errors = current_model(spec)
+    typed = {name for name, _ in input_edits}
+    refused = {name for name in errors if name in typed}
+    fallback: dict[str, str] = {}
+    if refused:
+        kept: list[Edit] = []
+        for name, fields in input_edits:
+            if name not in refused:
+                kept.append((name, fields))
+                continue
+            prev = last.get((gen, name), staged.cell(name).formula if name in staged else "")
+            fallback[name] = prev
+            if name in staged and prev != staged.cell(name).formula:
+                kept.append((name, (("formula", prev),)))
+        spec = (base, table_edits, tuple(kept))
+        _, again = current_model(spec)
+        errors = {**again, **{name: errors[name] for name in refused}}
+    typed_text = {c: str(dict(f).get("formula", "")) for c, f in input_edits if f is not None}
+    for name in staged.inputs:  # remember what the engine accepted (the model's own text included)
+        if name not in refused:
+            last[(gen, name)] = typed_text.get(name) or staged.cell(name).formula
+    return spec, errors, fallback
