@@ -18,7 +18,15 @@ from libreoffice import SOFFICE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "exports" / "example.xlsx"
-needs_lo = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+from services import require  # noqa: E402
+
+
+@pytest.fixture
+def _libreoffice() -> None:
+    require(SOFFICE, "LibreOffice (soffice)", "apt-get install libreoffice-calc-nogui")
+
+
+needs_lo = pytest.mark.usefixtures("_libreoffice")
 
 HOSTILE = [
     '=HYPERLINK("http://example.com/x","click me")',

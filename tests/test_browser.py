@@ -22,12 +22,17 @@ from pathlib import Path
 
 import pytest
 
+sys.path.insert(0, str(Path(__file__).parent))
+from services import require  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 STREAMLIT = Path(sys.executable).parent / "streamlit"
 WIDTH, HEIGHT = 1280, 1000
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+@pytest.fixture(autouse=True)
+def _chromium() -> None:
+    require(CHROMIUM.exists(), "Debian's Chromium at /usr/bin/chromium", "apt-get install chromium")
 
 
 def _free_port() -> int:

@@ -31,6 +31,7 @@ from _excel import (  # noqa: E402
     sim_column, sim_stats,
 )
 from libreoffice import SOFFICE, convert, recalculate  # noqa: E402
+from services import require  # noqa: E402
 
 SIM_ROWS = 2000
 
@@ -75,8 +76,7 @@ def printer_workbook(path: Path) -> list[tuple[str, float]]:
 @pytest.fixture(scope="module")
 def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Export, edit, recalculate: everything the LibreOffice tests read."""
-    if SOFFICE is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    require(SOFFICE, "LibreOffice (soffice)", "apt-get install libreoffice-calc-nogui")
     d = tmp_path_factory.mktemp("lo")
     m = rich_model()
     r = m.simulate(n=10_000, seed=11)

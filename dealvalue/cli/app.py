@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ArgumentError
+from ..webapp import launcher  # only to find its file: importing it runs nothing
 
 __all__ = ["add_parser", "run", "command"]
 
@@ -26,7 +27,6 @@ def add_parser(sub: Any) -> None:
 def command(model: str, port: int = 8501, headless: bool = False) -> list[str]:
     """The command line that starts the app on ``model``."""
     from .. import models
-    from ..webapp import launcher
 
     if not models.looks_like_name(model):
         path = Path(model)
@@ -35,10 +35,29 @@ def command(model: str, port: int = 8501, headless: bool = False) -> list[str]:
         model = str(path.resolve())
     else:
         models.path(model)  # an unknown name is refused here, with the known names
-    cmd = [sys.executable, "-m", "streamlit", "run", str(Path(launcher.__file__)), "--server.port", str(port)]
-    if headless:
-        cmd += ["--server.headless", "true"]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(Path(launcher.__file__)), *settings_flags()]
+    cmd += ["--server.port", str(port), "--server.headless", "true" if headless else "false"]
     return cmd + ["--", "--model", model]
+
+
+def settings_flags() -> list[str]:
+    """The app's Streamlit settings (``dealvalue/webapp/streamlit.toml``) as
+    command-line flags, so an installed app runs with them from any folder.
+
+    >>> flags = settings_flags()
+    >>> flags[flags.index("--server.maxUploadSize") + 1]
+    '1'
+    """
+    import tomllib
+
+    data = tomllib.loads((Path(launcher.__file__).parent / "streamlit.toml").read_text(encoding="utf-8"))
+    flags: list[str] = []
+    for section, values in data.items():
+        for key, value in values.items():
+            if (section, key) == ("server", "headless"):
+                continue  # set by --headless
+            flags += [f"--{section}.{key}", str(value).lower() if isinstance(value, bool) else str(value)]
+    return flags
 
 
 def run(args: argparse.Namespace) -> int:
