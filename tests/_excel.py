@@ -18,15 +18,7 @@ from libreoffice import SOFFICE  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "exports" / "example.xlsx"
-from services import require  # noqa: E402
-
-
-@pytest.fixture
-def _libreoffice() -> None:
-    require(SOFFICE, "LibreOffice (soffice)", "apt-get install libreoffice-calc-nogui")
-
-
-needs_lo = pytest.mark.usefixtures("_libreoffice")
+needs_lo = pytest.mark.usefixtures("_libreoffice")  # the fixture is in conftest.py: it fails where soffice is missing
 
 HOSTILE = [
     '=HYPERLINK("http://example.com/x","click me")',
