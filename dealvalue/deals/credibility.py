@@ -86,7 +86,12 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
 
     Uses ``c_h`` as ``c_h0`` and ``P_c`` from the argument or the model's
     ``P_c`` cell (USD), ``g`` when the model has it (else 0), and ``R`` and
-    ``bid`` as the model computes them.  See :func:`best_offer`.
+    ``bid`` as the model computes them.  See :func:`best_offer`.  When the
+    model has ``c_h_rn`` (the shipped deal model), ``c_h`` is already the
+    AI's certainty equivalent of a unit of price (``c_h0**(1/(1-g))`` for a
+    payment made now), so it is not raised to ``1/(1-g)`` again: every part of
+    the payment loses ``exp(-P / P_c)`` of its credibility, so the certainty
+    equivalent of ``P`` is ``P c_h exp(-P / (P_c (1 - g)))``.
 
     Returns
     -------
@@ -120,9 +125,10 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
     with np.errstate(all="ignore"):
         k = 1.0 / (1.0 - g)
         scale = pc / k
-        maxr = c0**k * scale / math.e
+        c0k = c0 if "c_h_rn" in m else c0**k
+        maxr = c0k * scale / math.e
         can = (R <= maxr) & (c0 > 0)
-        z = np.where(can, -R / (c0**k * scale), 0.0)
+        z = np.where(can, -R / (c0k * scale), 0.0)
         least = np.where(can, -scale * lambertw(z, 0).real, np.nan)
     feas = can & (least <= bid)
 
