@@ -279,3 +279,25 @@ def test_mixed_payment_adds_certainty_equivalents(deal: dv.Model) -> None:
     assert v["ask"] == pytest.approx(10 / ce)
     # the AI's gain is in the same certainty-equivalent terms: zero at a price equal to the ask
     assert v["price"] * ce - 10 == pytest.approx(v["value_to_ai"]) or not v["feasible"]
+
+
+def test_consideration_cost_is_a_participation_hurdle(deal: dv.Model) -> None:
+    """Issue 10, item 3: the cost of considering a deal never changes the ask; raising it never raises
+    P(feasible), sample by sample (same draws); the AI engages iff its gain at the agreed price covers it."""
+    asks, feas = [], []
+    for cost in ("0", "1k", "1M", "100M", "1e12"):
+        m = deal.copy()
+        m.replace("consideration_cost", cost)
+        r = m.simulate(n=2_000, seed=4)
+        asks.append(r["ask"])
+        feas.append(r["feasible"])
+        gain = r["payment_fit"] * (r["price"] * r["c_h"] - r["R"])
+        assert np.array_equal(r["feasible"], (r["zopa_exists"] == 1) & (gain >= r["consideration_cost"]))
+    for a in asks[1:]:
+        assert np.array_equal(a, asks[0])
+    for lo, hi in zip(feas, feas[1:]):
+        assert np.all(hi <= lo)
+    free = deal.copy()
+    free.replace("consideration_cost", "0")
+    assert feas[0].mean() == free.simulate(n=2_000, seed=4)["zopa_exists"].mean()  # no hurdle: every ZOPA is a deal
+    assert feas[-1].mean() == 0.0

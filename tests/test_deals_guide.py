@@ -29,7 +29,9 @@ def test_guide_numbers_are_what_the_library_prints() -> None:
     r = m.simulate(n=20_000, seed=m.seed)
     k = 1 / (1 - r["g"])
     ce = r["delta"] ** r["T"] * (r["reality"] * (1 - r["expropriation"]) * r["commitment"]) ** k
-    assert s.loc["p_feasible", "value"] == pytest.approx(np.mean(r["W"] >= r["R"] / ce), abs=1e-12)
+    ask, bid = r["R"] / ce, r["W"]
+    gain = r["payment_fit"] * r["bargaining_power"] * (bid - ask) * ce  # the AI's gain at the Nash price
+    assert s.loc["p_feasible", "value"] == pytest.approx(np.mean((bid >= ask) & (gain >= r["consideration_cost"])), abs=1e-12)
     import pandas as pd
 
     # whole tables, printed with the guide's pandas options, are pasted verbatim

@@ -97,9 +97,10 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
     -------
     pandas.DataFrame
         Indexed by quantity: ``value stderr``: ``p_can_meet_R`` (some offer
-        meets R), ``p_feasible`` (with falling credibility),
-        ``p_feasible_constant`` (the model's own ``feasible``, for
-        comparison), ``best_offer_median``, ``max_receipt_median``,
+        meets R), ``p_feasible`` (a ZOPA exists with falling credibility),
+        ``p_feasible_constant`` (a ZOPA exists with constant credibility:
+        the model's ``zopa_exists``, else its ``feasible``, for comparison;
+        participation and eligibility are not applied here), ``best_offer_median``, ``max_receipt_median``,
         ``least_offer_median`` (over samples where R can be met).
         ``attrs["verdict"]`` says in words whether any offer can meet R.
 
@@ -131,6 +132,7 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
         z = np.where(can, -R / (c0k * scale), 0.0)
         least = np.where(can, -scale * lambertw(z, 0).real, np.nan)
     feas = can & (least <= bid)
+    zopa_cell = "zopa_exists" if "zopa_exists" in m else "feasible"
 
     def pstat(x: np.ndarray) -> tuple[float, float]:
         p = float(x.mean())
@@ -139,7 +141,7 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
     rows = {
         "p_can_meet_R": pstat(can),
         "p_feasible": pstat(feas),
-        "p_feasible_constant": pstat(r.get("feasible") == 1),
+        "p_feasible_constant": pstat(r.get(zopa_cell) == 1),
         "best_offer_median": (float(np.median(scale)), math.nan),
         "max_receipt_median": (float(np.median(maxr)), math.nan),
         "least_offer_median": (float(np.median(least[can])) if can.any() else math.nan, math.nan),
