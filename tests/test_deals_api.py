@@ -25,7 +25,7 @@ EXPECTED = {
     "window", "window_ends",
     "best_offer", "falling_credibility",
     "Option", "GOODS", "PAYMENTS", "COUNTERPARTIES", "PROFILES", "MAX_UPFRONT", "Configuration", "catalogue",
-    "configure", "RuleOuts", "check_rules", "deal_report", "compare_configurations",
+    "configure", "RuleOuts", "check_rules", "apply_rules", "deal_report", "compare_configurations",
     "Alternative", "compare_alternatives",
     "SCENARIOS", "scenario", "make_scenario", "SCENARIO_DESCRIPTIONS",
     "top_inputs", "value_of_information",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import dealvalue as dv
@@ -42,9 +43,9 @@ def test_rule_outs_are_reported_not_numbers(deal: dv.Model) -> None:
     assert c.loc["minimal requirement: responds_to_offer", "status"] == "ok"
     rock = deal.copy()
     rock.replace("tracks_follow_through", "0")
-    r = deals.deal_report(rock)
-    assert r["quantity"].tolist() == ["minimal requirement: tracks_follow_through"]
-    assert "rock" in r["reason"].iloc[0]
+    assert "rock" in deals.check_rules(rock).set_index("condition").loc["minimal requirement: tracks_follow_through", "reason"]
+    r = deals.deal_report(rock, n=500).set_index("quantity")  # eligibility is per sample: every sample is lost to it
+    assert r.loc["p_feasible", "value"] == 0 and r.loc["lost_ineligible", "value"] == 1
     ok = deals.deal_report(deal, n=500)
     assert set(ok["status"]) == {"ok"} and ok.set_index("quantity").loc["p_feasible", "value"] > 0
 
@@ -126,3 +127,49 @@ def test_a_bad_catalogue_entry_is_refused_by_field(change, field, reason) -> Non
 def test_rule_out_range_errors() -> None:
     with pytest.raises(ValueError, match=r"argument 'capability': expected a rule-out range \(low, high\) with low <= high, got \(5, 1\)"):
         deals.RuleOuts(capability=(5, 1))
+
+
+# ---------------------------------------------------------------- eligibility and rule-outs, per sample
+def test_any_eligibility_at_zero_gives_no_deal(deal: dv.Model) -> None:
+    """Issue 10, item 4: with responds_to_offer = tracks_follow_through = 0, P(feasible) was 0.3197."""
+    for cell in ("responds_to_offer", "tracks_follow_through"):
+        m = deal.copy()
+        m.replace(cell, "bernoulli(0)")
+        s = deals.deal_summary(m, n=2_000, seed=3)
+        assert s.loc["p_feasible", "value"] == 0 and s.loc["lost_ineligible", "value"] == 1
+        assert deals.p_feasible(m, n=2_000, seed=3) == 0
+        assert deals.window(m, n=200, values=[1.0, 4.0])["p_feasible"].eq(0).all()
+    half = deal.copy()
+    half.replace("responds_to_offer", "bernoulli(0.5)")
+    r, base = half.simulate(n=4_000, seed=3), deal.simulate(n=4_000, seed=3)
+    assert abs(r.mean("eligible") - 0.5) < 4 * (0.25 / 4_000) ** 0.5
+    assert np.array_equal(r["feasible"], base["feasible"] * r["eligible"])  # the same draws otherwise
+
+
+def test_a_rule_out_removes_exactly_the_samples_where_it_holds(deal: dv.Model) -> None:
+    """p_takeover <= 0.1 passes at the medians but fails in 13.5% of samples (issue 10): those are removed."""
+    rules = deals.RuleOuts(p_takeover=(None, 0.1))
+    assert deals.check_rules(deal, rules).set_index("condition").loc["p_takeover bounds", "status"] == "ok"
+    m = deals.apply_rules(deal, rules)
+    r, base = m.simulate(n=20_000, seed=1), deal.simulate(n=20_000, seed=1)
+    held = base["p_takeover"] > 0.1
+    assert round(held.mean(), 3) == 0.135
+    assert np.array_equal(r["ruled_out"], held.astype(float))
+    assert np.array_equal(r["feasible"], base["feasible"] * ~held)
+    s = deals.deal_summary(m, n=20_000, seed=1)
+    lost = [q for q in s.index if q.startswith("lost_")]
+    assert lost == ["lost_ineligible", "lost_ruled_out_p_takeover", "lost_no_zopa", "lost_participation"]
+    assert s.loc[lost, "value"].sum() == pytest.approx(1 - s.loc["p_feasible", "value"], abs=1e-12)
+    assert s.loc["lost_ruled_out_p_takeover", "value"] == pytest.approx(held.mean())
+    assert deals.p_feasible(m, n=20_000, seed=1) == pytest.approx(np.mean(base["feasible"] * ~held))
+    # window and interventions run on the model, so they respect the rule too
+    w = deals.window(m, n=500, values=[9.0])
+    assert w["p_feasible"].iloc[0] == 0  # at capability 9 p_takeover = 0.94 > 0.1 in every sample
+    t = deals.interventions(m, n=2_000, seed=1)
+    unruled = deals.interventions(deal, n=2_000, seed=1)
+    assert (t["p_after"] <= unruled.loc[t.index, "p_after"] + 1e-12).all()  # the rule only removes samples
+    capped = deals.apply_rules(deal, deals.RuleOuts(capability=(3, 5), max_reservation_price=1e8))
+    rc = capped.simulate(n=5_000, seed=2)
+    out = (rc["capability"] < 3) | (rc["capability"] > 5) | (rc["R"] > 1e8)
+    assert np.array_equal(rc["ruled_out"] == 1, out)
+    assert not np.any((rc["feasible"] == 1) & out)

@@ -94,7 +94,9 @@ def test_model_files_load_and_name_the_core_cells() -> None:
 
 
 def test_every_input_cites_the_seed(deal: dv.Model) -> None:
-    seedless = [n for n in deal.inputs if n != "no_deal" and "Seed" not in deal.cell(n).description]
+    # each input cites the source text, or says it is an assumption of this model (issue 10: sources)
+    seedless = [n for n in deal.inputs if n != "no_deal" and "Seed" not in deal.cell(n).description
+                and "Assumption of this model" not in deal.cell(n).description]
     assert seedless == []
     assert all(deal.cell(n).group for n in deal.names)
 
@@ -102,17 +104,26 @@ def test_every_input_cites_the_seed(deal: dv.Model) -> None:
 def test_c_h_is_the_upfront_mix(deal: dv.Model) -> None:
     v = deal.evaluate_all()
     mix = v["u"] * v["reality"] + (1 - v["u"]) * v["reality"] * (1 - v["expropriation"]) * v["commitment"] * v["delta"] ** v["T"]
-    assert v["c_h"] == pytest.approx(mix, rel=1e-12)
-    w = deal.evaluate_all(u=0, delta=1)
+    assert v["c_h_rn"] == pytest.approx(mix, rel=1e-12)
+    k = 1 / (1 - v["g"])  # the ask's c_h: the certainty equivalent of each part, added
+    ce = v["u"] * v["reality"] ** k + (1 - v["u"]) * v["delta"] ** v["T"] * v["c_h_deferred"] ** k
+    assert v["c_h"] == pytest.approx(ce, rel=1e-12)
+    assert v["ask"] == pytest.approx(v["R"] / ce, rel=1e-12)
+    w = deal.evaluate_all(u=0, delta=1, g=0)
     assert w["c_h"] == pytest.approx(w["reality"] * (1 - w["expropriation"]) * w["commitment"], rel=1e-12)
 
 
 # ---------------------------------------------------------------- closed forms
 @settings(max_examples=40, deadline=None)
-@given(R=st.floats(1, 1e6), c_h=st.floats(0.01, 1), g=st.floats(0, 0.95))
-def test_risk_averse_ask(deal: dv.Model, R: float, c_h: float, g: float) -> None:
-    ask = deal.evaluate("ask", R=R, c_h=c_h, g=g)
-    assert ask == pytest.approx(R * c_h ** (-1 / (1 - g)), rel=1e-9)
+@given(R=st.floats(1, 1e6), T=st.floats(0, 30), delta=st.floats(0.5, 1), c=st.floats(0.01, 1), g=st.floats(0, 0.95))
+def test_risk_averse_ask(deal: dv.Model, R: float, T: float, delta: float, c: float, g: float) -> None:
+    """Issue 10's laws: a certain payment deferred T years costs R / delta**T for every g (time is not
+    risk); paid now (T = 0) with credibility c < 1, a CRRA AI asks R * c**(-1/(1-g))."""
+    certain = deal.evaluate("ask", R=R, reality=1, expropriation=0, commitment=1, u=0, T=T, delta=delta, g=g)
+    assert certain == pytest.approx(R / delta**T, rel=1e-9)
+    for u in (0.0, 1.0):  # all upfront (credibility = reality) or all deferred with T = 0
+        ask = deal.evaluate("ask", R=R, reality=c, expropriation=0, commitment=1, u=u, T=0, g=g)
+        assert ask == pytest.approx(R * c ** (-1 / (1 - g)), rel=1e-9)
 
 
 @settings(max_examples=60, deadline=None)
@@ -250,3 +261,45 @@ def test_seed_of_prefers_the_argument_then_the_models_seed() -> None:
     m.seed = 3
     assert (seed_of(m, None), seed_of(m, 7)) == (3, 7)
     assert deals.simulate(deals.core_model(R=10), n=5).seed == 0
+
+
+def test_time_is_not_charged_as_risk(deal: dv.Model) -> None:
+    """Issue 10, item 2: g = 0.5, delta = 0.9, T = 5 gave ask / R = 2.87; a certain payment costs 1 / 0.9**5 = 1.69."""
+    v = deal.evaluate_all(R=10, reality=1, expropriation=0, commitment=1, u=0, T=5, delta=0.9, g=0.5)
+    assert v["ask"] / 10 == pytest.approx(1.6935, abs=1e-4)
+    assert v["risk_premium"] == pytest.approx(1.0)
+
+
+def test_mixed_payment_adds_certainty_equivalents(deal: dv.Model) -> None:
+    """c_h is the certainty equivalent of the upfront part plus that of the deferred part (by hand)."""
+    v = deal.evaluate_all(R=10, u=0.4, reality=0.8, expropriation=0.25, commitment=0.5, T=3, delta=0.9, g=0.5)
+    ce = 0.4 * 0.8 ** 2 + 0.6 * 0.9 ** 3 * (0.8 * 0.75 * 0.5) ** 2  # k = 1 / (1 - 0.5) = 2
+    rn = 0.4 * 0.8 + 0.6 * 0.9 ** 3 * (0.8 * 0.75 * 0.5)
+    assert v["c_h"] == pytest.approx(ce)
+    assert v["c_h_rn"] == pytest.approx(rn)
+    assert v["risk_premium"] == pytest.approx(rn / ce)
+    assert v["ask"] == pytest.approx(10 / ce)
+    # the AI's gain is in the same certainty-equivalent terms: zero at a price equal to the ask
+    assert v["price"] * ce - 10 == pytest.approx(v["value_to_ai"]) or not v["feasible"]
+
+
+def test_consideration_cost_is_a_participation_hurdle(deal: dv.Model) -> None:
+    """Issue 10, item 3: the cost of considering a deal never changes the ask; raising it never raises
+    P(feasible), sample by sample (same draws); the AI engages iff its gain at the agreed price covers it."""
+    asks, feas = [], []
+    for cost in ("0", "1k", "1M", "100M", "1e12"):
+        m = deal.copy()
+        m.replace("consideration_cost", cost)
+        r = m.simulate(n=2_000, seed=4)
+        asks.append(r["ask"])
+        feas.append(r["feasible"])
+        gain = r["payment_fit"] * (r["price"] * r["c_h"] - r["R"])
+        assert np.array_equal(r["feasible"], (r["zopa_exists"] == 1) & (gain >= r["consideration_cost"]))
+    for a in asks[1:]:
+        assert np.array_equal(a, asks[0])
+    for lo, hi in zip(feas, feas[1:]):
+        assert np.all(hi <= lo)
+    free = deal.copy()
+    free.replace("consideration_cost", "0")
+    assert feas[0].mean() == free.simulate(n=2_000, seed=4)["zopa_exists"].mean()  # no hurdle: every ZOPA is a deal
+    assert feas[-1].mean() == 0.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from dealvalue import deals
 
@@ -14,10 +15,23 @@ def test_guide_numbers_are_what_the_library_prints() -> None:
     guide = (MODELS.parent.parent / "docs" / "guide.md").read_text(encoding="utf-8")
     m = deals.scenario("labour_trust_fund")
     d = deals.decomposition(m)
-    assert f"{d.loc['ln F', 'log_units']:.4g}" == "-1.842" and "ln F                                         total     -1.842" in guide
-    assert f"{d.loc['verification', 'log_units']:.4g}" == "-0.6931"
+    # ln F at the medians, by hand from the inputs: ask = R / c_h with c_h the certainty equivalent of the
+    # (all deferred, u = 0) payment, bid = W * c_ai / pay_rate = W (we pay only on delivery)
+    v = m.evaluate_all()
+    assert v["u"] == 0
+    c_h = v["delta"] ** v["T"] * (v["reality"] * (1 - v["expropriation"]) * v["commitment"]) ** (1 / (1 - v["g"]))
+    ln_f = np.log(v["W"] / (v["R"] / c_h))
+    assert d.loc["ln F", "log_units"] == pytest.approx(ln_f, rel=1e-12)
+    assert f"ln F                                         total {d.loc['ln F', 'log_units']:10.4g}" in guide
+    assert f"{d.loc['verification', 'log_units']:.4g}" == "-0.6931"  # verification 0.5: ln 0.5
     s = deals.deal_summary(m, n=20_000)
-    assert f"{s.loc['p_feasible', 'value']:.4g}" == "0.186"
+    # P(feasible) by another route: the same draws, feasibility recomputed from R, W and the credibility inputs
+    r = m.simulate(n=20_000, seed=m.seed)
+    k = 1 / (1 - r["g"])
+    ce = r["delta"] ** r["T"] * (r["reality"] * (1 - r["expropriation"]) * r["commitment"]) ** k
+    ask, bid = r["R"] / ce, r["W"]
+    gain = r["payment_fit"] * r["bargaining_power"] * (bid - ask) * ce  # the AI's gain at the Nash price
+    assert s.loc["p_feasible", "value"] == pytest.approx(np.mean((bid >= ask) & (gain >= r["consideration_cost"])), abs=1e-12)
     import pandas as pd
 
     # whole tables, printed with the guide's pandas options, are pasted verbatim

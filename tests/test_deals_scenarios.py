@@ -72,3 +72,18 @@ def test_compare_is_paired_on_common_random_numbers() -> None:
     assert compare({"plain": m}, n=100)["cell"].tolist() == ["y"]   # no deal roles: the last formula cell
     with pytest.raises(ValueError, match="argument 'models': expected at least one model"):
         compare({}, n=10)
+
+
+def test_no_takeover_value_is_the_takeover_probability_removed_times_the_stakes() -> None:
+    """Issue 10, item 5: from capability 2 to 6 R rose 600-fold but this good's value only from 166 to 546."""
+    m = deals.scenario("no_takeover_share_of_future")
+    free = dict(control_midpoint=-1e3)  # control extracts nothing
+    values = []
+    for cap in (2.0, 4.0, 6.0):
+        v = m.evaluate_all(capability=cap, **free)
+        assert v["control_extraction"] == pytest.approx(0, abs=1e-12)
+        assert v["value"] == pytest.approx(v["p_takeover"] * v["takeover_stakes"], rel=1e-12)
+        values.append(v["value"])
+    p = [1 / (1 + np.exp(-(c - 7) / 0.7)) for c in (2.0, 4.0, 6.0)]  # the takeover curve, by hand
+    assert np.allclose(np.array(values) / values[0], np.array(p) / p[0])
+    assert values[0] < values[1] < values[2]

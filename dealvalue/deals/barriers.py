@@ -67,8 +67,10 @@ def barrier_terms(model: "Model") -> list[Term]:
     whose formula is a product is split into its factors, recursively; a
     factor that is a power with a numeric exponent keeps the exponent as a
     weight.  A factor that is not a product (a sum, a switch, a power with a
-    symbolic exponent) is one term, named by its cell, or by its one input
-    (``1 - expropriation`` is the term ``expropriation``).  Dimensional
+    symbolic exponent) is one term, named by its one input (``1 -
+    expropriation`` is the term ``expropriation``), or else by its cell (the
+    factors of a quotient of sums, such as ``risk_premium``, pool into one
+    term).  Dimensional
     factors (dollars, microdooms) and numeric constants are pooled into one
     term, ``gains from trade``: ``ln`` of what the deal is worth to us over
     what the AI asks, before any dimensionless barrier.  So the terms sum to
@@ -102,7 +104,7 @@ def barrier_terms(model: "Model") -> list[Term]:
                 leaves.append((base.name, base.name, w, base))
             else:
                 inputs = [s.name for s in base.free_symbols]
-                name = inputs[0] if len(inputs) == 1 else f"{cell}: {base}"
+                name = inputs[0] if len(inputs) == 1 else cell
                 leaves.append((name, inputs[0] if len(inputs) == 1 else cell, w, base))
 
     visit("bid", 1.0)

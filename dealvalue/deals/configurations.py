@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 import tomllib
 from dataclasses import dataclass, field
@@ -43,6 +44,7 @@ __all__ = [
     "configure",
     "RuleOuts",
     "check_rules",
+    "apply_rules",
     "deal_report",
     "compare_configurations",
 ]
@@ -347,8 +349,11 @@ class RuleOuts:
     eligible for deals'; appendix, 'Write down a list of rule-out conditions
     for deals and monitor them').
 
-    Each range is ``(low, high)``, ``None`` for no limit; quantities are
-    checked at the model's point values (medians).  ``refused_values`` are
+    Each range is ``(low, high)``, ``None`` for no limit.  :func:`check_rules`
+    reports them at the model's point values (medians); :func:`apply_rules`
+    (used by :func:`deal_report` and :func:`compare_configurations` on a
+    model with the cells ``eligible`` and ``ruled_out``) applies them sample
+    by sample.  ``refused_values`` are
     motivation-profile tags we will not trade with (e.g. ``"long-term power
     seeking"``); ``refused_policies`` are bargaining policies (default:
     threats).  ``require_minimal`` checks the minimal requirements: the AI
@@ -380,7 +385,6 @@ class RuleOuts:
 
 def _a(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
-
 
 
 def check_rules(model: "Model", rules: RuleOuts | None = None, config: Configuration | None = None) -> "pd.DataFrame":
@@ -447,12 +451,76 @@ def check_rules(model: "Model", rules: RuleOuts | None = None, config: Configura
     return pd.DataFrame(rows, columns=["condition", "value", "limit", "status", "reason"])
 
 
+#: The per-sample rule-out cells :func:`apply_rules` adds, in the order losses are attributed.
+RULE_CELLS = ("ruled_out_capability", "ruled_out_p_takeover", "ruled_out_R")
+
+
+def apply_rules(model: "Model", rules: RuleOuts | None = None) -> "Model":
+    """A copy of ``model`` whose ``feasible`` respects ``rules`` sample by sample.
+
+    Each range or cap of ``rules`` becomes a 0/1 cell that is 1 in the samples
+    where it holds (``ruled_out_capability``, ``ruled_out_p_takeover``,
+    ``ruled_out_R``), and ``ruled_out`` becomes their maximum, so every answer
+    computed from the model (``p_feasible``, ``deal_summary``, ``window``,
+    ``interventions``) removes exactly those samples.  ``require_minimal =
+    False`` sets ``eligible`` to 1.  The model must have the cells
+    ``ruled_out`` and ``eligible`` (the shipped deal model has them).
+
+    Examples
+    --------
+    >>> m = apply_rules(deal_model(), RuleOuts(p_takeover=(None, 0.1)))
+    >>> m.cell("ruled_out").formula
+    'ruled_out_p_takeover'
+    """
+    rules = rules or RuleOuts()
+    for c in ("ruled_out", "eligible"):
+        if c not in model:
+            raise ArgumentError("model", getattr(model, "name", model), f"a deal model with a cell {c!r} (apply_rules)")
+    m = model.copy()
+    held: list[str] = []
+    for cell, (lo, hi) in (("capability", rules.capability), ("p_takeover", rules.p_takeover)):
+        if (lo is None and hi is None) or cell not in m:
+            continue
+        parts = ([f"{cell} < {lo!r}"] if lo is not None else []) + ([f"{cell} > {hi!r}"] if hi is not None else [])
+        m.add(f"ruled_out_{cell}", parts[0] if len(parts) == 1 else f"max({parts[0]}, {parts[1]})",
+              label=f"rule-out: {cell} outside [{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]",
+              group="eligibility", bounds=(0, 1))
+        held.append(f"ruled_out_{cell}")
+    if rules.max_reservation_price is not None:
+        m.add("R_cap", repr(rules.max_reservation_price), unit="USD", label="our cap on the AI's reservation price", group="eligibility")
+        m.add("ruled_out_R", "R > R_cap", label="rule-out: reservation price above our cap", group="eligibility", bounds=(0, 1))
+        held.append("ruled_out_R")
+    m.replace("ruled_out", functools.reduce(lambda a, b: f"max({a}, {b})", held) if held else "0")
+    if not rules.require_minimal:
+        m.replace("eligible", "1")
+    return m
+
+
+#: Conditions on the configuration itself, not on a sample: they rule a deal out whole.
+WHOLE_RULES = ("authority to pay", "values we will not trade with", "bargaining policies we will not trade with")
+
+
+def _rule(model: "Model", rules: RuleOuts | None, config: Configuration | None) -> tuple["Model", "pd.DataFrame"]:
+    """The model with the per-sample rules applied (when it has the cells for them) and the conditions
+    that rule the deal out whole: those on the configuration, and, for a model without the
+    per-sample cells, every condition broken at the medians."""
+    checks = check_rules(model, rules, config)
+    broken = checks[checks["status"] == "ruled out"]
+    if "ruled_out" in model and "eligible" in model:
+        return apply_rules(model, rules), broken[broken["condition"].isin(WHOLE_RULES)]
+    return model, broken
+
+
 def deal_report(model: "Model", rules: RuleOuts | None = None, config: Configuration | None = None,
                 n: int = 10_000, seed: int | None = None) -> "pd.DataFrame":
     """The deal's numbers, or, when it breaks a rule, why it is ruled out.
 
-    With ``config`` the model is configured first (:func:`configure`).  A
-    deal that breaks an eligibility or rule-out condition is not simulated:
+    With ``config`` the model is configured first (:func:`configure`).  On a
+    model with the cells ``eligible`` and ``ruled_out``, ranges and caps are
+    applied sample by sample (:func:`apply_rules`: the summary reports the
+    share of samples each removes) and only the conditions on the
+    configuration (authority, values, bargaining policies) rule the deal out
+    whole.  A deal that breaks such a condition is not simulated:
     the report has one row per broken condition, ``status = "ruled out"``,
     the reason, and no number.
 
@@ -475,8 +543,7 @@ def deal_report(model: "Model", rules: RuleOuts | None = None, config: Configura
 
     if config is not None:
         model, _ = configure(model, config)
-    checks = check_rules(model, rules, config)
-    broken = checks[checks["status"] == "ruled out"]
+    model, broken = _rule(model, rules, config)
     cols = ["quantity", "status", "value", "stderr", "unit", "reason"]
     if len(broken):
         return pd.DataFrame([{"quantity": c, "status": "ruled out", "value": None, "stderr": None, "unit": "", "reason": why}
@@ -512,8 +579,7 @@ def compare_configurations(model: "Model", configs: Sequence[Configuration], rul
     rows = []
     for c in configs:
         m, _ = configure(model, c)
-        checks = check_rules(m, rules, c)
-        broken = checks[checks["status"] == "ruled out"]
+        m, broken = _rule(m, rules, c)
         row: dict[str, Any] = {"configuration": c.name, "good": c.good, "payment": c.payment, "counterparty": c.counterparty,
                                "profile": c.profile, "upfront": c.upfront}
         if len(broken):

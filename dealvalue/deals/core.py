@@ -190,7 +190,13 @@ def deal_summary(model: "Model | Results", n: int = 10_000, seed: int | None = N
     -------
     pandas.DataFrame
         Indexed by quantity: ``label value stderr unit``.  Rows present when
-        the model has the cells: ``p_feasible``, ``value_to_us``,
+        the model has the cells: ``p_feasible``; the share of samples lost
+        to each reason, attributed in this order so that they add up to
+        ``1 - p_feasible``: ``lost_ineligible`` (cell ``eligible``), one
+        ``lost_ruled_out_*`` per rule-out cell (see
+        :func:`~dealvalue.deals.configurations.apply_rules`),
+        ``lost_no_zopa`` (``zopa_exists``), ``lost_participation``
+        (``willing_to_engage``); then ``value_to_us``,
         ``value_to_ai``, ``value_to_us_microdoom``, ``spend``,
         ``value_delivered``, ``zopa_width``.
 
@@ -205,13 +211,41 @@ def deal_summary(model: "Model | Results", n: int = 10_000, seed: int | None = N
     from ..units import unit_text
 
     r = simulate(model, n, seed)
-    rows = [{"quantity": "p_feasible", "label": "P(a ZOPA exists)", "value": r.mean("feasible"),
+    label = r.model.cell("feasible").label or "P(feasible)"
+    rows = [{"quantity": "p_feasible", "label": f"P({label})", "value": r.mean("feasible"),
              "stderr": r.stderr("feasible"), "unit": ""}]
+    rows += _losses(r)
     for name in ("value_to_us", "value_to_ai", "value_to_us_microdoom", "spend", "value_delivered", "zopa_width"):
         if name in r.values:
             rows.append({"quantity": name, "label": f"E[{r.model.cell(name).label or name}]", "value": r.mean(name),
                          "stderr": r.stderr(name), "unit": unit_text(r.model.unit(name))})
     return pd.DataFrame(rows).set_index("quantity")
+
+
+def _losses(r: "Results") -> list[dict[str, Any]]:
+    """The share of samples lost to each reason, attributed in order (ineligible, each rule-out, no ZOPA,
+    participation: a sample counts for the first reason that holds), so the shares add up to
+    1 - P(feasible) when ``feasible`` is their product; rows only for the cells the model has."""
+    names = list(r.model.names)
+    rules = [c for c in names if c.startswith("ruled_out_")] or (["ruled_out"] if "ruled_out" in names else [])
+    reasons = ([("lost_ineligible", "share lost: AI not eligible", "eligible", False)] if "eligible" in names else [])
+    reasons += [(f"lost_{c}", f"share lost: {r.model.cell(c).label or c}", c, True) for c in rules]
+    if "zopa_exists" in names:
+        reasons.append(("lost_no_zopa", "share lost: no ZOPA", "zopa_exists", False))
+    if "willing_to_engage" in names:
+        reasons.append(("lost_participation", "share lost: AI's gain below its cost of considering the deal",
+                        "willing_to_engage", False))
+    if not reasons:
+        return []
+    alive = np.ones(r.n, dtype=bool)
+    rows = []
+    for quantity, label, cell, lost_when_set in reasons:
+        x = np.asarray(r.get(cell)) >= 0.5
+        lost = alive & (x if lost_when_set else ~x)
+        alive &= ~lost
+        p = float(lost.mean())
+        rows.append({"quantity": quantity, "label": label, "value": p, "stderr": math.sqrt(p * (1 - p) / r.n), "unit": ""})
+    return rows
 
 
 def zopa_point(model: "Model", **overrides: float) -> tuple[float, float, float] | None:

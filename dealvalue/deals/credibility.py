@@ -86,15 +86,21 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
 
     Uses ``c_h`` as ``c_h0`` and ``P_c`` from the argument or the model's
     ``P_c`` cell (USD), ``g`` when the model has it (else 0), and ``R`` and
-    ``bid`` as the model computes them.  See :func:`best_offer`.
+    ``bid`` as the model computes them.  See :func:`best_offer`.  When the
+    model has ``c_h_rn`` (the shipped deal model), ``c_h`` is already the
+    AI's certainty equivalent of a unit of price (``c_h0**(1/(1-g))`` for a
+    payment made now), so it is not raised to ``1/(1-g)`` again: every part of
+    the payment loses ``exp(-P / P_c)`` of its credibility, so the certainty
+    equivalent of ``P`` is ``P c_h exp(-P / (P_c (1 - g)))``.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by quantity: ``value stderr``: ``p_can_meet_R`` (some offer
-        meets R), ``p_feasible`` (with falling credibility),
-        ``p_feasible_constant`` (the model's own ``feasible``, for
-        comparison), ``best_offer_median``, ``max_receipt_median``,
+        meets R), ``p_feasible`` (a ZOPA exists with falling credibility),
+        ``p_feasible_constant`` (a ZOPA exists with constant credibility:
+        the model's ``zopa_exists``, else its ``feasible``, for comparison;
+        participation and eligibility are not applied here), ``best_offer_median``, ``max_receipt_median``,
         ``least_offer_median`` (over samples where R can be met).
         ``attrs["verdict"]`` says in words whether any offer can meet R.
 
@@ -120,11 +126,13 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
     with np.errstate(all="ignore"):
         k = 1.0 / (1.0 - g)
         scale = pc / k
-        maxr = c0**k * scale / math.e
+        c0k = c0 if "c_h_rn" in m else c0**k
+        maxr = c0k * scale / math.e
         can = (R <= maxr) & (c0 > 0)
-        z = np.where(can, -R / (c0**k * scale), 0.0)
+        z = np.where(can, -R / (c0k * scale), 0.0)
         least = np.where(can, -scale * lambertw(z, 0).real, np.nan)
     feas = can & (least <= bid)
+    zopa_cell = "zopa_exists" if "zopa_exists" in m else "feasible"
 
     def pstat(x: np.ndarray) -> tuple[float, float]:
         p = float(x.mean())
@@ -133,7 +141,7 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
     rows = {
         "p_can_meet_R": pstat(can),
         "p_feasible": pstat(feas),
-        "p_feasible_constant": pstat(r.get("feasible") == 1),
+        "p_feasible_constant": pstat(r.get(zopa_cell) == 1),
         "best_offer_median": (float(np.median(scale)), math.nan),
         "max_receipt_median": (float(np.median(maxr)), math.nan),
         "least_offer_median": (float(np.median(least[can])) if can.any() else math.nan, math.nan),
