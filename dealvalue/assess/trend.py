@@ -94,10 +94,15 @@ def trend(system: str, weights: "Mapping[str, float] | None" = None, recompute: 
     if pooled and rows:
         per = pd.DataFrame(rows)
         pool_n = int(n if n is not None else table["n"].max())
-        for day in sorted(set(per["date"])):
-            upto = per[per["date"] <= day].groupby("assessor", sort=True).tail(1)
-            names = [str(a) for a in upto["assessor"]]
+        latest: dict[str, dict[str, Any]] = {}
+        by_day: dict[Any, Any] = {day: g for day, g in per.groupby("date", sort=True)}
+        for day, group in by_day.items():
+            for r in group.to_dict("records"):
+                latest[str(r["assessor"])] = {str(k): v for k, v in r.items()}  # rows come by date then id: the last is the latest
+            names = sorted(latest)
             w = normalise_weights(names, None if weights is None else {a: weights.get(a, 0.0) for a in names})
+            upto = {"p_feasible": [latest[a]["p_feasible"] for a in names], "stderr": [latest[a]["stderr"] for a in names],
+                    "value_to_us": [latest[a]["value_to_us"] for a in names]}
             if recompute:
                 run = simulate_pool({v.assessor: v.model for v in current_views(system, day, store, today=True)}, w,
                                     pool_n or POOL_N, seed)
