@@ -285,3 +285,56 @@ class CatalogueError(DealValueError, ValueError):
 
 
 __all__ += ["NotADealModelError", "CatalogueError"]
+
+
+class StoreError(DealValueError, RuntimeError):
+    """The assessment store cannot do what was asked: an unreachable
+    database, a failed write (nothing of it is kept).  ``database`` is the
+    database URL with its password hidden, never the password itself.
+
+    >>> print(StoreError("postgresql+psycopg://me:***@db/dv", "connection refused"))
+    database postgresql+psycopg://me:***@db/dv: connection refused
+    """
+
+    def __init__(self, database: str, reason: str) -> None:
+        super().__init__(database, reason)
+        self.database = database
+        self.reason = reason
+
+    def message(self) -> str:
+        return f"database {self.database}: {self.reason}"
+
+
+class SchemaVersionError(StoreError):
+    """A database whose schema this dealvalue cannot use: newer than it
+    knows (upgrade dealvalue), or older (run ``dealvalue assess upgrade``)."""
+
+
+class AppendOnlyError(StoreError):
+    """An attempt to change or delete a stored assessment: history is
+    append-only (a correction is a new assessment that supersedes the old)."""
+
+
+class AssessmentError(DealValueError, ValueError):
+    """A bad assessment: an unknown system, a bad date, a correction of an
+    assessment that does not exist or is already superseded.  ``field``
+    names the part, ``value`` what was given.
+
+    >>> print(AssessmentError("date", "2026-13-01", "expected a date YYYY-MM-DD"))
+    date: expected a date YYYY-MM-DD, got '2026-13-01'
+    """
+
+    def __init__(self, field: str, value: Any, reason: str) -> None:
+        super().__init__(field, value, reason)
+        self.field = field
+        self.value = value
+        self.reason = reason
+
+    def message(self) -> str:
+        shown = repr(self.value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        return f"{self.field}: {self.reason}, got {shown}"
+
+
+__all__ += ["StoreError", "SchemaVersionError", "AppendOnlyError", "AssessmentError"]

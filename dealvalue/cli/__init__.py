@@ -1,4 +1,4 @@
-"""The command line: ``dealvalue run``, ``dealvalue models``, ``dealvalue app``.
+"""The command line: ``dealvalue run``, ``dealvalue models``, ``dealvalue app``, ``dealvalue assess``.
 
 One module per subcommand; each adds its parser (``add_parser``) and runs
 (``run``).  Errors print as one line without a traceback (exit status 2).
@@ -15,11 +15,11 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import DealValueError
-from . import app, models, run
+from . import app, assess, models, run
 
 __all__ = ["main", "parser"]
 
-SUBCOMMANDS = {"run": run, "models": models, "app": app}
+SUBCOMMANDS = {"run": run, "models": models, "app": app, "assess": assess}
 
 
 def parser() -> argparse.ArgumentParser:
