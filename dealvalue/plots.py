@@ -110,6 +110,7 @@ def histogram(
             x=alt.X("start:Q", title=axis_title(what, unit), scale=scale),
             x2="end:Q",
             y=alt.Y("share:Q", title="share of samples", stack=None),
+            y2=alt.datum(0),
             color=alt.Color("cell:N", title="cell"),
             tooltip=["cell:N", "start:Q", "end:Q", alt.Tooltip("share:Q", format=".2%")],
         )

@@ -108,7 +108,7 @@ def waterfall(model: "Model | pd.DataFrame") -> Any:
         )
     )
     zero = alt.Chart(alt.Data(values=[{"y": 0.0}])).mark_rule(color="black").encode(y="y:Q")
-    return alt.layer(bars, zero, title=alt.Title("Barrier waterfall", subtitle="at point values (medians); feasible iff ln F >= 0"))
+    return alt.layer(bars, zero, width=max(300, 40 * len(data)), title=alt.Title("Barrier waterfall", subtitle="at point values (medians); feasible iff ln F >= 0"))
 
 
 def window(frame: "pd.DataFrame") -> Any:
