@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install app test bench example typecheck clean
+.PHONY: install app test bench example typecheck docs clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -28,6 +28,11 @@ example: $(STAMP)
 
 typecheck: $(STAMP)
 	$(PY) -m mypy
+
+# the API reference (Sphinx + numpydoc), offline, warnings as errors: docs/api/_build/html
+docs: $(STAMP)
+	rm -rf docs/api/generated docs/api/_build
+	$(PY) -m sphinx -b html -q -W --keep-going docs/api docs/api/_build/html
 
 clean:
 	rm -rf $(VENV)

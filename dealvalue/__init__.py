@@ -33,6 +33,7 @@ from .errors import (
     ExcelError,
     FormulaError,
     ModelFileError,
+    PeerModelError,
     UnitMismatchError,
     UnknownCellError,
 )
@@ -60,6 +61,8 @@ _LAZY = {
     "Distribution": "distributions",
     "parse": "formula",
     "read_excel": "model",
+    "from_squiggle": "peers",
+    "from_guesstimate": "peers",
 }
 
 __all__ = [
@@ -75,6 +78,7 @@ __all__ = [
     "ExcelError",
     "FormulaError",
     "ModelFileError",
+    "PeerModelError",
     "UnitMismatchError",
     "UnknownCellError",
     "Model",
@@ -96,6 +100,8 @@ __all__ = [
     "Distribution",
     "parse",
     "read_excel",
+    "from_squiggle",
+    "from_guesstimate",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -103,12 +109,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from .distributions import Bernoulli, Beta, Distribution, Lognorm, Mixture, Norm, Pert, To, Triangular, Uniform
     from .formula import parse
     from .model import Model, read_excel
+    from .peers import from_guesstimate, from_squiggle
     from .results import NonFiniteWarning, Results
     from .units import define_unit, parse_unit, ureg
 
 
 # submodules reachable as attributes (dv.deals, dv.excel, ...) without importing them up front
-_SUBMODULES = {"analysis", "deals", "io", "models", "stats", "distributions", "formula", "simulate", "units"}
+_SUBMODULES = {"analysis", "deals", "io", "models", "stats", "distributions", "formula", "simulate", "units",
+               "display", "plots", "peers"}
 
 
 def __getattr__(name: str) -> Any:

@@ -111,6 +111,11 @@ class Distribution:
     def __str__(self) -> str:
         return self.formula()
 
+    def _repr_html_(self) -> str:
+        from .display import distribution_html
+
+        return distribution_html(self)
+
 
 @dataclass(frozen=True)
 class Norm(Distribution):

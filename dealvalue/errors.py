@@ -338,3 +338,31 @@ class AssessmentError(DealValueError, ValueError):
 
 
 __all__ += ["StoreError", "SchemaVersionError", "AppendOnlyError", "AssessmentError"]
+
+class PeerModelError(ModelFileError):
+    """A peer's model (Squiggle code, a Guesstimate export) that cannot be
+    read: ``line`` and ``column`` (1-based) say where, ``reason`` why.
+
+    >>> print(PeerModelError("model.squiggle", 2, 5, "only top-level bindings are read", "x + 1"))
+    model.squiggle, line 2, column 5: only top-level bindings are read
+        x + 1
+            ^
+    """
+
+    def __init__(self, path: str, line: int, column: int, reason: str, source_line: str = "") -> None:
+        DealValueError.__init__(self, path, line, column, reason, source_line)
+        self.path = path
+        self.field = f"line {line}, column {column}"
+        self.line = line
+        self.column = column
+        self.reason = reason
+        self.source_line = source_line
+
+    def message(self) -> str:
+        text = f"{self.path}, line {self.line}, column {self.column}: {self.reason}"
+        if self.source_line and len(self.source_line) <= 120:
+            text += "\n    " + self.source_line + "\n    " + " " * (self.column - 1) + "^"
+        return text
+
+
+__all__ += ["PeerModelError"]

@@ -571,6 +571,14 @@ class Model(Storage):
             })
         return pd.DataFrame(rows).set_index("name")
 
+    def _repr_html_(self) -> str:
+        from .display import model_html
+        return model_html(self)
+
+    def _repr_latex_(self) -> str | None:
+        from .display import model_latex
+        return model_latex(self)
+
 
 def read_excel(path: "str | os.PathLike[str]") -> Model:
     """Read a workbook written by :meth:`Model.to_excel` back into a model.

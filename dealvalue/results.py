@@ -391,6 +391,18 @@ class Results:
             raise AttributeError(f"Results.{name} moved to dealvalue.analysis.{Results._MOVED[name]}")
         raise AttributeError(f"'Results' object has no attribute {name!r}")
 
+    def _repr_html_(self) -> str:
+        from .display import results_html
+
+        return results_html(self)
+
+    def plot(self, cells: "str | Sequence[str]", log: bool = False, where: str | None = None, bins: int = 60) -> Any:
+        """An Altair histogram of one or several cells, overlaid, with units on
+        the axis; see :func:`dealvalue.plots.histogram`."""
+        from .plots import histogram
+
+        return histogram(self, cells, log=log, where=where, bins=bins)
+
 
 def _ranks(x: np.ndarray) -> np.ndarray:
     from scipy.stats import rankdata

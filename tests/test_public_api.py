@@ -10,11 +10,11 @@ import dealvalue as dv
 EXPECTED = {
     "__version__",
     "Model", "Cell", "Results", "NonFiniteWarning",
-    "define_unit", "parse_unit", "ureg", "parse", "read_excel",
+    "define_unit", "parse_unit", "ureg", "parse", "read_excel", "from_squiggle", "from_guesstimate",
     "Distribution", "To", "Norm", "Lognorm", "Beta", "Uniform", "Triangular", "Pert", "Bernoulli", "Mixture",
     "DealValueError", "FormulaError", "UnknownCellError", "DuplicateCellError", "CycleError",
     "UnitMismatchError", "DistributionError", "BoundsError", "ModelFileError", "CellInUseError", "ExcelError",
-    "ArgumentError", "ArgumentTypeError",
+    "ArgumentError", "ArgumentTypeError", "PeerModelError",
 }
 
 

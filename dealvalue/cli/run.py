@@ -17,8 +17,10 @@ def add_parser(sub: Any) -> None:
     """Add the ``run`` subcommand to ``sub`` (an argparse subparsers object)."""
     p = sub.add_parser("run", help="simulate a model and print its summary",
                        description="Simulate a model file, or a shipped model by name (see `dealvalue models`).")
-    p.add_argument("model", help="a model file (.toml) or a shipped model's name, e.g. deal")
-    p.add_argument("--samples", "-n", type=int, default=10_000, help="number of samples (default 10,000)")
+    p.add_argument("model", help="a model file (.toml), Squiggle code (.squiggle), a Guesstimate export (.json) "
+                                 "or a shipped model's name, e.g. deal")
+    p.add_argument("--samples", "-n", type=int, default=None,
+                   help="number of samples (default 10,000; 5,000 for a Guesstimate export, as Guesstimate)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the model's, else fresh)")
     p.add_argument("--method", choices=("mc", "lhs", "qmc"), default="mc", help="sampling method")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -27,16 +29,33 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
 
 
+def load(source: str) -> "tuple[Any, int]":
+    """The model named on the command line and its default sample count:
+    Squiggle code by its ``.squiggle`` suffix, a Guesstimate export by
+    ``.json``, else a model file or a shipped model."""
+    from pathlib import Path
+
+    from ..model import Model
+    from ..peers import GUESSTIMATE_SAMPLES, from_guesstimate, from_squiggle
+
+    path = Path(source)
+    if path.suffix == ".squiggle":
+        return from_squiggle(path.read_text(encoding="utf-8"), name=path.stem, path=str(path)), 10_000
+    if path.suffix == ".json":
+        return from_guesstimate(path), GUESSTIMATE_SAMPLES
+    return Model.load(source), 10_000
+
+
 def run(args: argparse.Namespace) -> int:
     """Simulate, print the summary (table or JSON), optionally export."""
     import pandas as pd
 
     from ..deals import sheets
-    from ..model import Model
 
-    model = Model.load(args.model)
-    progress = not args.no_progress and args.samples >= PROGRESS_FROM
-    results = model.simulate(n=args.samples, seed=args.seed, method=args.method, progress=progress)
+    model, n = load(args.model)
+    n = n if args.samples is None else args.samples
+    progress = not args.no_progress and n >= PROGRESS_FROM
+    results = model.simulate(n=n, seed=args.seed, method=args.method, progress=progress)
     table = results.summary()
     if args.export:
         sheets.to_excel(model, args.export, results, sim_rows=args.sim_rows)  # deal sheets only for a deal model
