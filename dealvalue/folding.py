@@ -152,7 +152,8 @@ def tame(expr: Any) -> Any:
     if expr is sympy.oo or expr is sympy.S.NegativeInfinity:
         return expr
     if expr.is_Rational and max(abs(int(expr.p)).bit_length(), int(expr.q).bit_length()) <= EXACT_BITS:
-        return expr
+        # exact, unless too large for numpy's integers (sin(-12259235953626614595584) reached numpy as an object)
+        return expr if abs(int(expr.p)) <= EXACT_LIMIT * int(expr.q) else sympy.Float(int(expr.p) / int(expr.q))
     a = approx(expr)
     if a is None:
         return expr

@@ -81,3 +81,19 @@ def test_small_exact_values_stay_exact() -> None:
     assert model("0.1 + 0.2").parsed("x").expr == sympy.Rational(3, 10)
     assert model("2 ** (1/2)").parsed("x").expr == sympy.sqrt(2)
     assert model("78k MUSD ** 58").evaluate("x") == pytest.approx(78e3 ** 58)
+
+
+def test_a_symbolic_non_real_result_is_nan_not_its_real_part() -> None:
+    m = model("sqrt(-b) + 1")
+    r = m.simulate(n=40, seed=1)
+    assert r.nonfinite("x") == 40
+
+
+def test_fuzz_finds_stay_fixed() -> None:
+    import sympy
+
+    m = model("sin(-12259235953626614595584 + 4E0)")
+    assert m.parsed("x").expr.is_Float
+    assert math.isfinite(m.evaluate("x"))
+    assert model("lognorm((1e-13), (1e-13)) and 3697").evaluate("x") == 1.0
+    assert sympy  # imported for the check above
