@@ -12,8 +12,9 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from . import distributions as D
-from .errors import FormulaError, UnitMismatchError, UnknownCellError
+from .errors import DealValueError, FormulaError, UnitMismatchError, UnknownCellError
 from .grammar import ARITY, DIST_FUNCTIONS, FUNCTIONS, INTERNAL_PREFIX, INTERNAL_UNIT, MAX_EXPONENT, RESERVED, position
+from .folding import pow_budget_ok, tame
 from .units import compatible, parse_unit, ureg
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,6 +61,10 @@ class Builder:
         self.reg = ureg()
         self.one = self.reg.dimensionless
         self.has_unit_literal = False
+        # a per-sample NaN found while folding constants (sqrt(-1), log(-1), 0/0):
+        # a marker symbol while building, so sympy never compares or orders a NaN;
+        # an expression that contains it is NaN (see :meth:`value` and :func:`parse`)
+        self.nan = sympy.Symbol("_nan", real=True)
 
     # -- helpers
     def err(self, node: ast.AST | None, reason: str) -> FormulaError:
@@ -90,7 +95,7 @@ class Builder:
         """v's expression expressed in ``unit`` (which must be compatible)."""
         if v.zero or v.unit == unit:
             return v.expr
-        f = float(self.reg.Quantity(1.0, v.unit).to(unit).magnitude)
+        f = self.factor(self.reg.Quantity(1.0, v.unit).to(unit).magnitude, v.unit)
         if f == 1.0:
             return v.expr
         return v.expr * self.sp.Float(f) if not float(f).is_integer() else v.expr * self.sp.Integer(int(f))
@@ -109,11 +114,28 @@ class Builder:
     def reduce(self, expr: Any, unit: Any) -> tuple[Any, Any]:
         """Simplify a product unit (USD/kUSD -> dimensionless, with its factor)."""
         if unit.dimensionless:
-            f = float(self.reg.Quantity(1.0, unit).to(self.one).magnitude)
+            f = self.factor(self.reg.Quantity(1.0, unit).to(self.one).magnitude, unit)
             return (expr if f == 1.0 else expr * self.sp.Float(f)), self.one
         q = self.reg.Quantity(1.0, unit).to_reduced_units()
-        f = float(q.magnitude)
+        f = self.factor(q.magnitude, unit)
         return (expr if f == 1.0 else expr * self.sp.Float(f)), q.units
+
+    def factor(self, magnitude: Any, unit: Any) -> float:
+        """A unit conversion factor, refused when it is not a finite, non-zero number."""
+        try:
+            f = float(magnitude)
+        except (OverflowError, TypeError, ValueError):
+            f = math.inf
+        if not math.isfinite(f) or f == 0:
+            raise FormulaError(self.cell, self.text, f"the unit {self.unit_name(unit)} converts by a factor of {f:g}; "
+                               "expected a finite, non-zero factor")
+        return f
+
+    def nan_value(self, unit: Any, label: str) -> Value:
+        return Value(self.nan, unit, label)
+
+    def is_nan(self, v: Value) -> bool:
+        return v.expr is not None and self.nan in v.expr.free_symbols
 
     def materialise(self, v: Value, node: ast.AST) -> Value:
         """Turn a distribution literal into a fresh symbol of this formula."""
@@ -159,8 +181,23 @@ class Builder:
         return result
 
     def value(self, node: ast.AST) -> Value:
-        """Build a node as a number (distribution literals become symbols)."""
-        return self.materialise(self.build(node), node)
+        """Build a node as a number (distribution literals become symbols);
+        a constant is tamed before anything is built on it (see :mod:`.folding`)."""
+        v = self.materialise(self.build(node), node)
+        return self.fold(v)
+
+    def fold(self, v: Value) -> Value:
+        if v.expr is None:
+            return v
+        if self.is_nan(v):
+            return self.nan_value(v.unit, v.label)
+        if not v.expr.free_symbols and v.cond is None:
+            e = tame(v.expr)
+            if e is self.sp.nan:
+                return self.nan_value(v.unit, v.label)
+            if e is not v.expr:
+                return Value(e, v.unit, v.label, zero=v.zero, const=True, unit_literal=v.unit_literal)
+        return v
 
     def n_Expression(self, node: ast.Expression) -> Value:
         return self.build(node.body)
@@ -195,6 +232,8 @@ class Builder:
     def n_UnaryOp(self, node: ast.UnaryOp) -> Value:
         if isinstance(node.op, ast.Not):
             v = self.value(node.operand)
+            if self.is_nan(v):
+                return self.nan_value(self.one, self.label(node))
             return self.indicator(self.sp.Not(self.truth(v)), self.label(node))
         inner = self.build(node.operand)
         if isinstance(node.op, ast.UAdd):
@@ -231,13 +270,13 @@ class Builder:
         if isinstance(node.op, ast.Pow):
             if not b.unit.dimensionless:
                 raise UnitMismatchError(self.cell, f"exponent {b.label!r} must be dimensionless, not {self.unit_name(b.unit)}")
-            if b.const:
+            if not b.expr.free_symbols:
                 ev = self.constant_value(b, node.right, "exponent")
                 if abs(ev) > MAX_EXPONENT:
                     raise self.err(node.right, f"exponent {ev:g} is larger than {MAX_EXPONENT}")
             elif not a.unit.dimensionless:
                 raise UnitMismatchError(self.cell, f"{a.label!r} has unit {self.unit_name(a.unit)}; it can only be raised to a constant power")
-            if a.const and b.const:
+            if not a.expr.free_symbols and not b.expr.free_symbols:
                 return self.const_pow(a, b, node, label)
             unit = self.one
             if not a.unit.dimensionless:
@@ -254,7 +293,8 @@ class Builder:
         base = self.constant_value(a, node, "base")
         exp = self.constant_value(b, node, "exponent")
         unit = a.unit ** (int(exp) if exp.is_integer() else exp) if not a.unit.dimensionless else self.one
-        small_ints = base.is_integer() and exp.is_integer() and abs(base) <= 10**6 and 0 <= exp <= 64
+        # the size of the result is decided before computing it exactly
+        small_ints = base.is_integer() and exp.is_integer() and 0 <= exp <= 64 and pow_budget_ok(base, exp)
         if small_ints:
             return Value(sp.Integer(int(base)) ** int(exp), unit, label, const=True)
         try:
@@ -263,12 +303,15 @@ class Builder:
             raise self.err(node, f"{label} cannot be computed ({exc})") from None
         if isinstance(value, complex) or not math.isfinite(value):
             raise self.err(node, f"{label} is not a finite real number")
-        if b.expr.is_Rational and not b.expr.is_Integer and a.expr.is_Rational and a.expr > 0:
+        if (b.expr.is_Rational and not b.expr.is_Integer and b.expr.q <= 64 and a.expr.is_Rational
+                and 0 < a.expr <= 10**6 and a.expr.q <= 10**6):
             return Value(sp.Pow(a.expr, b.expr), unit, label, const=True)  # keep sqrt(2) exact
         return Value(sp.Float(value), unit, label, const=True)
 
     def n_BoolOp(self, node: ast.BoolOp) -> Value:
         vals = [self.value(v) for v in node.values]
+        if any(self.is_nan(v) for v in vals):
+            return self.nan_value(self.one, self.label(node))
         conds = [self.truth(v) for v in vals]
         cond = self.sp.And(*conds) if isinstance(node.op, ast.And) else self.sp.Or(*conds)
         return self.indicator(cond, self.label(node))
@@ -283,7 +326,12 @@ class Builder:
                 raise self.err(node, f"comparison {type(op).__name__} is not allowed")
             right = self.value(comp)
             (el, er), _ = self.common("compare", [left, right])
-            conds.append(ops[type(op)](el, er))
+            if self.is_nan(left) or self.is_nan(right):
+                return self.nan_value(self.one, self.label(node))
+            try:
+                conds.append(ops[type(op)](el, er))
+            except (TypeError, ValueError):  # sympy proved a side non-real: NaN in every sample
+                return self.nan_value(self.one, self.label(node))
             left = right
         return self.indicator(sp.And(*conds) if len(conds) > 1 else conds[0], self.label(node))
 
@@ -320,9 +368,22 @@ class Builder:
         return Value(v.expr, unit, self.label(node), const=True, unit_literal=True)
 
     def math(self, name: str, node: ast.Call) -> Value:
-        sp = self.sp
-        label = self.label(node)
         args = [self.value(a) for a in node.args]
+        label = self.label(node)
+        try:
+            out = self.math_of(name, node, args, label)
+        except (TypeError, ValueError) as exc:  # sympy proved an argument non-real or NaN
+            if isinstance(exc, DealValueError):
+                raise
+            return self.nan_value(args[0].unit if args else self.one, label)
+        if any(self.is_nan(a) for a in args):
+            return self.nan_value(out.unit, label)
+        return out
+
+    def math_of(self, name: str, node: ast.Call, args: list[Value], label: str) -> Value:
+        sp = self.sp
+        if any(self.is_nan(a) for a in args) and name in ("min", "max", "clip", "if", "round"):
+            args = [Value(self.sp.Integer(1), a.unit, a.label) if self.is_nan(a) else a for a in args]
         const = all(a.const for a in args)
         ul = any(a.unit_literal for a in args)
 
@@ -333,6 +394,8 @@ class Builder:
 
         if name in ("exp", "sin", "cos", "tan"):
             f = {"exp": sp.exp, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan}[name]
+            if name != "exp" and args[0].expr in (sp.oo, -sp.oo):
+                return self.nan_value(self.one, label)
             return Value(f(dimless(0)), self.one, label, const=const)
         if name in ("ln", "log", "log10"):
             x = dimless(0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import keyword
 import math
+import sys
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -49,6 +50,9 @@ def check_text(value: Any, field: str, cell: str, multiline: bool = False, limit
     for k, ch in enumerate(value):
         if (ord(ch) < 32 and ch not in allowed) or 127 <= ord(ch) < 160:
             raise FormulaError(cell, value, f"{field} contains control character {ch!r}", k)
+        if 0xD800 <= ord(ch) <= 0xDFFF:  # cannot be written as UTF-8 (save, to_excel)
+            raise FormulaError(cell, value.encode("utf-8", "backslashreplace").decode("ascii"),
+                               f"{field} contains a lone surrogate {ch!r}; expected text that can be written as UTF-8", k)
     return value
 
 
@@ -61,9 +65,14 @@ def formula_text(value: Any, cell: str) -> str:
     if isinstance(value, bool):
         raise FormulaError(cell, repr(value), "a cell value must be a number, a distribution or a formula, not True/False")
     if isinstance(value, (int, float)) or type(value).__module__ == "numpy":
-        x = float(value)
+        try:
+            x = float(value)
+        except (OverflowError, ValueError):  # an int beyond the float range, e.g. 10**400
+            x = math.inf
         if not math.isfinite(x):
-            raise FormulaError(cell, repr(value), "a constant must be finite")
+            from .distributions import shown_value
+
+            raise FormulaError(cell, shown_value(value), f"a constant must be finite (a number of at most {sys.float_info.max:.3g})")
         return number_text(x) if x >= 0 else f"-{number_text(-x)}"
     if isinstance(value, Distribution):
         return value.formula()

@@ -91,6 +91,8 @@ def run_steps(
                 out = fixed[step.name]
             else:
                 out = step.fn(*[values[a] for a in step.args])
+            if np.iscomplexobj(out):  # sqrt(-b) is I*sqrt(b): a non-real sample is NaN, not its real part
+                out = np.where(np.imag(out) != 0, np.nan, np.real(out))
             arr = np.asarray(out, dtype=float)
             if arr.shape != (n,):
                 arr = np.broadcast_to(arr, (n,)).copy()
@@ -126,7 +128,9 @@ def monotone_in_leaf(p: Parsed) -> bool:
     import sympy
 
     (leaf,) = p.dists
-    s = next(x for x in p.expr.free_symbols if x.name == leaf)
+    s = next((x for x in p.expr.free_symbols if x.name == leaf), None)
+    if s is None:  # the literal folded away (lognorm(...) and 3697): not monotone, sample the median
+        return False
     d = sympy.diff(p.expr, s)
     return bool(not d.free_symbols and d.is_positive)
 

@@ -30,6 +30,7 @@ dealvalue.errors.DistributionError: beta(0, 1): expected a > 0 and b > 0
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Sequence
 
@@ -65,16 +66,29 @@ def number_text(x: float) -> str:
     return repr(float(x))
 
 
+def shown_value(value: Any) -> str:
+    """A short text for a parameter value, also for an integer too long to print."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return f"an integer of {len(str(abs(value) >> 0)) if value.bit_length() < 13000 else 'over 4000'} digits"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _finite(dist: "Distribution", **params: Any) -> None:
     """Check that every parameter is a finite real number."""
     for key, value in params.items():
         problem = None
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-            problem = f"parameter {key} must be a number, got {value!r}"
-        elif not math.isfinite(value):
-            problem = f"parameter {key} must be finite, got {value}"
+            problem = f"parameter {key} must be a number, got {shown_value(value)}"
+        else:
+            try:
+                finite = math.isfinite(value)
+            except OverflowError:  # an int beyond the float range, e.g. 10**400
+                finite = False
+            if not finite:
+                problem = f"parameter {key} must be finite (a number of at most {sys.float_info.max:.3g}), got {shown_value(value)}"
         if problem:
-            shown = ", ".join(repr(v) if isinstance(v, str) else str(v) for v in params.values())
+            shown = ", ".join(shown_value(v) for v in params.values())
             raise DistributionError(f"{dist.kind}({shown})", problem)
 
 
@@ -150,6 +164,9 @@ class Norm(Distribution):
         return float(self.mean)
 
 
+MAX_LOG_MU = 700.0  # exp(700) ~ 1e304: the median of a lognormal stays a finite float
+
+
 @dataclass(frozen=True)
 class Lognorm(Distribution):
     """Lognormal; ``mu`` and ``sigma`` are those of the underlying normal."""
@@ -162,6 +179,9 @@ class Lognorm(Distribution):
         _finite(self, mu=self.mu, sigma=self.sigma)
         if not self.sigma > 0:
             raise DistributionError(self.formula(), f"expected sigma > 0, got {self.sigma:g}")
+        if abs(self.mu) > MAX_LOG_MU:
+            raise DistributionError(self.formula(), f"expected |mu| <= {MAX_LOG_MU:g} so that the median exp(mu) "
+                                    f"is a finite, non-zero number, got mu = {self.mu:g}")
 
     def params(self) -> dict[str, float]:
         return {"mu": float(self.mu), "sigma": float(self.sigma)}
@@ -433,6 +453,9 @@ class Mixture(Distribution):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "components", tuple(self.components))
+        for k, c in enumerate(self.components):
+            if not isinstance(c, Distribution):
+                raise DistributionError("mixture(...)", f"component {k + 1} must be a distribution, got {shown_value(c)}")
         _finite(self, **{f"w{i}": w for i, w in enumerate(self.weights)})
         object.__setattr__(self, "weights", tuple(float(w) for w in self.weights))
         text = self.formula()

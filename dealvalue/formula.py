@@ -149,6 +149,9 @@ def _rewrite(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> 
             end = t.end[1]
             j = i + 1
             # 10k, 2.5M, 3B: a suffix written directly after the number
+            # the size is read from the exponent before any arithmetic (which could raise decimal.Overflow)
+            if value != 0 and value.adjusted() > 100:
+                raise FormulaError(cell, text, f"number {t.string!r} is larger than {MAX_LITERAL:g}", pos)
             if j < n and toks[j].type == tokenize.NAME and toks[j].start[1] == end and toks[j].string in SUFFIXES:
                 value *= SUFFIXES[toks[j].string]
                 end = toks[j].end[1]
@@ -355,9 +358,12 @@ def parse(
     v = b.build(tree)
     if v.dist is not None:
         v = b.materialise(v, tree.body)
+    v = b.fold(v)
     if v.cond is not None and v.expr is None:  # pragma: no cover
         raise b.err(tree, "empty formula")
     expr = v.expr
+    if b.nan in expr.free_symbols:  # a per-sample NaN from constant folding
+        expr = sympy.nan
     if isinstance(expr, (sympy.logic.boolalg.BooleanAtom,)):  # pragma: no cover
         expr = sympy.Integer(1 if expr else 0)
     return Parsed(

@@ -9,6 +9,7 @@ do unbounded work.
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from functools import lru_cache
@@ -72,15 +73,21 @@ def define_unit(name: str, definition: str | None = None) -> None:
     >>> str(dv.parse_unit("millidoom"))
     'millidoom'
     """
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,63}", name):
-        raise UnitMismatchError(None, f"unit name {name!r} is not an identifier")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]{0,63}", name) or "__" in name:
+        raise UnitMismatchError(None, f"unit name {name!r} is not an identifier (a letter, then letters, digits and "
+                                "single '_', at most 64)")
     if definition is not None:
         match = re.fullmatch(r"\s*([0-9][0-9.eE+-]*)\s+(\S.*)", definition)
         try:
             if match is None:
                 raise ValueError
-            float(match.group(1))
-        except ValueError:
+            number = float(match.group(1))
+            if not math.isfinite(number) or number == 0:
+                raise UnitMismatchError(None, f"unit definition {definition!r}: expected a finite, non-zero factor, "
+                                        f"got {match.group(1)}")
+        except ValueError as exc:
+            if isinstance(exc, UnitMismatchError):
+                raise
             raise UnitMismatchError(
                 None, f"unit definition {definition!r} must look like '1000 microdoom'"
             ) from None
@@ -97,7 +104,11 @@ def define_unit(name: str, definition: str | None = None) -> None:
             raise UnitMismatchError(None, f"unit {name!r} already exists in the registry")
         _user_units[name] = definition
         if reg is not None:
-            _define(reg, name, definition)
+            try:
+                _define(reg, name, definition)
+            except Exception as exc:  # pint's own refusal (a name clash inside pint, say)
+                del _user_units[name]
+                raise UnitMismatchError(None, f"unit {name!r} cannot be defined: {exc}") from None
     parse_unit.cache_clear()
 
 

@@ -28,7 +28,6 @@ Example file::
 from __future__ import annotations
 
 import os
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -50,6 +49,45 @@ VERSION = 1
 MAX_FILE_BYTES = 2_000_000
 _TOP = {"format", "version", "name", "description", "seed", "units", "cells", "correlations"}
 _CELL = {"name", "formula", "unit", "label", "description", "group", "bounds"}
+_CORRELATION = {"a", "b", "rho"}
+MAX_NESTING = 20  # brackets and tables nested in a model file (checked before parsing)
+
+
+def _check_strings(path: str, value: Any, field: str) -> None:
+    """Refuse NUL, other control characters and lone surrogates anywhere in the data, naming the field."""
+    stack = [(value, field)]
+    while stack:
+        v, f = stack.pop()
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if isinstance(k, str):
+                    _check_text(path, k, f"{f}.{k}" if f else k)
+                stack.append((x, f"{f}.{k}" if f else str(k)))
+        elif isinstance(v, list):
+            stack.extend((x, f"{f}[{i}]") for i, x in enumerate(v))
+        elif isinstance(v, str):
+            _check_text(path, v, f)
+
+
+def _check_text(path: str, text: str, field: str) -> None:
+    for k, ch in enumerate(text):
+        o = ord(ch)
+        if o == 0 or 0xD800 <= o <= 0xDFFF or (o < 32 and ch not in "\n\t\r"):
+            what = "NUL" if o == 0 else ("a lone surrogate" if o >= 0xD800 else "a control character")
+            raise ModelFileError(path, field or "<top>", f"contains {what} (U+{o:04X}) at character {k + 1}; "
+                                 "expected plain UTF-8 text")
+
+
+def _nesting(text: str) -> int:
+    """How deeply brackets and inline tables nest (an upper bound: quotes are not skipped)."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
 
 
 def used_units(model: "Model") -> list[dict[str, str]]:
@@ -116,17 +154,12 @@ def dumps(model: "Model") -> str:
 
 def save(model: "Model", path: str | os.PathLike[str]) -> None:
     """Write ``model`` to ``path`` atomically (a temporary file, then a rename)."""
+    from .atomic import atomic_path
+
     text = dumps(model)
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    with atomic_path(path) as tmp:
+        with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _want(path: str, field: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
@@ -144,8 +177,9 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
         raise ModelFileError(path, sorted(unknown)[0], f"unknown field; expected one of {', '.join(sorted(_TOP))}")
     if data.get("format") != FORMAT:
         raise ModelFileError(path, "format", f"expected {FORMAT!r}, got {data.get('format')!r}")
+    _check_strings(path, data, "")
     version = data.get("version")
-    if version != VERSION:
+    if isinstance(version, bool) or version != VERSION:
         raise ModelFileError(path, "version", f"this dealvalue reads version {VERSION}, got {version!r}")
     name = _want(path, "name", data.get("name", "model"), str, "text")
     description = _want(path, "description", data.get("description", ""), str, "text")
@@ -204,12 +238,29 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
     for i, entry in enumerate(_want(path, "correlations", data.get("correlations", []), list, "a list")):
         field = f"correlations[{i}]"
         _want(path, field, entry, dict, "a table with a, b and rho")
+        unknown = set(entry) - _CORRELATION
+        if unknown:
+            raise ModelFileError(path, f"{field}.{sorted(unknown)[0]}", "unknown field; expected one of a, b, rho")
+        for key in ("a", "b"):
+            if key not in entry:
+                raise ModelFileError(path, f"{field}.{key}", "missing; expected a cell name")
+            _want(path, f"{field}.{key}", entry[key], str, "a cell name")
+        if "rho" not in entry:
+            raise ModelFileError(path, f"{field}.rho", "missing; expected a number from -1 to 1")
+        _want(path, f"{field}.rho", entry["rho"], (int, float), "a number from -1 to 1")
         try:
             model.correlate(entry["a"], entry["b"], entry["rho"])
         except KeyError as exc:
             raise ModelFileError(path, field, f"missing or unknown {exc}") from None
         except DealValueError as exc:
             raise ModelFileError(path, field, str(exc)) from None
+    if model.correlations:
+        from ..simulate import correlation_groups
+
+        try:
+            correlation_groups(model)
+        except DealValueError as exc:
+            raise ModelFileError(path, "correlations", getattr(exc, "reason", str(exc))) from None
     return model
 
 
@@ -217,10 +268,15 @@ def loads(text: str, path: str = "<model>", *, new_model: NewModel) -> "Model":
     """Read a model from the file's text, built with ``new_model``."""
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise ModelFileError(path, "<file>", f"larger than {MAX_FILE_BYTES} bytes")
+    _check_text(path, text.replace("\n", " ").replace("\t", " ").replace("\r", " "), "<file>")
+    if _nesting(text) > MAX_NESTING:
+        raise ModelFileError(path, "<file>", f"brackets or tables nested deeper than {MAX_NESTING}")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ModelFileError(path, "<file>", f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ModelFileError(path, "<file>", "nested too deeply to read") from None
     return from_dict(data, path, new_model=new_model)
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 
@@ -245,17 +244,12 @@ def to_excel(
         write_table(wb, title, frame)
     wb.calculation.fullCalcOnLoad = True  # no cached values: spreadsheets compute on opening
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+    from ..atomic import atomic_path
+
+    with atomic_path(target) as tmp:
         wb.save(tmp)
         if samples.shape[0]:
-            inject_rows(tmp, samples_index, samples, 4)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            inject_rows(str(tmp), samples_index, samples, 4)
 
 
 def _check_titles(extra: Mapping[str, Any]) -> None:
