@@ -1,34 +1,36 @@
 """Monte Carlo: sample every cell of a model jointly.
 
-Each distribution literal (a *leaf*) draws from its own random stream,
-derived from the seed and the leaf's name (``cell__k``) through
-:class:`numpy.random.SeedSequence`.  So adding a cell leaves every other
-cell's draws unchanged, and two scenarios run with the same seed share common
-random numbers.  The graph is compiled once (one lambdified numpy function per
-cell, called on whole arrays), and a cell reached by two paths is one array.
+Each distribution literal (a *leaf*) draws from its own random streams, one
+per block of ``BLOCK`` = 65,536 samples, derived from the seed, the leaf's
+name (``cell__k``) and the block's index (:mod:`dealvalue.blocks`).  So
+adding a cell leaves every other cell's draws unchanged, two scenarios run
+with the same seed share common random numbers, and any chunking of a run in
+whole blocks (threads, Dask workers) gives the same numbers.  The graph is
+compiled once (one lambdified numpy function per cell, called on whole
+arrays), and a cell reached by two paths is one array.
 
 Methods
 -------
 ``"mc"``
     Plain Monte Carlo with numpy's native samplers (fastest per sample).
 ``"lhs"``
-    Latin hypercube: each leaf's uniforms are stratified into ``n`` equal
-    bins (one draw per bin, in a random order from the leaf's own stream),
-    then sent through the inverse CDF.  Per-leaf streams hold here too.
+    Latin hypercube per block: each leaf's uniforms in a block are
+    stratified into as many equal bins as the block has samples, then sent
+    through the inverse CDF.  A run of at most 65,536 samples is one Latin
+    hypercube; per-leaf streams hold here too.
 ``"qmc"``
-    Randomised quasi-Monte Carlo: one scrambled Sobol' sequence
-    (:class:`scipy.stats.qmc.Sobol`) whose dimensions are the leaves in name
-    order.  Draws therefore depend on the *set* of leaves: adding or removing
-    any distribution changes every other leaf's draws (the scramble is drawn
-    for all dimensions at once).  Between models with the same leaf names the
-    uniforms are identical, so changing formulas or a leaf's parameters keeps
-    common random numbers (the same uniforms through the new inverse CDF).
-    ``n`` is best a power of 2.
+    Randomised quasi-Monte Carlo: one scrambled Sobol' sequence for the whole
+    run (:class:`scipy.stats.qmc.Sobol`) whose dimensions are the leaves in
+    name order; chunks fast-forward into it.  Draws therefore depend on the
+    *set* of leaves: adding or removing any distribution changes every other
+    leaf's draws (the scramble is drawn for all dimensions at once).  Between
+    models with the same leaf names the uniforms are identical, so changing
+    formulas or a leaf's parameters keeps common random numbers.  ``n`` is
+    best a power of 2.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import sys
 import time
@@ -37,26 +39,21 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
-from .errors import ArgumentError, ArgumentTypeError, DistributionError
+from .blocks import BLOCK, METHODS, block_count, correlation_groups, sample_blocks, stream_key
+from .errors import ArgumentError, ArgumentTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
     from .results import Results
 
-__all__ = ["simulate", "simulate_until", "leaf_rng", "derived_seed", "METHODS"]
+__all__ = ["simulate", "simulate_until", "leaf_rng", "derived_seed", "METHODS", "BLOCK", "correlation_groups"]
 
-METHODS = ("mc", "lhs", "qmc")
 MAX_SAMPLES = 50_000_000
-
-
-def _stream_key(name: str) -> tuple[int, ...]:
-    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=16).digest()
-    return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
 
 
 def leaf_rng(seed: int, name: str) -> np.random.Generator:
     """The random stream of one leaf: a function of the seed and the name only."""
-    return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=_stream_key(name)))
+    return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=stream_key(name)))
 
 
 def derived_seed(seed: int, purpose: str) -> int:
@@ -99,95 +96,19 @@ def check_seed(seed: Any) -> int:
 
 
 def sample_leaves(model: "Model", n: int, seed: int, method: str = "mc") -> dict[str, np.ndarray]:
-    """Draw ``n`` samples of every leaf of the model (correlations applied)."""
-    compiled = model.compile()
-    leaves = compiled.leaves
-    if method not in METHODS:
-        raise ArgumentError("method", method, "one of " + ", ".join(repr(m) for m in METHODS))
-    out: dict[str, np.ndarray] = {}
-    if method == "mc":
-        for name, dist in leaves.items():
-            out[name] = dist.sample(leaf_rng(seed, name), n)
-    elif method == "lhs":
-        for name, dist in leaves.items():
-            rng = leaf_rng(seed, name)
-            u = (rng.permutation(n) + rng.random(n)) / n
-            out[name] = dist.ppf(u)
-    else:
-        from scipy.stats import qmc
-
-        names = sorted(leaves)
-        if names:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # n not a power of 2: still valid, less balanced
-                u = qmc.Sobol(d=len(names), scramble=True, seed=np.random.default_rng(seed)).random(n)
-            u = np.clip(u, 1e-15, 1 - 1e-15)
-            for j, name in enumerate(names):
-                out[name] = leaves[name].ppf(u[:, j])
-    _correlate(model, out, n, seed)
+    """Draw ``n`` samples of every leaf of the model (correlations applied),
+    block by block (see :mod:`dealvalue.blocks`)."""
+    check_method(method)
+    out = sample_blocks(model, n, seed, method, 0, block_count(n))
     for arr in out.values():
         arr.flags.writeable = False
     return out
 
 
-def correlation_groups(model: "Model") -> list[tuple[list[str], np.ndarray]]:
-    """Connected groups of correlated inputs, each with the Cholesky factor of
-    its normal-score correlation matrix.
-
-    A Spearman correlation ``rho`` between two inputs is a Pearson correlation
-    ``2 sin(pi rho / 6)`` between their normal scores (a Gaussian copula).
-    Raises DistributionError when a group's matrix is not positive definite.
-    """
-    corr = model.correlations
-    groups: list[set[str]] = []
-    for a, b in corr:
-        hit = [g for g in groups if a in g or b in g]
-        merged = {a, b}.union(*hit) if hit else {a, b}
-        groups = [g for g in groups if g not in hit] + [merged]
-    out = []
-    for group in groups:
-        names = sorted(group)
-        target = np.eye(len(names))
-        for (a, b), rho in corr.items():
-            if a in group:
-                i, j = names.index(a), names.index(b)
-                target[i, j] = target[j, i] = 2 * math.sin(math.pi * rho / 6)
-        try:
-            out.append((names, np.linalg.cholesky(target)))
-        except np.linalg.LinAlgError:
-            pairs = ", ".join(f"{a}~{b}: {r:g}" for (a, b), r in corr.items() if a in group)
-            raise DistributionError(
-                "correlations", f"the rank correlations {pairs} are not consistent (their matrix is not positive definite)"
-            ) from None
-    return out
-
-
-def _correlate(model: "Model", leaf_values: dict[str, np.ndarray], n: int, seed: int) -> None:
-    """Reorder correlated inputs' samples to the target rank correlations (Iman-Conover)."""
-    corr = model.correlations
-    if not corr or n < 3:
-        return
-    from scipy.special import ndtri
-
-    leaf_of = {}
-    for key in corr:
-        for x in key:
-            (leaf,) = model.parsed(x).dists  # one distribution, checked by correlate()
-            leaf_of[x] = leaf
-    for names, chol_target in correlation_groups(model):
-        rng = leaf_rng(seed, "correlation:" + ",".join(names))
-        base = ndtri(np.arange(1, n + 1) / (n + 1))
-        scores = np.column_stack([rng.permutation(base) for _ in names])
-        actual = np.corrcoef(scores, rowvar=False)
-        try:
-            chol_actual = np.linalg.cholesky(actual)
-        except np.linalg.LinAlgError:  # pragma: no cover - needs n < k
-            continue
-        adjusted = scores @ np.linalg.inv(chol_actual).T @ chol_target.T
-        for j, name in enumerate(names):
-            leaf = leaf_of[name]
-            ranks = np.argsort(np.argsort(adjusted[:, j]))
-            leaf_values[leaf] = np.sort(leaf_values[leaf])[ranks]
+def check_method(method: Any) -> str:
+    if method not in METHODS:
+        raise ArgumentError("method", method, "one of " + ", ".join(repr(m) for m in METHODS))
+    return str(method)
 
 
 def simulate(

@@ -17,7 +17,7 @@ def test_guide_numbers_are_what_the_library_prints() -> None:
     assert f"{d.loc['ln F', 'log_units']:.4g}" == "-2.794" and "ln F                                         total     -2.794" in guide
     assert f"{d.loc['verification', 'log_units']:.4g}" == "-0.6931"
     s = deals.deal_summary(m, n=20_000)
-    assert f"{s.loc['p_feasible', 'value']:.4g}" == "0.091"
+    assert f"{s.loc['p_feasible', 'value']:.4g}" == "0.0918"  # 0.0927 +- 0.0003 at 1,000,000 samples
     import pandas as pd
 
     # whole tables, printed with the guide's pandas options, are pasted verbatim
