@@ -166,3 +166,48 @@ def test_models_and_results_pickle_after_simulate() -> None:
     assert s2.mean("feasible") == s.mean("feasible") and s2.summary().equals(s.summary())
     assert r2.summary().equals(r.summary())
 
+
+def test_sweep_locally_and_on_a_two_worker_local_cluster_agree() -> None:
+    """A real LocalCluster with two worker processes; a test that cannot start it fails."""
+    from distributed import Client, LocalCluster
+
+    from dealvalue.scale import simulate_dask, sweep
+
+    m = small_model()
+    over = {"u": [0.0, 0.5, 1.0], "b": [0.1, 0.3]}
+    local = sweep(m, over, n=BLOCK + 500, seed=8, target="hit")
+    assert len(local) == 6 and list(local.columns) == ["u", "b", "mean", "stderr"]
+    # hit = x * b + u > 3 with x ~ norm(10, 2): a closed form per point
+    from scipy.stats import norm
+
+    for _, row in local.iterrows():
+        p = norm.sf((3 - row["u"]) / row["b"], 10, 2)
+        assert abs(row["mean"] - p) < 4 * math.sqrt(p * (1 - p) / (BLOCK + 500)) + 1e-9
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+        remote = sweep(m, over, n=BLOCK + 500, seed=8, target="hit", client=client)
+        assert remote.equals(local)
+        n = 5 * BLOCK + 3
+        big = simulate_dask(m, n, seed=6, client=client, tasks=3)
+        here = m.simulate(n, seed=6, keep="summary", threads=2)
+        for name in m.names:
+            assert big.mean(name) == here.mean(name) and big.stderr(name) == here.stderr(name)
+            assert big.quantile(name, 0.9) == here.quantile(name, 0.9)
+
+
+def test_cli_run_summary_and_sweep(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from dealvalue.cli import main
+
+    assert main(["run", "evidence", "--samples", "2e5", "--keep", "summary", "--json", "--seed", "1"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["samples"] == 200_000 and any(c["name"] == "feasible" for c in out["cells"])
+    path = tmp_path / "sweep.csv"
+    assert main(["sweep", "evidence", "--over", "c_ai=0.2:1:0.4", "--samples", "5000", "--csv", str(path)]) == 0
+    import pandas as pd
+
+    t = pd.read_csv(path)
+    assert list(t["c_ai"]) == [0.2, 0.6, 1.0] and t["mean"].is_monotonic_increasing
+    assert main(["sweep", "evidence", "--over", "c_ai=0.5,0.9", "--samples", "5000", "--json"]) == 0
+    assert [r["c_ai"] for r in json.loads(capsys.readouterr().out)] == [0.5, 0.9]
+    assert main(["sweep", "evidence", "--over", "c_ai=1:0:1"]) == 2

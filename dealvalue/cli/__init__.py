@@ -15,11 +15,11 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import DealValueError
-from . import app, models, run
+from . import app, models, run, sweep
 
 __all__ = ["main", "parser"]
 
-SUBCOMMANDS = {"run": run, "models": models, "app": app}
+SUBCOMMANDS = {"run": run, "sweep": sweep, "models": models, "app": app}
 
 
 def parser() -> argparse.ArgumentParser:
