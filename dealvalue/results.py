@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from .model import Model
+    from .streaming import CellStats
 
 __all__ = ["Results", "NonFiniteWarning"]
 
@@ -50,6 +51,15 @@ class Results:
         the sizes of its independent batches, whether every target standard
         error was met, why sampling stopped, and the error judged per cell.
         A plain run is one batch with ``converged`` None.
+    stats
+        For a run with ``keep="summary"`` or a list of cells: the statistics
+        of each cell whose samples were not kept
+        (:class:`dealvalue.streaming.CellStats`).  :meth:`mean`,
+        :meth:`stderr`, :meth:`sd`, :meth:`quantile`, :meth:`quantiles`,
+        :meth:`quantile_stderr`, :meth:`nonfinite` and :meth:`summary` answer
+        from them; anything that needs samples raises an ArgumentError.
+    overrides
+        Cells pinned to values for the run (``simulate(overrides=...)``).
     """
 
     model: "Model"
@@ -64,6 +74,8 @@ class Results:
     converged: bool | None = None
     stop_reason: str = ""
     se_reached: dict[str, float] = field(default_factory=dict)
+    stats: "dict[str, CellStats]" = field(default_factory=dict)
+    overrides: dict[str, float] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<Results of {self.model.name!r}: {self.n:,} samples, seed {self.seed}, {self.method}>"
@@ -77,7 +89,10 @@ class Results:
         if name not in self.values:
             if name in self.leaves:
                 return self.leaves[name]
-            raise UnknownCellError(name, None, tuple(self.values))
+            if name in self.stats:
+                raise ArgumentError("name", name, "a cell whose samples were kept: this run kept statistics only for it "
+                                    "(simulate with keep='all' or keep=[..., name] for its samples)")
+            raise UnknownCellError(name, None, tuple(self.values) + tuple(self.stats))
         arr = self.values[name]
         if unit is None:
             return arr
@@ -91,6 +106,18 @@ class Results:
         if not compatible(src, dst):
             raise UnitMismatchError(name, f"cannot show {src} in {dst}")
         return float(ureg().Quantity(1.0, src).to(dst).magnitude)
+
+    def _streamed(self, name: str) -> "CellStats | None":
+        """The statistics of a cell whose samples were not kept (warning once
+        about non-finite samples), or None when its samples are here."""
+        if name in self.values or name in self.leaves or name not in self.stats:
+            return None
+        cs = self.stats[name]
+        bad = cs.moments.nonfinite
+        if bad:
+            warnings.warn(f"cell {name!r}: {bad} of {self.n} samples are not finite and are left out",
+                          NonFiniteWarning, stacklevel=3)
+        return cs
 
     def _finite(self, name: str) -> np.ndarray:
         arr = self.get(name)
@@ -107,6 +134,8 @@ class Results:
 
     def nonfinite(self, name: str) -> int:
         """How many samples of the cell are NaN or infinite."""
+        if name not in self.values and name not in self.leaves and name in self.stats:
+            return self.stats[name].moments.nonfinite
         return int((~np.isfinite(self.get(name))).sum())
 
     @property
@@ -221,6 +250,9 @@ class Results:
     # ------------------------------------------------------------ statistics
     def mean(self, name: str) -> float:
         """Mean of the cell's samples: for a 0/1 cell, the probability it is 1."""
+        cs = self._streamed(name)
+        if cs is not None:
+            return cs.moments.mean if cs.moments.count else math.nan
         return float(np.mean(self._finite(name)))
 
     def prob(self, name: str) -> float:
@@ -238,12 +270,27 @@ class Results:
         all: run with ``target_se=...`` and read :meth:`batch_stderr`, which
         uses the spread of independent scrambles.
         """
+        cs = self._streamed(name)
+        if cs is not None:
+            return cs.stderr
         return _stderr(self._finite(name))
 
     def sd(self, name: str) -> float:
+        cs = self._streamed(name)
+        if cs is not None:
+            return cs.moments.sd
         return float(np.std(self._finite(name), ddof=1))
 
     def quantile(self, name: str, q: float) -> float:
+        """The ``q`` quantile (numpy's linear interpolation).  For a cell
+        whose samples were not kept, within 0.5% relative error of the
+        ``method="lower"`` sample quantile (see :mod:`dealvalue.streaming`),
+        or exact when the run asked for it (``simulate(exact=...)``)."""
+        cs = self._streamed(name)
+        if cs is not None:
+            if not 0 <= q <= 1:
+                raise ArgumentError("q", q, "a quantile level in [0, 1]")
+            return cs.quantile(float(q))
         return float(np.quantile(self._finite(name), q))
 
     def quantiles(self, name: str, qs: Sequence[float] = (0.05, 0.5, 0.95)) -> "pd.Series":
@@ -254,7 +301,8 @@ class Results:
         for q in qs:
             if not 0 <= q <= 1:
                 raise ArgumentError("qs", q, "quantile levels in [0, 1]")
-        vals = np.quantile(self._finite(name), qs)
+        cs = self._streamed(name)
+        vals = [cs.quantile(q) for q in qs] if cs is not None else np.quantile(self._finite(name), qs)
         return pd.Series(vals, index=pd.Index(qs, name="q"), name=name)
 
     def quantile_stderr(self, name: str, q: float) -> float:
@@ -263,11 +311,14 @@ class Results:
         divided by ``2 Z_95``."""
         if not 0 <= q <= 1:
             raise ArgumentError("q", q, "a quantile level in [0, 1]")
-        x = np.sort(self._finite(name))
-        m = x.size
+        cs = self._streamed(name)
+        x = np.sort(self._finite(name)) if cs is None else np.array([])
+        m = x.size if cs is None else cs.moments.count
         half = Z_95 * math.sqrt(m * q * (1 - q))
         lo = int(max(0, math.floor(m * q - half)))
         hi = int(min(m - 1, math.ceil(m * q + half)))
+        if cs is not None:  # the ranks' values from the sketch
+            return float((cs.rank_value(hi) - cs.rank_value(lo)) / (2 * Z_95))
         return float((x[hi] - x[lo]) / (2 * Z_95))
 
     def summary(self, names: Iterable[str] | None = None, units: Mapping[str, str] | None = None) -> "pd.DataFrame":
@@ -283,7 +334,10 @@ class Results:
 
         units = dict(units or {})
         rows = []
-        for name in names or self.values:
+        for name in names or self.names:
+            if name not in self.values and name in self.stats:
+                rows.append(self._streamed_row(name, units.get(name)))
+                continue
             arr = self.get(name, units.get(name))
             ok = np.isfinite(arr)
             x = arr[ok]
@@ -307,6 +361,24 @@ class Results:
             row.update({"p5": float(p5), "p50": float(p50), "p95": float(p95), "nonfinite": bad})
             rows.append(row)
         return pd.DataFrame(rows).set_index("name")
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The cells these results describe (samples or statistics), in model order."""
+        return tuple(self.values) + tuple(k for k in self.stats if k not in self.values)
+
+    def _streamed_row(self, name: str, unit: str | None) -> dict[str, Any]:
+        from .units import unit_text
+
+        cs = self.stats[name]
+        f = 1.0 if unit is None else self._factor(name, unit)
+        m = cs.moments
+        ok = m.count >= 2
+        p5, p50, p95 = (cs.quantile(q) * f if m.count else math.nan for q in (0.05, 0.5, 0.95))
+        return {"name": name, "label": self.model.cell(name).label, "unit": unit or unit_text(self.model.unit(name)),
+                "mean": m.mean * f if m.count else math.nan, "stderr": cs.stderr * f if ok else math.nan,
+                "sd": (0.0 if m.lo == m.hi else m.sd * f) if ok else math.nan,
+                "p5": p5, "p50": p50, "p95": p95, "nonfinite": m.nonfinite}
 
     # ------------------------------------------------------------ sensitivity
     def uncertain_inputs(self) -> list[str]:

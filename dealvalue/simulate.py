@@ -1,62 +1,63 @@
 """Monte Carlo: sample every cell of a model jointly.
 
-Each distribution literal (a *leaf*) draws from its own random stream,
-derived from the seed and the leaf's name (``cell__k``) through
-:class:`numpy.random.SeedSequence`.  So adding a cell leaves every other
-cell's draws unchanged, and two scenarios run with the same seed share common
-random numbers.  The graph is compiled once (one lambdified numpy function per
-cell, called on whole arrays), and a cell reached by two paths is one array.
+Each distribution literal (a *leaf*) draws from its own random streams, one
+per block of ``BLOCK`` = 65,536 samples, derived from the seed, the leaf's
+name (``cell__k``) and the block's index (:mod:`dealvalue.blocks`).  So
+adding a cell leaves every other cell's draws unchanged, two scenarios run
+with the same seed share common random numbers, and any chunking of a run in
+whole blocks (threads, Dask workers) gives the same numbers.  The graph is
+compiled once (one lambdified numpy function per cell, called on whole
+arrays), and a cell reached by two paths is one array.
 
 Methods
 -------
 ``"mc"``
     Plain Monte Carlo with numpy's native samplers (fastest per sample).
 ``"lhs"``
-    Latin hypercube: each leaf's uniforms are stratified into ``n`` equal
-    bins (one draw per bin, in a random order from the leaf's own stream),
-    then sent through the inverse CDF.  Per-leaf streams hold here too.
+    Latin hypercube per block: each leaf's uniforms in a block are
+    stratified into as many equal bins as the block has samples, then sent
+    through the inverse CDF.  A run of at most 65,536 samples is one Latin
+    hypercube; per-leaf streams hold here too.
 ``"qmc"``
-    Randomised quasi-Monte Carlo: one scrambled Sobol' sequence
-    (:class:`scipy.stats.qmc.Sobol`) whose dimensions are the leaves in name
-    order.  Draws therefore depend on the *set* of leaves: adding or removing
-    any distribution changes every other leaf's draws (the scramble is drawn
-    for all dimensions at once).  Between models with the same leaf names the
-    uniforms are identical, so changing formulas or a leaf's parameters keeps
-    common random numbers (the same uniforms through the new inverse CDF).
-    ``n`` is best a power of 2.
+    Randomised quasi-Monte Carlo: one scrambled Sobol' sequence for the whole
+    run (:class:`scipy.stats.qmc.Sobol`) whose dimensions are the leaves in
+    name order; chunks fast-forward into it.  Draws therefore depend on the
+    *set* of leaves: adding or removing any distribution changes every other
+    leaf's draws (the scramble is drawn for all dimensions at once).  Between
+    models with the same leaf names the uniforms are identical, so changing
+    formulas or a leaf's parameters keeps common random numbers.  ``n`` is
+    best a power of 2.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 import sys
 import time
 import warnings
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .errors import ArgumentError, ArgumentTypeError, DistributionError
+from .blocks import BLOCK, METHODS, block_bounds, block_count, correlation_groups, sample_blocks, stream_key
+from .chunks import CHUNK_BLOCKS, ChunkOut, Folder, chunk_ranges, default_threads, exact_quantiles, run_chunk, run_chunks
+from .errors import ArgumentError, ArgumentTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
     from .results import Results
 
-__all__ = ["simulate", "simulate_until", "leaf_rng", "derived_seed", "METHODS"]
+__all__ = ["simulate", "simulate_until", "leaf_rng", "derived_seed", "METHODS", "BLOCK", "correlation_groups",
+           "MAX_SAMPLES", "MAX_STREAMED_SAMPLES", "check_keep", "check_threads", "override_values"]
 
-METHODS = ("mc", "lhs", "qmc")
-MAX_SAMPLES = 50_000_000
-
-
-def _stream_key(name: str) -> tuple[int, ...]:
-    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=16).digest()
-    return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
+MAX_SAMPLES = 50_000_000        # when samples are kept
+MAX_STREAMED_SAMPLES = 10**11   # keep="summary": memory does not grow with n
+EXACT_LEVELS = (0.05, 0.5, 0.95)
 
 
 def leaf_rng(seed: int, name: str) -> np.random.Generator:
     """The random stream of one leaf: a function of the seed and the name only."""
-    return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=_stream_key(name)))
+    return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=stream_key(name)))
 
 
 def derived_seed(seed: int, purpose: str) -> int:
@@ -69,7 +70,7 @@ def derived_seed(seed: int, purpose: str) -> int:
     return int(leaf_rng(seed, purpose).integers(0, 2**63 - 1))
 
 
-def check_n(n: Any, argument: str = "n") -> int:
+def check_n(n: Any, argument: str = "n", maximum: int = MAX_SAMPLES) -> int:
     """``n`` as a number of samples: a whole number from 1 to ``MAX_SAMPLES``
     (an integral float such as ``1e4`` counts as whole).
 
@@ -80,12 +81,12 @@ def check_n(n: Any, argument: str = "n") -> int:
     ...
     dealvalue.errors.ArgumentError: argument 'n': expected a whole number of samples from 1 to 50,000,000, got 0
     """
-    expected = f"a whole number of samples from 1 to {MAX_SAMPLES:,}"
+    expected = f"a whole number of samples from 1 to {maximum:,}"
     if isinstance(n, (float, np.floating)) and math.isfinite(n) and float(n).is_integer():
         n = int(n)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
         raise ArgumentTypeError(argument, n, expected)
-    if not 1 <= n <= MAX_SAMPLES:
+    if not 1 <= n <= maximum:
         raise ArgumentError(argument, n, expected)
     return int(n)
 
@@ -99,95 +100,19 @@ def check_seed(seed: Any) -> int:
 
 
 def sample_leaves(model: "Model", n: int, seed: int, method: str = "mc") -> dict[str, np.ndarray]:
-    """Draw ``n`` samples of every leaf of the model (correlations applied)."""
-    compiled = model.compile()
-    leaves = compiled.leaves
-    if method not in METHODS:
-        raise ArgumentError("method", method, "one of " + ", ".join(repr(m) for m in METHODS))
-    out: dict[str, np.ndarray] = {}
-    if method == "mc":
-        for name, dist in leaves.items():
-            out[name] = dist.sample(leaf_rng(seed, name), n)
-    elif method == "lhs":
-        for name, dist in leaves.items():
-            rng = leaf_rng(seed, name)
-            u = (rng.permutation(n) + rng.random(n)) / n
-            out[name] = dist.ppf(u)
-    else:
-        from scipy.stats import qmc
-
-        names = sorted(leaves)
-        if names:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)  # n not a power of 2: still valid, less balanced
-                u = qmc.Sobol(d=len(names), scramble=True, seed=np.random.default_rng(seed)).random(n)
-            u = np.clip(u, 1e-15, 1 - 1e-15)
-            for j, name in enumerate(names):
-                out[name] = leaves[name].ppf(u[:, j])
-    _correlate(model, out, n, seed)
+    """Draw ``n`` samples of every leaf of the model (correlations applied),
+    block by block (see :mod:`dealvalue.blocks`)."""
+    check_method(method)
+    out = sample_blocks(model, n, seed, method, 0, block_count(n))
     for arr in out.values():
         arr.flags.writeable = False
     return out
 
 
-def correlation_groups(model: "Model") -> list[tuple[list[str], np.ndarray]]:
-    """Connected groups of correlated inputs, each with the Cholesky factor of
-    its normal-score correlation matrix.
-
-    A Spearman correlation ``rho`` between two inputs is a Pearson correlation
-    ``2 sin(pi rho / 6)`` between their normal scores (a Gaussian copula).
-    Raises DistributionError when a group's matrix is not positive definite.
-    """
-    corr = model.correlations
-    groups: list[set[str]] = []
-    for a, b in corr:
-        hit = [g for g in groups if a in g or b in g]
-        merged = {a, b}.union(*hit) if hit else {a, b}
-        groups = [g for g in groups if g not in hit] + [merged]
-    out = []
-    for group in groups:
-        names = sorted(group)
-        target = np.eye(len(names))
-        for (a, b), rho in corr.items():
-            if a in group:
-                i, j = names.index(a), names.index(b)
-                target[i, j] = target[j, i] = 2 * math.sin(math.pi * rho / 6)
-        try:
-            out.append((names, np.linalg.cholesky(target)))
-        except np.linalg.LinAlgError:
-            pairs = ", ".join(f"{a}~{b}: {r:g}" for (a, b), r in corr.items() if a in group)
-            raise DistributionError(
-                "correlations", f"the rank correlations {pairs} are not consistent (their matrix is not positive definite)"
-            ) from None
-    return out
-
-
-def _correlate(model: "Model", leaf_values: dict[str, np.ndarray], n: int, seed: int) -> None:
-    """Reorder correlated inputs' samples to the target rank correlations (Iman-Conover)."""
-    corr = model.correlations
-    if not corr or n < 3:
-        return
-    from scipy.special import ndtri
-
-    leaf_of = {}
-    for key in corr:
-        for x in key:
-            (leaf,) = model.parsed(x).dists  # one distribution, checked by correlate()
-            leaf_of[x] = leaf
-    for names, chol_target in correlation_groups(model):
-        rng = leaf_rng(seed, "correlation:" + ",".join(names))
-        base = ndtri(np.arange(1, n + 1) / (n + 1))
-        scores = np.column_stack([rng.permutation(base) for _ in names])
-        actual = np.corrcoef(scores, rowvar=False)
-        try:
-            chol_actual = np.linalg.cholesky(actual)
-        except np.linalg.LinAlgError:  # pragma: no cover - needs n < k
-            continue
-        adjusted = scores @ np.linalg.inv(chol_actual).T @ chol_target.T
-        for j, name in enumerate(names):
-            leaf = leaf_of[name]
-            ranks = np.argsort(np.argsort(adjusted[:, j]))
-            leaf_values[leaf] = np.sort(leaf_values[leaf])[ranks]
+def check_method(method: Any) -> str:
+    if method not in METHODS:
+        raise ArgumentError("method", method, "one of " + ", ".join(repr(m) for m in METHODS))
+    return str(method)
 
 
 def simulate(
@@ -198,13 +123,19 @@ def simulate(
     progress: bool = False,
     target_se: Mapping[str, float] | None = None,
     max_n: int | None = None,
+    keep: "str | Sequence[str]" = "all",
+    threads: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    exact: "Sequence[str] | Mapping[str, Sequence[float]] | None" = None,
+    chunk_blocks: int = CHUNK_BLOCKS,
 ) -> "Results":
     """Sample every cell of ``model`` jointly.
 
     Parameters
     ----------
     n
-        Number of samples (default 10,000).
+        Number of samples (default 10,000; up to 50,000,000 when samples are
+        kept, up to 10**11 with ``keep="summary"``).
     seed
         Same seed, same numbers.  ``None`` draws a fresh seed, which is kept in
         ``Results.seed`` so the run can be repeated.
@@ -218,6 +149,25 @@ def simulate(
     max_n
         The cap on samples when ``target_se`` is given (default
         ``max(n, 1,000,000)``).
+    keep
+        ``"all"`` (default): every cell's samples.  A list of cells: their
+        samples, and statistics only for the others.  ``"summary"``:
+        statistics only (:mod:`dealvalue.streaming`): means, sd, standard
+        errors and probabilities exact, quantiles from a sketch within 0.5%
+        relative error.  Memory then depends on the chunk (131,072 samples
+        per thread), not on ``n``.
+    threads
+        Chunks run on this many threads (default ``os.cpu_count()``, at most
+        8).  The numbers do not depend on it, bit for bit.
+    overrides
+        Cells pinned to values, ``{cell: value}``: numbers in the cell's unit
+        or pint quantities (converted).  Every other cell keeps its draws.
+    exact
+        Cells whose quantiles a second pass makes exact (a list: the 5th,
+        50th and 95th percentiles; a mapping: cell -> levels).  Only for
+        runs that do not keep the cell's samples.
+    chunk_blocks
+        Blocks of 65,536 samples per chunk (default 2).
 
     Examples
     --------
@@ -226,39 +176,143 @@ def simulate(
     >>> r = m.simulate(n=20_000, seed=1)
     >>> abs(r.mean("y") - 0.5) < 4 * r.stderr("y")
     True
+    >>> s = m.simulate(n=20_000, seed=1, keep="summary")
+    >>> s.mean("y") == r.mean("y"), abs(s.quantile("x", 0.9) - r.quantile("x", 0.9)) < 0.01
+    (True, True)
     """
     from .results import Results
 
     if target_se is not None:
+        if keep != "all" or overrides or exact:
+            raise ArgumentError("target_se", target_se, "no target_se with keep, overrides or exact (adaptive runs keep every sample)")
         return simulate_until(model, target_se, n=n, seed=seed, method=method, max_n=max_n, progress=progress)
     if max_n is not None:
         raise ArgumentError("max_n", max_n, "no max_n without target_se (max_n caps adaptive sampling: give target_se too, e.g. target_se={'feasible': 0.001})")
-    n = check_n(n)
-    seed = check_seed(seed)
     compiled = model.compile()
+    kept, keep_leaves = check_keep(model, keep)
+    n = check_n(n) if kept or keep_leaves else check_n(n, maximum=MAX_STREAMED_SAMPLES)
+    seed = check_seed(seed)
+    check_method(method)
+    threads = check_threads(threads)
+    pins = override_values(model, overrides)
+    if isinstance(chunk_blocks, bool) or not isinstance(chunk_blocks, (int, np.integer)) or chunk_blocks < 1:
+        raise ArgumentError("chunk_blocks", chunk_blocks, "a whole number of blocks >= 1")
+    summarised = tuple(k for k in compiled.order if k not in kept) if not keep_leaves else ()
+    levels = check_exact(exact, summarised)
     started = time.perf_counter()
+    ranges = chunk_ranges(n, int(chunk_blocks))
+    values = {k: np.empty(n) for k in kept}
+    leaves = {k: np.empty(n) for k in compiled.leaves} if keep_leaves else {}
+
+    def task(first: int, stop: int) -> ChunkOut:
+        out = run_chunk(model, n, seed, method, first, stop, kept, summarised, pins, keep_leaves)
+        lo, hi = block_bounds(n, first)[0], block_bounds(n, stop - 1)[1]
+        for k, v in out.values.items():
+            values[k][lo:hi] = v
+        for k, v in out.leaves.items():
+            leaves[k][lo:hi] = v
+        out.values, out.leaves = {}, {}
+        return out
+
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(compiled.leaves) + len(compiled.steps), file=sys.stderr, desc=f"simulating {n:,} samples", unit="cell", leave=False)
-    leaf_values = sample_leaves(model, n, seed, method)
+        bar = tqdm(total=n, file=sys.stderr, desc=f"simulating {n:,} samples", unit="sample", unit_scale=True, leave=False)
+    folder = Folder(summarised)
+    for out in run_chunks(task, ranges, threads):
+        folder.add(out)
+        if bar is not None:
+            bar.update(block_bounds(n, out.stop - 1)[1] - block_bounds(n, out.first)[0])
     if bar is not None:
-        bar.update(len(compiled.leaves))
-    values = model.run_steps(leaf_values, n)
-    if bar is not None:
-        bar.update(len(compiled.steps))
         bar.close()
-    elapsed = time.perf_counter() - started
+    if levels:
+        def second_pass(gather: Mapping[str, tuple[float, float]]) -> Iterator[ChunkOut]:
+            return run_chunks(lambda a, b: run_chunk(model, n, seed, method, a, b, (), (), pins, False, gather), ranges, threads)
+
+        exact_quantiles(folder.stats, levels, second_pass)
+    for arr in (*values.values(), *leaves.values()):
+        arr.flags.writeable = False
     return Results(
         model=model.copy(),
-        values={name: values[name] for name in compiled.order},
-        leaves=leaf_values,
+        values={k: values[k] for k in compiled.order if k in values},
+        leaves=leaves,
         n=n,
         seed=seed,
         method=method,
-        seconds=elapsed,
+        seconds=time.perf_counter() - started,
+        stats=folder.stats,
+        overrides=dict(pins),
     )
+
+
+def check_keep(model: "Model", keep: Any) -> tuple[tuple[str, ...], bool]:
+    """The cells whose samples a run keeps, and whether it keeps them all (with the leaves)."""
+    compiled = model.compile()
+    if isinstance(keep, str):
+        if keep == "all":
+            return tuple(compiled.order), True
+        if keep == "summary":
+            return (), False
+        raise ArgumentError("keep", keep, "'all', 'summary' or a list of cell names")
+    try:
+        names = list(keep)
+    except TypeError:
+        raise ArgumentTypeError("keep", keep, "'all', 'summary' or a list of cell names") from None
+    for name in names:
+        if not isinstance(name, str):
+            raise ArgumentTypeError("keep", keep, "'all', 'summary' or a list of cell names")
+        model.cell(name)
+    return tuple(k for k in compiled.order if k in set(names)), False
+
+
+def check_threads(threads: Any) -> int:
+    if threads is None:
+        return default_threads()
+    if isinstance(threads, bool) or not isinstance(threads, (int, np.integer)) or not 1 <= threads <= 256:
+        raise ArgumentError("threads", threads, "a whole number of threads from 1 to 256 (or None for every core, at most 8)")
+    return int(threads)
+
+
+def check_exact(exact: Any, summarised: Sequence[str]) -> dict[str, tuple[float, ...]]:
+    if exact is None:
+        return {}
+    levels = dict(exact) if isinstance(exact, Mapping) else {name: EXACT_LEVELS for name in exact}
+    out = {}
+    for name, qs in levels.items():
+        if name not in summarised:
+            raise ArgumentError("exact", exact, "cells whose samples are not kept (keep='summary' or a list that leaves them out)")
+        qs = tuple(float(q) for q in qs)
+        if not all(0 <= q <= 1 for q in qs):
+            raise ArgumentError("exact", exact, "quantile levels in [0, 1]")
+        out[name] = qs
+    return out
+
+
+def override_values(model: "Model", overrides: Mapping[str, Any] | None) -> dict[str, float]:
+    """``{cell: value}`` as magnitudes in each cell's unit (pint quantities are converted)."""
+    from .errors import FormulaError, UnitMismatchError
+    from .units import ureg
+
+    out: dict[str, float] = {}
+    if overrides is None:
+        return out
+    if not isinstance(overrides, Mapping):
+        raise ArgumentTypeError("overrides", overrides, "a mapping of cell names to values")
+    for name, v in overrides.items():
+        model.cell(name)
+        unit = model.unit(name)
+        if hasattr(v, "to") and hasattr(v, "magnitude") and hasattr(v, "units"):
+            try:
+                out[name] = float(ureg().Quantity(v.magnitude, str(v.units)).to(unit).magnitude)
+            except Exception:
+                raise UnitMismatchError(name, f"cannot use {v} for a cell in {unit}") from None
+            continue
+        try:
+            out[name] = float(v)
+        except (TypeError, ValueError):
+            raise FormulaError(name, repr(v), "expected a number (in the cell's unit) or a pint quantity") from None
+    return out
 
 
 def simulate_values(model: "Model", n: int, seed: int, method: str = "mc") -> Mapping[str, np.ndarray]:

@@ -15,11 +15,11 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import DealValueError
-from . import app, assess, models, run
+from . import app, assess, models, run, sweep
 
 __all__ = ["main", "parser"]
 
-SUBCOMMANDS = {"run": run, "models": models, "app": app, "assess": assess}
+SUBCOMMANDS = {"run": run, "sweep": sweep, "models": models, "app": app, "assess": assess}
 
 
 def parser() -> argparse.ArgumentParser:

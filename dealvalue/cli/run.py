@@ -19,14 +19,19 @@ def add_parser(sub: Any) -> None:
                        description="Simulate a model file, or a shipped model by name (see `dealvalue models`).")
     p.add_argument("model", help="a model file (.toml), Squiggle code (.squiggle), a Guesstimate export (.json) "
                                  "or a shipped model's name, e.g. deal")
-    p.add_argument("--samples", "-n", type=int, default=None,
-                   help="number of samples (default 10,000; 5,000 for a Guesstimate export, as Guesstimate)")
+    p.add_argument("--samples", "-n", type=float, default=None,
+                   help="number of samples (default 10,000; 5,000 for a Guesstimate export, as Guesstimate; "
+                        "up to 1e11 with --keep summary)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the model's, else fresh)")
     p.add_argument("--method", choices=("mc", "lhs", "qmc"), default="mc", help="sampling method")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--export", metavar="PATH.xlsx", help="also write an Excel workbook (with the deal sheets for a deal model)")
     p.add_argument("--sim-rows", type=int, default=1000, help="rows of the workbook's live simulation sheet")
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    p.add_argument("--keep", choices=("all", "summary"), default="all",
+                   help="summary: statistics only, memory bounded whatever the samples (quantiles within 0.5%%)")
+    p.add_argument("--threads", type=int, default=None, help="threads (default: every core, at most 8)")
+    p.add_argument("--dask", metavar="local|ADDRESS", default=None, help="with --keep summary: chunks on a Dask cluster")
 
 
 def load(source: str) -> "tuple[Any, int]":
@@ -52,10 +57,24 @@ def run(args: argparse.Namespace) -> int:
 
     from ..deals import sheets
 
-    model, n = load(args.model)
-    n = n if args.samples is None else args.samples
+    from ..errors import ArgumentError
+    from .dask import client
+
+    model, n_default = load(args.model)
+    n = n_default if args.samples is None else (int(args.samples) if float(args.samples).is_integer() else args.samples)
     progress = not args.no_progress and n >= PROGRESS_FROM
-    results = model.simulate(n=n, seed=args.seed, method=args.method, progress=progress)
+    if args.dask is not None and args.keep != "summary":
+        raise ArgumentError("--dask", args.dask, "--keep summary with --dask (workers send statistics, not samples)")
+    if args.export and args.keep != "all":
+        raise ArgumentError("--export", args.export, "--keep all with --export (the workbook holds samples)")
+    with client(args.dask) as c:
+        if c is not None:
+            from ..scale import simulate_dask
+
+            results = simulate_dask(model, n, seed=args.seed, method=args.method, client=c)
+        else:
+            results = model.simulate(n=n, seed=args.seed, method=args.method, progress=progress, keep=args.keep,
+                                     threads=args.threads)
     table = results.summary()
     if args.export:
         sheets.to_excel(model, args.export, results, sim_rows=args.sim_rows)  # deal sheets only for a deal model

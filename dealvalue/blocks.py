@@ -1,0 +1,185 @@
+"""Randomness in fixed blocks: the same numbers however a run is chunked.
+
+A run of ``n`` samples is cut into blocks of ``BLOCK`` = 2**16 = 65,536
+samples (the last block holds the rest).  Each distribution literal (a
+*leaf*, ``cell__k``) draws each block from its own stream, a function of the
+seed, the leaf's name and the block's index only
+(:func:`block_rng`, through :class:`numpy.random.SeedSequence`).  So
+
+* any chunking of a run into whole blocks -- one chunk, many chunks, on
+  threads or on Dask workers -- gives the same samples, bit for bit;
+* adding a cell leaves every other leaf's draws unchanged, and two models run
+  with the same seed share common random numbers;
+* no sampler ever has to jump ahead in a stream (numpy's rejection samplers,
+  e.g. beta, cannot): a block starts a fresh stream.
+
+Methods, per block or per run:
+
+``"mc"``
+    numpy's native samplers, block by block.
+``"lhs"``
+    a Latin hypercube *per block*: each leaf's uniforms in a block are
+    stratified into as many equal bins as the block has samples (one draw per
+    bin, in a random order from the leaf's block stream), then sent through
+    the inverse CDF.  A run of ``n <= BLOCK`` samples is one Latin hypercube
+    of size ``n``; a longer run is independent Latin hypercubes of 65,536.
+``"qmc"``
+    one scrambled Sobol' sequence for the whole run (dimensions: the leaves
+    in name order, scramble drawn from the seed); a chunk starting at block
+    ``b`` fast-forwards the sequence to sample ``b * BLOCK``, so chunks are
+    exact slices of the whole-run design.  Draws depend on the *set* of
+    leaves, as before.
+
+Correlations (Iman-Conover) are applied per block, with a block stream of
+their own: every block has the target rank correlations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import warnings
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Model
+
+__all__ = ["BLOCK", "block_rng", "stream_key", "block_count", "block_bounds", "sample_blocks", "METHODS"]
+
+BLOCK = 2**16
+METHODS = ("mc", "lhs", "qmc")
+
+
+def stream_key(name: str) -> tuple[int, ...]:
+    """Four 32-bit words from the name's hash: the stream's spawn key."""
+    digest = hashlib.blake2b(name.encode("utf-8"), digest_size=16).digest()
+    return tuple(int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4))
+
+
+def block_rng(seed: int, name: str, block: int) -> np.random.Generator:
+    """The random stream of one leaf in one block: a function of the seed,
+    the name and the block index only.
+
+    >>> a = block_rng(1, "x__1", 3).random(2); b = block_rng(1, "x__1", 3).random(2)
+    >>> bool((a == b).all()), bool((a != block_rng(1, "x__1", 4).random(2)).all())
+    (True, True)
+    """
+    return np.random.default_rng(np.random.SeedSequence(entropy=seed, spawn_key=stream_key(name) + (block,)))
+
+
+def block_count(n: int) -> int:
+    """How many blocks a run of ``n`` samples has."""
+    return max(1, math.ceil(n / BLOCK))
+
+
+def block_bounds(n: int, block: int) -> tuple[int, int]:
+    """The sample range ``[start, stop)`` of block ``block`` of an ``n``-sample run."""
+    return block * BLOCK, min(n, (block + 1) * BLOCK)
+
+
+def sample_blocks(model: "Model", n: int, seed: int, method: str, first: int, stop: int) -> dict[str, np.ndarray]:
+    """Every leaf's samples in blocks ``first`` to ``stop - 1`` of an
+    ``n``-sample run (concatenated, correlations applied)."""
+    compiled = model.compile()
+    leaves = compiled.leaves
+    start, end = block_bounds(n, first)[0], block_bounds(n, stop - 1)[1]
+    size = end - start
+    out: dict[str, np.ndarray] = {}
+    if method == "qmc":
+        from scipy.stats import qmc
+
+        names = sorted(leaves)
+        if names:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # n not a power of 2: still valid, less balanced
+                engine = qmc.Sobol(d=len(names), scramble=True, seed=np.random.default_rng(seed))
+                if start:
+                    engine.fast_forward(start)
+                u = engine.random(size)
+            u = np.clip(u, 1e-15, 1 - 1e-15)
+            for j, name in enumerate(names):
+                out[name] = np.ascontiguousarray(leaves[name].ppf(u[:, j]), dtype=float)
+    else:
+        for name, dist in leaves.items():
+            arr = np.empty(size)
+            for b in range(first, stop):
+                lo, hi = block_bounds(n, b)
+                rng = block_rng(seed, name, b)
+                if method == "mc":
+                    arr[lo - start : hi - start] = dist.sample(rng, hi - lo)
+                else:
+                    k = hi - lo
+                    arr[lo - start : hi - start] = dist.ppf((rng.permutation(k) + rng.random(k)) / k)
+            out[name] = arr
+    for b in range(first, stop):
+        lo, hi = block_bounds(n, b)
+        correlate_block(model, out, slice(lo - start, hi - start), seed, b)
+    return out
+
+
+def correlation_groups(model: "Model") -> list[tuple[list[str], np.ndarray]]:
+    """Connected groups of correlated inputs, each with the Cholesky factor of
+    its normal-score correlation matrix.
+
+    A Spearman correlation ``rho`` between two inputs is a Pearson correlation
+    ``2 sin(pi rho / 6)`` between their normal scores (a Gaussian copula).
+    Raises DistributionError when a group's matrix is not positive definite.
+    """
+    from .errors import DistributionError
+
+    corr = model.correlations
+    groups: list[set[str]] = []
+    for a, b in corr:
+        hit = [g for g in groups if a in g or b in g]
+        merged = {a, b}.union(*hit) if hit else {a, b}
+        groups = [g for g in groups if g not in hit] + [merged]
+    out = []
+    for group in groups:
+        names = sorted(group)
+        target = np.eye(len(names))
+        for (a, b), rho in corr.items():
+            if a in group:
+                i, j = names.index(a), names.index(b)
+                target[i, j] = target[j, i] = 2 * math.sin(math.pi * rho / 6)
+        try:
+            out.append((names, np.linalg.cholesky(target)))
+        except np.linalg.LinAlgError:
+            pairs = ", ".join(f"{a}~{b}: {r:g}" for (a, b), r in corr.items() if a in group)
+            raise DistributionError(
+                "correlations", f"the rank correlations {pairs} are not consistent (their matrix is not positive definite)"
+            ) from None
+    return out
+
+
+def correlate_block(model: "Model", leaf_values: dict[str, np.ndarray], where: slice, seed: int, block: int) -> None:
+    """Reorder correlated inputs' samples within one block to the target rank
+    correlations (Iman-Conover), in place."""
+    corr = model.correlations
+    if not corr:
+        return
+    k = where.stop - where.start
+    if k < 3:
+        return
+    from scipy.special import ndtri
+
+    leaf_of = {}
+    for key in corr:
+        for x in key:
+            (leaf,) = model.parsed(x).dists  # one distribution, checked by correlate()
+            leaf_of[x] = leaf
+    base = ndtri(np.arange(1, k + 1) / (k + 1))
+    for names, chol_target in correlation_groups(model):
+        rng = block_rng(seed, "correlation:" + ",".join(names), block)
+        scores = np.column_stack([rng.permutation(base) for _ in names])
+        actual = np.corrcoef(scores, rowvar=False)
+        try:
+            chol_actual = np.linalg.cholesky(actual)
+        except np.linalg.LinAlgError:  # pragma: no cover - needs k < group size
+            continue
+        adjusted = scores @ np.linalg.inv(chol_actual).T @ chol_target.T
+        for j, name in enumerate(names):
+            leaf = leaf_of[name]
+            ranks = np.argsort(np.argsort(adjusted[:, j]))
+            leaf_values[leaf][where] = np.sort(leaf_values[leaf][where])[ranks]

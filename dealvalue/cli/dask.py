@@ -1,0 +1,30 @@
+"""``--dask local|ADDRESS``: a Dask client for ``dealvalue run`` and ``dealvalue sweep``."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Iterator
+
+__all__ = ["client", "LOCAL_WORKERS"]
+
+LOCAL_WORKERS = 2
+
+
+@contextlib.contextmanager
+def client(where: str | None) -> Iterator[Any]:
+    """``None``: no client (local threads); ``"local"``: a LocalCluster of
+    ``LOCAL_WORKERS`` processes for the command's life; else a scheduler's
+    address such as ``tcp://host:8786``."""
+    if where is None:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    if where == "local":
+        cluster = LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
+                               dashboard_address=None)
+        with cluster, Client(cluster) as c:  # type: ignore[no-untyped-call]
+            yield c
+    else:
+        with Client(where) as c:  # type: ignore[no-untyped-call]
+            yield c

@@ -1,0 +1,70 @@
+"""``dealvalue sweep MODEL --over CELL=START:STOP:STEP``: one simulation per grid point."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from ..errors import ArgumentError
+
+__all__ = ["add_parser", "run", "parse_over"]
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("sweep", help="simulate a model at every point of a grid of input values",
+                       description="One simulation per grid point; prints P(feasible) (or --target's mean) and its standard error.")
+    p.add_argument("model", help="a model file (.toml) or a shipped model's name, e.g. deal")
+    p.add_argument("--over", action="append", required=True, metavar="CELL=START:STOP:STEP|CELL=v1,v2",
+                   help="a cell and its values (repeat for a grid); START:STOP:STEP includes STOP when it falls on the step")
+    p.add_argument("--samples", "-n", type=float, default=10_000, help="samples per point (default 10,000)")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the model's, else 0)")
+    p.add_argument("--target", default=None, help="the cell whose mean is reported (default feasible)")
+    p.add_argument("--method", choices=("mc", "lhs", "qmc"), default="mc")
+    p.add_argument("--dask", metavar="local|ADDRESS", default=None, help="run the points on a Dask cluster")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON records")
+    out.add_argument("--csv", metavar="PATH", help="write the table as CSV")
+
+
+def parse_over(text: str) -> tuple[str, list[float]]:
+    """``CELL=START:STOP:STEP`` or ``CELL=v1,v2,...`` as a cell and its values.
+
+    >>> parse_over("P=1:2:0.5")
+    ('P', [1.0, 1.5, 2.0])
+    >>> parse_over("c=0.1,0.3")
+    ('c', [0.1, 0.3])
+    """
+    name, sep, spec = text.partition("=")
+    try:
+        if not sep or not name:
+            raise ValueError
+        if ":" in spec:
+            start, stop, step = (float(x) for x in spec.split(":"))
+            if step <= 0 or stop < start:
+                raise ValueError
+            count = int((stop - start) / step + 1e-9) + 1
+            return name.strip(), [round(start + i * step, 12) for i in range(count)]
+        return name.strip(), [float(x) for x in spec.split(",")]
+    except ValueError:
+        raise ArgumentError("--over", text, "CELL=START:STOP:STEP (STEP > 0) or CELL=v1,v2,...") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..model import Model
+    from ..scale import sweep
+    from .dask import client
+
+    model = Model.load(args.model)
+    over = dict(parse_over(t) for t in args.over)
+    with client(args.dask) as c:
+        table = sweep(model, over, n=int(args.samples), seed=args.seed, target=args.target, client=c, method=args.method)
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+        print(f"wrote {args.csv}", file=sys.stderr)
+    elif args.json:
+        print(table.to_json(orient="records", indent=2))
+    else:
+        print(f"{model.name}: {table.attrs['target']} at {len(table)} points, {table.attrs['n']:,} samples each, seed {table.attrs['seed']}")
+        print(table.to_string(index=False, float_format="{:.4g}".format))
+    return 0

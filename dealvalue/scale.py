@@ -1,0 +1,173 @@
+"""Many simulations and big ones, locally or on a Dask cluster (``dealvalue[dask]``).
+
+* :func:`sweep`: one simulation per grid point of overrides (``over={cell:
+  values}``), returning the target's mean (P(target) for a 0/1 cell) and its
+  standard error per point.
+* :func:`simulate_dask`: one big ``keep="summary"`` simulation cut into
+  chunks of whole blocks mapped over Dask workers, their statistics merged in
+  block order.
+
+Randomness lives in blocks (:mod:`dealvalue.blocks`) and statistics are
+folded in block order, so a run gives the same numbers, bit for bit, on one
+thread, many threads or many workers.  Every grid point of a sweep uses the
+same seed: points differ only by their overrides (common random numbers).
+``client`` is a :class:`distributed.Client`; ``None`` runs locally on threads.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+from .chunks import CHUNK_BLOCKS, ChunkOut, Folder, chunk_ranges, run_chunk, run_chunks
+from .errors import ArgumentError
+from .simulate import MAX_STREAMED_SAMPLES, check_method, check_n, check_seed, check_threads, override_values
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .model import Model
+    from .results import Results
+
+__all__ = ["sweep", "simulate_dask", "grid", "point_stats", "blocks_task"]
+
+
+def grid(model: "Model", over: Mapping[str, Iterable[Any]]) -> list[dict[str, float]]:
+    """Every combination of the values in ``over`` (``{cell: values}``) as
+    overrides in each cell's unit, the first cell varying slowest."""
+    if not isinstance(over, Mapping) or not over:
+        raise ArgumentError("over", over, "a mapping of cell names to lists of values, e.g. {'P': [1e6, 2e6]}")
+    lists = []
+    for name, values in over.items():
+        model.cell(name)
+        vals = list(values)
+        if not vals:
+            raise ArgumentError("over", over, f"at least one value for {name!r}")
+        lists.append([override_values(model, {name: v})[name] for v in vals])
+    return [dict(zip(over, point)) for point in itertools.product(*lists)]
+
+
+def point_stats(model: "Model", n: int, seed: int, method: str, overrides: Mapping[str, float], target: str,
+                threads: int = 1) -> tuple[float, float]:
+    """The mean of ``target`` and its standard error in one run with ``overrides``."""
+    folder = Folder([target])
+    task = lambda a, b: run_chunk(model, n, seed, method, a, b, (), (target,), overrides)  # noqa: E731
+    for out in run_chunks(task, chunk_ranges(n), threads):
+        folder.add(out)
+    cs = folder.stats[target]
+    return (cs.moments.mean if cs.moments.count else math.nan), cs.stderr
+
+
+def blocks_task(model: "Model", n: int, seed: int, method: str, first: int, stop: int, stats: Sequence[str],
+                overrides: Mapping[str, float], chunk_blocks: int = CHUNK_BLOCKS) -> ChunkOut:
+    """Blocks ``first`` to ``stop - 1`` chunk by chunk, as one :class:`ChunkOut`
+    (per-block moments in block order, sketches merged): a Dask task."""
+    total = ChunkOut(first, stop)
+    for a, b in chunk_ranges(n, chunk_blocks, first, stop):
+        out = run_chunk(model, n, seed, method, a, b, (), stats, overrides)
+        for name in stats:
+            total.moments.setdefault(name, []).extend(out.moments[name])
+            total.sketches[name] = total.sketches[name].merge(out.sketches[name]) if name in total.sketches else out.sketches[name]
+    return total
+
+
+def sweep(
+    model: "Model",
+    over: Mapping[str, Iterable[Any]],
+    n: int = 10_000,
+    seed: int | None = None,
+    target: str | None = None,
+    client: Any = None,
+    method: str = "mc",
+    threads: int | None = None,
+) -> "pd.DataFrame":
+    """One simulation per grid point of ``over``.
+
+    Parameters
+    ----------
+    over
+        ``{cell: values}``; the grid is every combination (values are numbers
+        in the cell's unit or pint quantities).
+    n, seed, method
+        As in :func:`dealvalue.simulate.simulate`; every point uses the same
+        seed (default: the model's, else 0).
+    target
+        The cell whose mean is reported (default ``"feasible"``).
+    client
+        A :class:`distributed.Client`: points are mapped over its workers.
+        ``None``: points run on ``threads`` local threads.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per point: the ``over`` cells, ``mean`` (P(target) for a
+        0/1 cell) and ``stderr``; ``attrs`` hold target, n and seed.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("x", "uniform(0, 1)"); m.add("t", "0.5"); m.add("feasible", "x < t")
+    >>> sweep(m, {"t": [0.25, 0.75]}, n=20_000, seed=1)["mean"].round(2).tolist()
+    [0.25, 0.75]
+    """
+    import pandas as pd
+
+    n = check_n(n, maximum=MAX_STREAMED_SAMPLES)
+    if seed is None:
+        seed = getattr(model, "seed", None) or 0
+    seed = check_seed(seed)
+    method = check_method(method)
+    target = "feasible" if target is None else target
+    if target not in model:
+        raise ArgumentError("target", target, "a cell of the model (the default is 'feasible')")
+    points = grid(model, over)
+    if client is not None:
+        remote = client.scatter(model, broadcast=True, hash=False)
+        futures = [client.submit(point_stats, remote, n, seed, method, p, target, pure=False) for p in points]
+        stats = client.gather(futures)
+    else:
+        workers = check_threads(threads)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            stats = list(pool.map(lambda p: point_stats(model, n, seed, method, p, target), points))
+    rows = [{**p, "mean": m, "stderr": se} for p, (m, se) in zip(points, stats)]
+    df = pd.DataFrame(rows, columns=[*over, "mean", "stderr"])
+    df.attrs.update({"target": target, "n": n, "seed": seed, "method": method})
+    return df
+
+
+def simulate_dask(
+    model: "Model",
+    n: int,
+    seed: int | None = None,
+    method: str = "mc",
+    client: Any = None,
+    tasks: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> "Results":
+    """A ``keep="summary"`` run of ``n`` samples cut into ``tasks`` pieces of
+    whole blocks (default: four per worker) mapped over ``client``'s workers;
+    the same numbers as ``model.simulate(n, seed, method, keep="summary")``."""
+    from .results import Results
+
+    if client is None:
+        raise ArgumentError("client", client, "a distributed.Client (for a local run call model.simulate(keep='summary'))")
+    n = check_n(n, maximum=MAX_STREAMED_SAMPLES)
+    seed = check_seed(getattr(model, "seed", None) if seed is None else seed)
+    method = check_method(method)
+    pins = override_values(model, overrides)
+    started = time.perf_counter()
+    ranges = chunk_ranges(n)
+    k = tasks or 4 * max(1, len(client.scheduler_info().get("workers", {})))
+    per = max(1, math.ceil(len(ranges) / k))
+    pieces = [(ranges[i][0], ranges[min(i + per, len(ranges)) - 1][1]) for i in range(0, len(ranges), per)]
+    stats = tuple(model.compile().order)
+    remote = client.scatter(model, broadcast=True, hash=False)
+    futures = [client.submit(blocks_task, remote, n, seed, method, a, b, stats, pins, pure=False) for a, b in pieces]
+    folder = Folder(stats)
+    for fut in futures:  # in block order
+        folder.add(fut.result())
+    return Results(model=model.copy(), values={}, leaves={}, n=n, seed=seed, method=method,
+                   seconds=time.perf_counter() - started, stats=folder.stats, overrides=dict(pins))
