@@ -21,7 +21,7 @@ EXPECTED = {
     "zopa", "zopa_point",
     "Term", "barrier_terms", "decomposition", "decomposition_samples", "decomposition_distribution",
     "thresholds",
-    "Intervention", "default_interventions", "interventions",
+    "Intervention", "applicable", "configured_by", "default_interventions", "interventions",
     "window", "window_ends",
     "best_offer", "falling_credibility",
     "Option", "GOODS", "PAYMENTS", "COUNTERPARTIES", "PROFILES", "MAX_UPFRONT", "Configuration", "catalogue",
