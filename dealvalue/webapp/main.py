@@ -15,7 +15,7 @@ from dealvalue.errors import DealValueError
 from .cache import base_model, current_model, headline_sentence, results, staged_model
 from .format import cell_label, error_markdown, md_escape
 from .panels.alternatives import alternatives_panel
-from .panels.assessments import assessments_panel
+from .panels.assessments import assessments_panel, keep_inputs
 from .panels.barriers import barriers_panel
 from .panels.cells import all_cells_panel, edit_panel
 from .panels.compare import compare_panel
@@ -50,6 +50,7 @@ def main(model: str | None = None) -> None:
     # Less empty space above the title (a fixed style sheet; no user text goes into HTML).
     st.markdown("<style>.block-container {padding-top: 2.5rem;}</style>", unsafe_allow_html=True)
     init_state(model)
+    keep_inputs()  # the Assessments tab's inputs outlive a run on another tab
     ss = st.session_state
     model_panel()
     if ss.notice:

@@ -27,12 +27,15 @@ from ..cache import (assess_database, assess_history, assess_inputs, assess_pool
 from ..format import error_markdown, md_escape
 from ..state import Spec
 
-__all__ = ["assessments_panel", "CURRENT"]
+__all__ = ["assessments_panel", "keep_inputs", "CURRENT"]
 
 CURRENT = "current inputs"  # the record source that is the page's inputs (the others are input sets)
 HISTORY_COLUMNS = ["id", "date", "system", "assessor", "model", "p_feasible", "stderr", "value_to_us", "value_unit",
                    "binding_barrier", "window_start", "window_end", "n", "seed", "current", "supersedes", "note",
                    "dealvalue_version"]
+#: The tab's widgets whose values outlive a run in which the tab is closed.
+KEPT = ("assess_system", "assess_source", "assess_assessor", "assess_date", "assess_note", "assess_new_system",
+        "assess_new_developer", "assess_new_version", "assess_new_released")
 PCT = "percent"  # Streamlit's number format for a probability (0.25 shows as 25.00%)
 
 
@@ -42,6 +45,16 @@ def default_assessor() -> str:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name (some containers)
         return ""
+
+
+def keep_inputs() -> None:
+    """Keep what the user typed in this tab while another tab is open
+    (Streamlit forgets a widget's value after a run that does not draw it;
+    writing the value back keeps it).  Call on every run."""
+    ss = st.session_state
+    for key in KEPT:
+        if key in ss:
+            ss[key] = ss[key]
 
 
 def _show(slot: Any, message: tuple[str, str] | None) -> None:
