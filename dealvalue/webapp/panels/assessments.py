@@ -30,9 +30,9 @@ from ..state import Spec
 __all__ = ["assessments_panel", "keep_inputs", "CURRENT"]
 
 CURRENT = "current inputs"  # the record source that is the page's inputs (the others are input sets)
-HISTORY_COLUMNS = ["id", "date", "system", "assessor", "model", "p_feasible", "stderr", "value_to_us", "value_unit",
-                   "binding_barrier", "window_start", "window_end", "n", "seed", "current", "supersedes", "note",
-                   "dealvalue_version"]
+# The history's columns on the page (``dealvalue assess export`` writes them all).
+HISTORY_COLUMNS = ["id", "date", "assessor", "model", "p_feasible", "stderr", "value_to_us", "binding_barrier", "n",
+                   "current", "note"]
 #: The tab's widgets whose values outlive a run in which the tab is closed.
 KEPT = ("assess_system", "assess_source", "assess_assessor", "assess_date", "assess_note", "assess_new_system",
         "assess_new_developer", "assess_new_version", "assess_new_released")
@@ -188,13 +188,18 @@ def history_panel(url: str, system: str, history: pd.DataFrame) -> None:
         st.info(f"No assessment of {system} yet.")
         return
     table = history.reset_index()[HISTORY_COLUMNS]
+    unit = " ".join(sorted(set(history["value_unit"].dropna().astype(str)) - {""}))
     st.dataframe(table, hide_index=True, width="stretch", key="assess_history_table",
-                 column_config={"p_feasible": st.column_config.NumberColumn("P(feasible)", format=PCT),
+                 column_config={"id": st.column_config.NumberColumn(width="small"),
+                                "p_feasible": st.column_config.NumberColumn("P(feasible)", format=PCT),
                                 "stderr": st.column_config.NumberColumn("± (MC error)", format=PCT),
-                                "value_to_us": st.column_config.NumberColumn("E[value to us]", format="compact"),
-                                "window_start": st.column_config.NumberColumn(format="%.3g"),
-                                "window_end": st.column_config.NumberColumn(format="%.3g"),
-                                "note": st.column_config.TextColumn(width="medium")})
+                                "value_to_us": st.column_config.NumberColumn(f"E[value to us] ({unit})" if unit else
+                                                                             "E[value to us]", format="compact"),
+                                "binding_barrier": st.column_config.TextColumn("binding barrier"),
+                                "n": st.column_config.NumberColumn("samples", format="localized"),
+                                "note": st.column_config.TextColumn(width="large")})
+    st.caption("Superseded assessments stay in the history (current: no correction replaces them). "
+               "`dealvalue assess export PATH.xlsx` writes every column, the window's ends and versions included.")
     ids = [int(i) for i in history.index]
     pick = st.selectbox("Inputs of assessment", ids, index=len(ids) - 1, key="assess_inputs_of",
                         format_func=lambda i: f"{i}: {history.loc[i, 'assessor']}, {history.loc[i, 'date']}")
@@ -220,7 +225,7 @@ def trend_chart(trend: pd.DataFrame) -> "alt.LayerChart | alt.FacetChart":
     domain = people + ["pooled"]
     colour = alt.Color("assessor:N", title=None, legend=alt.Legend(orient="top"),
                        scale=alt.Scale(domain=domain, range=[palette[i % len(palette)] for i in range(len(people))] + ["black"]))
-    x = alt.X("date:T", title="assessment date", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0))
+    x = alt.X("date:T", title="assessment date", axis=alt.Axis(format="%Y-%m-%d", labelAngle=0), scale=alt.Scale(padding=16))
     y = alt.Y("p_feasible:Q", title="P(feasible) (probability, 95% interval)", axis=alt.Axis(format="%"))
     tip = [alt.Tooltip("assessor:N"), alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("p_feasible:Q", format=".1%"),
            alt.Tooltip("stderr:Q", format=".2%", title="MC error"), alt.Tooltip("assessment:Q", title="assessment")]
