@@ -12,20 +12,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _browser import CHROMIUM, ROOT, launch, streamlit_server, wait_idle  # noqa: E402
 from services import require  # noqa: E402
-from test_browser import CHROMIUM, STREAMLIT, _free_port, _wait_idle  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 WIDTH, HEIGHT = 1280, 2900  # tall: Streamlit scrolls inside the page, so the whole tab must fit the viewport
 SYSTEM = "Claude 9"
 
@@ -49,39 +45,9 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def server(db: str) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "DEALVALUE_DB": db}
-    proc = subprocess.Popen(
-        [str(STREAMLIT), "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                pytest.fail(f"streamlit exited with status {proc.returncode}:\n{out}")
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("streamlit did not answer on its health endpoint within 60 s")
-            time.sleep(0.3)
+    """A Streamlit server for app.py on a free loopback port, always stopped."""
+    with streamlit_server({"DEALVALUE_DB": db}) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
 
 
 def test_record_an_assessment_and_screenshot(server: str, db: str, tmp_path: Path) -> None:
@@ -90,36 +56,35 @@ def test_record_an_assessment_and_screenshot(server: str, db: str, tmp_path: Pat
     from dealvalue import assess
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
             page.goto(server, wait_until="domcontentloaded")
             page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
-            _wait_idle(page)
+            wait_idle(page)
             tabs = page.get_by_role("tablist").first
             width = tabs.evaluate("(l) => [l.scrollWidth, l.clientWidth]")
             assert width[0] <= width[1], f"the tab names overflow their row at {WIDTH} px: {width}"
             page.get_by_role("tab", name="Assessments").click()
-            _wait_idle(page)
+            wait_idle(page)
             page.get_by_text("Writes to and reads from").wait_for(timeout=30_000)
             box = page.get_by_role("combobox", name="AI system")
             box.click()
             page.get_by_role("option", name=SYSTEM).click()
-            _wait_idle(page)
+            wait_idle(page)
             page.get_by_text(f"History of {SYSTEM}").wait_for(timeout=30_000)
 
             assessor = page.get_by_role("textbox", name="Assessor")
             assessor.fill("carol")
             assessor.press("Enter")
-            _wait_idle(page)
+            wait_idle(page)
             date = page.get_by_role("textbox", name="Date")
             date.fill("2031-05-05")
             date.press("Enter")
-            _wait_idle(page)
+            wait_idle(page)
             page.get_by_role("button", name="Record assessment").click()
             page.get_by_text(re.compile(r"Recorded assessment \d+ of Claude 9 by carol")).wait_for(timeout=120_000)
-            _wait_idle(page)
+            wait_idle(page)
             stored = assess.assessments(db=db)
             assert stored["assessor"].tolist()[-1] == "carol"
             # the pooled view has three assessors now; let the charts settle, then the picture
