@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from . import distributions as D
 from .builder import Builder
 from .errors import FormulaError, UnitMismatchError, UnknownCellError
-from .units import compatible, parse_unit, ureg
+from .units import compatible, current, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
@@ -201,7 +201,7 @@ def _rewrite(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> 
                 raise FormulaError(
                     cell, text,
                     f"{word!r} after the number {text[pos:end]} is not a known unit "
-                    f"(units: USD, kUSD, MUSD, BUSD, year, your own from dv.define_unit; "
+                    f"(units: USD, kUSD, MUSD, BUSD, year, your own from Model.define_unit; "
                     f"suffixes: k, M, B, T, %); to multiply, write {text[pos:end]} * {word}",
                     toks[j].start[1],
                 )
@@ -244,7 +244,7 @@ def _rewrite(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> 
 
 def _is_unit(name: str) -> bool:
     try:
-        return name in ureg()
+        return name in current()
     except Exception:  # pragma: no cover - pint internals
         return False
 

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..cells import Cell
 from ..errors import DealValueError, ModelFileError
-from ..units import define_unit, ureg, user_units
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Model
@@ -93,10 +92,10 @@ def _nesting(text: str) -> int:
 def used_units(model: "Model") -> list[dict[str, str]]:
     """The user-defined units the model needs, as ``{"name", "definition"}``
     entries (definitions before the units defined from them)."""
-    defined = user_units()
+    defined = model.unit_definitions
     used: set[str] = set()
     for name in model.names:
-        used.update(str(k) for k, _ in ureg().Quantity(1.0, model.unit(name)).unit_items())
+        used.update(str(k) for k in model.unit(name)._units)
         declared = model.cell(name).unit
         if declared:
             used.update(declared.replace("*", " ").replace("/", " ").split())
@@ -188,6 +187,7 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
         _want(path, "seed", seed, int, "a whole number")
         if seed < 0:
             raise ModelFileError(path, "seed", f"expected a whole number >= 0, got {seed}")
+    units: list[tuple[str, str | None]] = []
     for i, u in enumerate(_want(path, "units", data.get("units", []), list, "a list of units")):
         field = f"units[{i}]"
         _want(path, field, u, dict, "a table with 'name' and optional 'definition'")
@@ -195,10 +195,7 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
         definition = u.get("definition")
         if definition is not None:
             _want(path, field + ".definition", definition, str, "text like '1000 microdoom'")
-        try:
-            define_unit(uname, definition)
-        except DealValueError as exc:
-            raise ModelFileError(path, field, str(exc)) from None
+        units.append((uname, definition))
     cells = []
     seen: set[str] = set()
     for i, c in enumerate(_want(path, "cells", data.get("cells", []), list, "a list of cells")):
@@ -230,6 +227,12 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
         except DealValueError as exc:
             raise ModelFileError(path, field, str(exc)) from None
     model = new_model(name, description=description, seed=seed)
+    try:  # the model's own units: loading a file never changes another model's
+        model.define_units(units)
+    except DealValueError as exc:
+        reason = str(exc)
+        bad = next((i for i, (n, _) in enumerate(units) if repr(n) in reason), None)
+        raise ModelFileError(path, "units" if bad is None else f"units[{bad}]", reason) from None
     try:
         model.add_cells(cells)
     except DealValueError as exc:
