@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ... import distributions as D
 from ...errors import ArgumentTypeError, DealValueError, ExcelError, FormulaError
+from .limits import MAX_SHEET_CELLS, check_workbook
 from .layout import (
     C_BOUNDS, C_DESC, C_FORMULA, C_GROUP, C_KIND, C_LABEL, C_NAME, C_NUM, C_P1, C_POINT, C_UNIT, C_USRC, C_XNAME,
     FORMAT, M_BOUNDS, M_DESC, M_FORMULA, M_GROUP, PARAMS, SIMPLE, T_CORR, T_HOWTO, T_INPUTS, T_LEAVES, T_MODEL,
@@ -72,9 +73,20 @@ class _Sheet:
 
     def __init__(self, f: Any, v: Any) -> None:
         self.title = str(f.title)
-        self._f = [list(row) for row in f.iter_rows(values_only=True)]
-        self._v = [list(row) for row in v.iter_rows(values_only=True)]
+        self._f = self._rows(f)
+        self._v = self._rows(v)
         self.max_row = len(self._f)
+
+    def _rows(self, ws: Any) -> list[list[Any]]:
+        """The rows, counting cells as they come (a sheet's dimension may lie)."""
+        rows: list[list[Any]] = []
+        cells = 0
+        for row in ws.iter_rows(values_only=True):
+            cells += len(row)
+            if cells > MAX_SHEET_CELLS:
+                raise ExcelError(f"sheet {self.title!r}", cells, f"more than {MAX_SHEET_CELLS:,} cells")
+            rows.append(list(row))
+        return rows
 
     @staticmethod
     def _at(rows: list[list[Any]], r: int, c: int) -> Any:
@@ -231,6 +243,7 @@ def read(path: str | os.PathLike[str], new_model: "NewModel") -> "Model":
         raise ArgumentTypeError("new_model", new_model, "a callable (name, description, seed) -> an empty model")
 
     p = Path(path)
+    check_workbook(p)  # sizes from the zip directory, before any XML is parsed
     try:
         wb_f = openpyxl.load_workbook(p, data_only=False, read_only=True)
         wb_v = openpyxl.load_workbook(p, data_only=True, read_only=True)
@@ -241,6 +254,10 @@ def read(path: str | os.PathLike[str], new_model: "NewModel") -> "Model":
             raise ExcelError(str(p), wb_f.sheetnames, f"has no {title!r} sheet; is it a dealvalue workbook?")
     try:
         about, inp, mod = (_Sheet(wb_f[t], wb_v[t]) for t in ("About", "Inputs", "Model"))
+    except DealValueError:
+        raise
+    except Exception as exc:  # truncated or garbled sheet XML (ParseError), a broken zip member, ...
+        raise ExcelError(str(p), str(p), f"cannot read the workbook's sheets ({type(exc).__name__}: {exc})") from None
     finally:
         wb_f.close()
         wb_v.close()
