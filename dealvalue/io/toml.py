@@ -38,14 +38,15 @@ from ..errors import DealValueError, ModelFileError
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Model
 
-__all__ = ["save", "load", "to_dict", "from_dict", "dumps", "loads", "used_units", "FORMAT", "VERSION", "MAX_FILE_BYTES"]
+__all__ = ["save", "load", "to_dict", "from_dict", "dumps", "loads", "used_units", "FORMAT", "VERSION", "MAX_FILE_BYTES", "MAX_CELLS", "MAX_NESTING"]
 
 #: Builds an empty model: ``new_model(name, description=..., seed=...)`` (the Model class).
 NewModel = Callable[..., "Model"]
 
 FORMAT = "dealvalue-model"
 VERSION = 1
-MAX_FILE_BYTES = 2_000_000
+MAX_FILE_BYTES = 2_000_000  # a model file's size (checked before reading it)
+MAX_CELLS = 20_000  # cells in a model file (counted before parsing, and again after)
 _TOP = {"format", "version", "name", "description", "seed", "units", "cells", "correlations"}
 _CELL = {"name", "formula", "unit", "label", "description", "group", "bounds"}
 _CORRELATION = {"a", "b", "rho"}
@@ -198,7 +199,10 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
         units.append((uname, definition))
     cells = []
     seen: set[str] = set()
-    for i, c in enumerate(_want(path, "cells", data.get("cells", []), list, "a list of cells")):
+    entries = _want(path, "cells", data.get("cells", []), list, "a list of cells")
+    if len(entries) > MAX_CELLS:
+        raise ModelFileError(path, "cells", f"{len(entries):,} cells; the limit is {MAX_CELLS:,}")
+    for i, c in enumerate(entries):
         field = f"cells[{i}]"
         _want(path, field, c, dict, "a table with 'name' and 'formula'")
         cname = _want(path, field + ".name", c.get("name"), str, "a cell name")
@@ -272,6 +276,9 @@ def loads(text: str, path: str = "<model>", *, new_model: NewModel) -> "Model":
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise ModelFileError(path, "<file>", f"larger than {MAX_FILE_BYTES} bytes")
     _check_text(path, text.replace("\n", " ").replace("\t", " ").replace("\r", " "), "<file>")
+    tables = text.count("[[cells]]") + text.count("name =") // 2 if len(text) > 100_000 else 0
+    if tables > 2 * MAX_CELLS:  # an upper bound before parsing; the exact count is checked after
+        raise ModelFileError(path, "cells", f"more than {MAX_CELLS:,} cells; the limit is {MAX_CELLS:,}")
     if _nesting(text) > MAX_NESTING:
         raise ModelFileError(path, "<file>", f"brackets or tables nested deeper than {MAX_NESTING}")
     try:
