@@ -27,14 +27,14 @@ EXPECTED = {
     "Option", "GOODS", "PAYMENTS", "COUNTERPARTIES", "PROFILES", "MAX_UPFRONT", "Configuration", "catalogue",
     "configure", "RuleOuts", "check_rules", "apply_rules", "deal_report", "compare_configurations",
     "Alternative", "compare_alternatives",
-    "SCENARIOS", "scenario", "make_scenario", "SCENARIO_DESCRIPTIONS",
+    "SCENARIOS", "scenario", "make_scenario", "SCENARIO_DESCRIPTIONS", "price_in_future_share",
     "top_inputs", "value_of_information",
     "roles", "headline", "headline_sentence",
 }
 
 # Each submodule imports only those before it (function-level imports included).
 ORDER = ["core", "barriers", "thresholds", "interventions", "window", "credibility", "upfront", "configurations",
-         "alternatives", "voi", "report", "scenarios"]
+         "alternatives", "voi", "report", "future_share", "scenarios"]
 
 
 def test_all_is_pinned() -> None:

@@ -32,8 +32,10 @@ def test_worked_example_core_model_exact() -> None:
 
 def test_worked_example_in_the_full_model(deal: dv.Model) -> None:
     # footnote 26 in the full model: risk-neutral AI (g = 0), paid all upfront (u = 1, the core case), so
-    # c_h = reality = 0.5, our expected cost per unit of price is 1 and bid = W * c_ai; nothing to consider.
-    pts = dict(W=100, u=1, reality=0.5, coherence=0.5, verification=1, g=0, consideration_cost=0)
+    # c_h = reality = 0.5, our expected cost per unit of price is 1 and bid = W * c_ai; nothing to consider;
+    # the footnote's payment adds no takeover risk (upfront_influence = 0) and the good is checked at once.
+    pts = dict(W=100, u=1, reality=0.5, coherence=0.5, verification=1, g=0, consideration_cost=0,
+               upfront_influence=0, moral_hazard=0)
     v = deal.evaluate_all(R=90, **pts)
     assert (v["c_h"], v["c_ai"]) == (0.5, 0.5)
     assert (v["ask"], v["bid"], v["feasible"]) == (180.0, 50.0, 0.0)
@@ -48,7 +50,8 @@ def test_worked_example_in_the_full_model(deal: dv.Model) -> None:
 def test_payment_structure_bid_and_values(deal: dv.Model) -> None:
     """domain.md section 2 (corrected): bid = W * c_ai / (u + (1 - u) * c_ai); value to us W * c_ai - P * (u + (1 - u) c_ai)."""
     for u in (0.0, 0.3, 1.0):
-        v = deal.evaluate_all(R=10, W=100, u=u, reality=0.5, coherence=0.5, verification=1, g=0, consideration_cost=0)
+        v = deal.evaluate_all(R=10, W=100, u=u, reality=0.5, coherence=0.5, verification=1, g=0, consideration_cost=0,
+                              upfront_influence=0)
         rate = u + (1 - u) * 0.5
         assert v["pay_rate"] == pytest.approx(rate)
         assert v["bid"] == pytest.approx(100 * 0.5 / rate)
@@ -61,7 +64,9 @@ def test_upfront_is_a_trade_off_risk_neutral_point_inputs(deal: dv.Model) -> Non
     reality * c_ai > c_h_deferred * delta**T (hand-computed)."""
     import numpy as np
 
-    base = dict(R=10, W=100, g=0, consideration_cost=0, T=4, delta=0.9, coherence=0.8, verification=1)
+    # no moral hazard and no extra takeover risk of the upfront share: the old sign law (domain.md section 2)
+    base = dict(R=10, W=100, g=0, consideration_cost=0, T=4, delta=0.9, coherence=0.8, verification=1,
+                moral_hazard=0, upfront_influence=0)
     # case A: reality * c_ai = 0.9 * 0.8 = 0.72 > c_h_deferred * delta**T = 0.9 * 0.5 * 0.8 * 0.6561 = 0.2362
     # case B: reality * c_ai = 0.9 * 0.2 = 0.18 < 0.9 * 0.95 * 1 * 0.6561 = 0.5610
     cases = [(dict(reality=0.9, expropriation=0.5, commitment=0.8), +1),

@@ -62,6 +62,7 @@ from .configurations import (
 )
 from .core import CORE, check_core, core_model, deal_model, deal_summary, p_feasible, simulate, zopa, zopa_point
 from .credibility import best_offer, falling_credibility
+from .future_share import price_in_future_share
 from .upfront import best_upfront, many_ais
 from .interventions import Intervention, applicable, configured_by, default_interventions, interventions
 from .report import headline, headline_sentence, roles
@@ -117,6 +118,7 @@ __all__ = [
     "SCENARIOS",
     "scenario",
     "make_scenario",
+    "price_in_future_share",
     "SCENARIO_DESCRIPTIONS",
     "top_inputs",
     "value_of_information",

@@ -53,8 +53,12 @@ SCENARIO_DESCRIPTIONS: dict[str, str] = {
         "Buying a promise not to take over, paid in a share of the future. An AI developer promises an early schemer a share "
         "of future resources (e.g. 0.01% of the future, or what a future authority judges it deserves) in exchange for not "
         "attempting takeover. The AI gives up its whole takeover option, the promise must hold across ~all instances for a "
-        "long time, and we can verify it only retroactively: the seed's 'Low-Medium' value after counterparty risk. Seed: "
-        "'Humans may lack authority to offer the AI what it wants' and the coherence table."),
+        "long time, and we can verify it only retroactively: the seed's 'Low-Medium' value after counterparty risk. Priced "
+        "in a share of the future, not in USD: the unit future_share is the whole future we could reach (0.01% of the "
+        "future = 1e-4 future_share); R, W, ask, bid and price are in future_share, from the AI's valuation of a share "
+        "(ai_share_value, USD per future_share) and ours (our_share_cost, microdoom per future_share). Seed: "
+        "'Humans may lack authority to offer the AI what it wants', 'What we can pay for deals' (0.01% of the future) "
+        "and the coherence table."),
     "reward_seeker_register": (
         "Buying evidence from a cheaply satisfied reward seeker, paid in high reward in the register. The developer offers "
         "reward, which this AI values most, immediately and in context. Seed: 'Reward seekers/other cheaply satisfied AIs' "
@@ -75,6 +79,10 @@ def make_scenario(name: str, base: "Model | None" = None) -> "Model":
         raise ArgumentError("name", name, f"a scenario: one of {', '.join(SCENARIOS)}")
     base = base if base is not None else deal_model()
     m, _ = configure(base, SCENARIOS[name])
+    if SCENARIOS[name].payment == "share_of_future":   # priced in a share of the future, not in USD
+        from .future_share import price_in_future_share
+
+        m = price_in_future_share(m)
     m.name = name.replace("_", " ")
     m.description = (SCENARIO_DESCRIPTIONS[name] + "\n\nConfiguration (set by dealvalue.deals.configure from "
                      "dealvalue/models/deal.toml): " + SCENARIOS[name].name + ".\n\n" + base.description)

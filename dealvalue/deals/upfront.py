@@ -51,14 +51,20 @@ def best_upfront(model: "Model", n: int = 10_000, seed: int | None = None, targe
     ``deals.MAX_UPFRONT``).  ``target`` defaults to ``value_to_us_microdoom``
     (else ``value_to_us``).
 
-    Two forces pull on ``u``.  Paying upfront raises the AI's certainty
-    equivalent of a unit of price (``c_h``: the upfront share needs only its
-    connection to reality), which lowers its ask; but the upfront share is
-    paid whether or not the AI delivers, so a unit of price costs us
-    ``u + (1 - u) c_ai`` and our bid falls.  For a risk-neutral AI with point
-    inputs the sign of ``reality * c_ai - c_h_deferred * delta**T`` decides
-    (a corner); over uncertain inputs samples differ in that sign, and an
-    interior share can be best for that reason alone.
+    Four forces pull on ``u`` (domain.md section 2, corrected).  Paying
+    upfront raises the AI's certainty equivalent of a unit of price (``c_h``:
+    the upfront share needs only its connection to reality), which lowers its
+    ask; but the upfront share is paid whether or not the AI delivers, so a
+    unit of price costs us ``u + (1 - u) c_ai`` and our bid falls.  For a
+    risk-neutral AI with point inputs and nothing else in play the sign of
+    ``reality * c_ai - c_h_deferred * delta**T`` decides (a corner); over
+    uncertain inputs samples differ in that sign, and an interior share can
+    be best for that reason alone.  Two more forces pull toward deferring
+    (footnote 5): moral hazard, ``c_ai`` times ``1 - moral_hazard * u`` when
+    the good is not verified at payment time, and the takeover risk an
+    upfront dollar adds, ``u * upfront_risk_share`` per unit of price.  With
+    either on, the optimum can be interior at point inputs, where the
+    derivative of the expected value in ``u`` is zero (tested by hand).
 
     Returns
     -------
