@@ -26,7 +26,6 @@ from dataclasses import replace as _replace
 from typing import TYPE_CHECKING
 
 from ..cells import Cell
-from ..units import define_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Model
@@ -56,8 +55,9 @@ def price_in_future_share(model: "Model") -> "Model":
     >>> str(m.unit("R")), str(m.unit("W"))
     ('future_share', 'future_share')
     """
-    define_unit(UNIT)
     m = model.copy()
+    if UNIT not in m.unit_definitions:
+        m.define_unit(UNIT)  # a unit of this model only: loading or pricing never changes another model's units
     c = m.cell
     new = [
         Cell("ai_share_value", "10B to 1000B", unit="USD/future_share",
