@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from ... import distributions as D
+from .formats import CellFormat, magnitude_format
 from .draws import dist_params, excel_number, median_text, mixture_ppf_text, ppf_text
 from .layout import (
     C_BOUNDS, C_DESC, C_FORMULA, C_GROUP, C_KIND, C_LABEL, C_NAME, C_NOTE, C_NUM, C_P1, C_PNAMES, C_POINT, C_UNIT,
@@ -19,7 +20,7 @@ from .layout import (
 )
 from .printer import NAMING_RULE, excel_formula
 from .style import (
-    EDIT_FILL, POINT_FILL, bold, bounds_text, fill, fit_columns, note_rows, number_format, print_block, printable,
+    EDIT_FILL, POINT_FILL, bold, bounds_text, fill, fit_columns, note_rows, print_block, printable,
     put, put_formula, put_section, put_text, put_title, set_widths, style_header, unit_columns,
 )
 
@@ -32,7 +33,7 @@ __all__ = ["inputs_sheet", "model_sheet", "simulation_sheet"]
 
 
 def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_rows: list[InputRow],
-                  symbols: Mapping[str, str]) -> None:
+                  symbols: Mapping[str, str], fmts: Mapping[str, CellFormat]) -> None:
     """The Inputs sheet: editable parameters, live point values (each a defined
     name), the literals table and the rank correlations; sets each row's ``row``."""
     from openpyxl.workbook.defined_name import DefinedName
@@ -93,7 +94,8 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
             else:  # a mixture, or a median only Python can compute: a formula holding the number
                 put_formula(ws, r, C_POINT, excel_number(points[row.name]))
             fill(ws, r, C_POINT, POINT_FILL)
-            ws.cell(row=r, column=C_POINT).number_format = number_format(float(points[row.name]))
+            fmt = fmts.get(row.name)
+            ws.cell(row=r, column=C_POINT).number_format = fmt.value if fmt else magnitude_format(float(points[row.name]))
             if row.note:
                 put_text(ws, r, C_NOTE, row.note, where)
             wb.defined_names[row.xname] = DefinedName(row.xname, attr_text=ref(r, C_POINT, True, "Inputs"))
@@ -126,7 +128,8 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
     printable(ws)
 
 
-def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], names: Mapping[str, str]) -> dict[str, int]:
+def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], names: Mapping[str, str],
+                fmts: Mapping[str, CellFormat]) -> dict[str, int]:
     """The Model sheet: every formula cell as a live Excel formula (each a
     defined name); returns cell name -> its row."""
     from openpyxl.workbook.defined_name import DefinedName
@@ -140,7 +143,6 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
         put_text(ws, 5, c, h, "Model header")
     style_header(ws, 5, len(MODEL_HEADERS))
     order = {n: k for k, n in enumerate(model.names, start=1)}
-    values = model.evaluate_all()
     rows: dict[str, int] = {}
     r = 6
     for name in model.names:
@@ -157,7 +159,7 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
         put_text(ws, r, C_USRC, source, where)
         put_formula(ws, r, M_VALUE, excel_formula(model.parsed(name).expr, symbols, name))
         fill(ws, r, M_VALUE, POINT_FILL)
-        ws.cell(row=r, column=M_VALUE).number_format = number_format(values[name])
+        ws.cell(row=r, column=M_VALUE).number_format = fmts[name].value
         put_text(ws, r, M_FORMULA, cell.formula, where)
         put_text(ws, r, M_DESC, cell.description, where)
         put_text(ws, r, M_GROUP, cell.group, where)
@@ -176,7 +178,7 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
 
 
 def simulation_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_rows: list[InputRow],
-                      sim_rows: int) -> None:
+                      sim_rows: int, fmts: Mapping[str, CellFormat]) -> None:
     """The Simulation sheet: ``sim_rows`` live draws of every cell and their statistics.
 
     Inputs are drawn through the inverse CDF of ``RAND()`` with the Inputs
@@ -254,7 +256,6 @@ def simulation_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], lea
               + " ".join(notes), "Simulation")
     put_text(ws, 3, 1, "Statistics ignore rows whose value is an error (e.g. #DIV/0!) and count them. "
               f"Printing shows the statistics and the first {min(sim_rows, PRINT_ROWS)} draws.", "Simulation")
-    values = model.evaluate_all()
     for k, stat in enumerate(SIM_STATS):
         r = 4 + k
         put_text(ws, r, 1, stat, "Simulation")
@@ -271,8 +272,9 @@ def simulation_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], lea
             }[stat]
             put_formula(ws, r, col[name], text)
             fill(ws, r, col[name], POINT_FILL)
-            if stat != "non-numeric rows":
-                ws.cell(row=r, column=col[name]).number_format = number_format(values[name])
+            f = fmts[name]
+            ws.cell(row=r, column=col[name]).number_format = {"mean": f.mean, "sd": f.sd}.get(
+                stat, "#,##0" if stat == "non-numeric rows" else f.value)
     put_text(ws, SIM_HEADER_ROW - 1, 1, "labels", "Simulation")
     put_text(ws, SIM_HEADER_ROW, 1, "draw", "Simulation")
     for name in model.names:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 import numpy as np
 
 from ...errors import ArgumentTypeError, ExcelError
+from .formats import formats
 from .layout import FORMAT, MAX_SAMPLE_ROWS, MAX_SIM_ROWS, SAMPLE_ROWS, SHEETS, SIM_ROWS, T_HOWTO, T_UNITS, plan
 from .live import inputs_sheet, model_sheet, simulation_sheet
 from .printer import NAMING_RULE, excel_names
@@ -233,9 +234,10 @@ def to_excel(
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     _about(wb, model, results, int(sim_rows), int(sample_rows), main, notes)
-    inputs_sheet(wb, model, inputs, leaf_rows, symbols)
-    model_sheet(wb, model, symbols, names)
-    simulation_sheet(wb, model, inputs, leaf_rows, int(sim_rows))
+    fmts = formats(model, results)
+    inputs_sheet(wb, model, inputs, leaf_rows, symbols, fmts)
+    model_sheet(wb, model, symbols, names, fmts)
+    simulation_sheet(wb, model, inputs, leaf_rows, int(sim_rows), fmts)
     samples = samples_sheet(wb, results, int(sample_rows))
     samples_index = wb.sheetnames.index("Samples") + 1
     summary_sheet(wb, results, main)
