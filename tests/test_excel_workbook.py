@@ -45,3 +45,62 @@ def test_capability_like_counts_keep_decimals_in_their_mean(tmp_path: Path) -> N
     sim = openpyxl.load_workbook(path)["Simulation"]
     assert _stat_cell(sim, "n", "mean").number_format == "#,##0.0"
     assert _stat_cell(sim, "n", "sd").number_format == "#,##0.0"
+
+
+def _small() -> dv.Model:
+    m = dv.Model("small", seed=5)
+    m.add("R", "10 to 100", unit="USD")
+    m.add("c", "beta(8, 2)")
+    m.add("ask", "R / c")
+    m.add("feasible", "ask <= 60 USD")
+    return m
+
+
+def test_cached_values_are_the_librarys_numbers(tmp_path: Path) -> None:
+    m = _small()
+    path = tmp_path / "s.xlsx"
+    m.to_excel(path, m.simulate(n=1000, seed=1), sim_rows=300, sample_rows=5)
+    wb = openpyxl.load_workbook(path, data_only=True)  # cached values, no recalculation
+    model = wb["Model"]
+    want = m.evaluate_all()
+    for name, r in rows_by_name(model).items():
+        if r > 5:
+            assert model.cell(row=r, column=layout.M_VALUE).value == want[name], name
+    inputs = wb["Inputs"]
+    assert inputs.cell(row=rows_by_name(inputs)["c"], column=layout.C_POINT).value == m.point_values()["c"]
+    import pandas as pd
+
+    frame = pd.read_excel(path, sheet_name="Simulation", header=None)
+    assert frame.iloc[3, 1] == wb["Simulation"].cell(row=4, column=2).value and frame.iloc[3, 1] > 0
+
+
+def test_simulation_statistics_recompute_from_the_sheets_uniforms(tmp_path: Path) -> None:
+    import numpy as np
+
+    from dealvalue.io.excel.simsheet import sim_statistics, uniforms
+
+    m = _small()
+    path = tmp_path / "u.xlsx"
+    n = 400
+    m.to_excel(path, m.simulate(n=1000, seed=1), sim_rows=n, sample_rows=5)
+    wb = openpyxl.load_workbook(path, data_only=True)
+    ws = wb["Simulation"]
+    header = {ws.cell(row=layout.SIM_HEADER_ROW, column=c).value: c for c in range(1, ws.max_column + 1)}
+    first = layout.SIM_HEADER_ROW + 1
+
+    def column(h: str) -> np.ndarray:
+        return np.array([ws.cell(row=r, column=header[h]).value for r in range(first, first + n)], dtype=float)
+
+    leaves = m.compile().leaves
+    u = {leaf: column(f"u {leaf} (value)") for leaf in leaves}
+    for leaf in leaves:  # the uniforms on the sheet are the seeded ones, as values
+        assert np.array_equal(u[leaf], uniforms(5, f"u {leaf}", n))
+    values = m.run_steps({leaf: d.ppf(u[leaf]) for leaf, d in leaves.items()}, n)
+    for name in m.names:
+        want = sim_statistics(values[name])
+        for k, stat in enumerate(layout.SIM_STATS):
+            got = ws.cell(row=4 + k, column=header[name]).value
+            assert abs(got - want[stat]) <= 1e-12 * max(1.0, abs(want[stat])), (name, stat, got, want[stat])
+    p = wb.defined_names["P_feasible"]
+    assert "Simulation" in p.attr_text
+    assert {"mean_ask", "sd_ask", "p50_ask", "fresh_draw"} <= set(wb.defined_names)

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Mapping
 
 from ... import distributions as D
 from .formats import CellFormat, magnitude_format
-from .draws import dist_params, excel_number, median_text, mixture_ppf_text, ppf_text
+from .cache import Cache
+from .draws import dist_params, excel_number, kind_median_text
 from .layout import (
     C_BOUNDS, C_DESC, C_FORMULA, C_GROUP, C_KIND, C_LABEL, C_NAME, C_NOTE, C_NUM, C_P1, C_PNAMES, C_POINT, C_UNIT,
     C_USRC, C_XNAME, INPUT_HEADERS, M_BOUNDS, M_DESC, M_FORMULA, M_GROUP, M_VALUE, MODEL_HEADERS,
@@ -29,11 +30,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ...model import Model
 
-__all__ = ["inputs_sheet", "model_sheet", "simulation_sheet"]
+__all__ = ["inputs_sheet", "model_sheet"]
 
 
 def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_rows: list[InputRow],
-                  symbols: Mapping[str, str], fmts: Mapping[str, CellFormat]) -> None:
+                  symbols: Mapping[str, str], fmts: Mapping[str, CellFormat], cache: Cache) -> None:
     """The Inputs sheet: editable parameters, live point values (each a defined
     name), the literals table and the rank correlations; sets each row's ``row``."""
     from openpyxl.workbook.defined_name import DefinedName
@@ -84,8 +85,8 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
                 for j, v in enumerate(dist_params(row.dist)):
                     put(ws, r, C_P1 + j, v)
                     fill(ws, r, C_P1 + j, EDIT_FILL)
-                P = [ref(r, C_P1 + j) for j in range(len(pnames))]
-                put_formula(ws, r, C_POINT, median_text(row.kind, P))
+                P = [ref(r, C_P1 + j) for j in range(4)]
+                put_formula(ws, r, C_POINT, kind_median_text(ref(r, C_KIND), P))
             elif row.kind == "constant":
                 put(ws, r, C_POINT, points[row.name])
             elif row.kind == "formula" and row.live:
@@ -93,6 +94,8 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
                 put_formula(ws, r, C_POINT, excel_formula(expr, symbols, row.name))
             else:  # a mixture, or a median only Python can compute: a formula holding the number
                 put_formula(ws, r, C_POINT, excel_number(points[row.name]))
+            if row.kind != "constant":
+                cache.put("Inputs", r, C_POINT, float(points[row.name]))
             fill(ws, r, C_POINT, POINT_FILL)
             fmt = fmts.get(row.name)
             ws.cell(row=r, column=C_POINT).number_format = fmt.value if fmt else magnitude_format(float(points[row.name]))
@@ -129,7 +132,7 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
 
 
 def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], names: Mapping[str, str],
-                fmts: Mapping[str, CellFormat]) -> dict[str, int]:
+                fmts: Mapping[str, CellFormat], cache: Cache) -> dict[str, int]:
     """The Model sheet: every formula cell as a live Excel formula (each a
     defined name); returns cell name -> its row."""
     from openpyxl.workbook.defined_name import DefinedName
@@ -143,6 +146,7 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
         put_text(ws, 5, c, h, "Model header")
     style_header(ws, 5, len(MODEL_HEADERS))
     order = {n: k for k, n in enumerate(model.names, start=1)}
+    values = model.evaluate_all()
     rows: dict[str, int] = {}
     r = 6
     for name in model.names:
@@ -158,6 +162,7 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
         put_text(ws, r, C_UNIT, unit, where)
         put_text(ws, r, C_USRC, source, where)
         put_formula(ws, r, M_VALUE, excel_formula(model.parsed(name).expr, symbols, name))
+        cache.put("Model", r, M_VALUE, values[name])
         fill(ws, r, M_VALUE, POINT_FILL)
         ws.cell(row=r, column=M_VALUE).number_format = fmts[name].value
         put_text(ws, r, M_FORMULA, cell.formula, where)
@@ -174,125 +179,3 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
     ws.freeze_panes = "C6"
     printable(ws)
     return rows
-
-
-
-def simulation_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_rows: list[InputRow],
-                      sim_rows: int, fmts: Mapping[str, CellFormat]) -> None:
-    """The Simulation sheet: ``sim_rows`` live draws of every cell and their statistics.
-
-    Inputs are drawn through the inverse CDF of ``RAND()`` with the Inputs
-    sheet's parameters (so an edited parameter changes the draws), and
-    correlated inputs through correlated normal scores.
-    """
-    ws = wb.create_sheet("Simulation")
-    put_title(ws, f"Live Monte Carlo: {sim_rows:,} draws (press F9 to redraw)")
-    compiled = model.compile()
-    first, last = SIM_HEADER_ROW + 1, SIM_HEADER_ROW + sim_rows
-    ROW = "\x00"  # stands for the row number in a formula template
-    col: dict[str, int] = {}
-    c = 2
-    for name in model.names:
-        col[name] = c
-        c += 1
-    helpers: list[tuple[str, str]] = []  # (header, template)
-    helper_col = c + 1  # one blank column between the cells and the helpers
-
-    def helper(header: str, template: str) -> str:
-        helpers.append((header, template))
-        return f"{col_letter(helper_col + len(helpers) - 1)}{ROW}"
-
-    # correlated inputs: correlated normal scores (a Gaussian copula with the Spearman rho)
-    u_of: dict[str, str] = {}
-    corr = model.correlations
-    notes = []
-    if corr:
-        from ...simulate import correlation_groups
-
-        for members, L in correlation_groups(model):
-            zs = [helper(f"z {m}", "_xlfn.NORM.S.INV(RAND())") for m in members]
-            for i, m in enumerate(members):
-                terms = "+".join(f"{excel_number(float(L[i, j]))}*{zs[j]}" for j in range(i + 1) if L[i, j] != 0)
-                (leaf,) = [lf for lf, o in compiled.leaf_owner.items() if o == m]
-                u_of[leaf] = helper(f"u {m}", f"_xlfn.NORM.S.DIST({terms},TRUE())")
-        notes.append("Correlated inputs (" + ", ".join(f"{a}~{b}: {r:g}" for (a, b), r in corr.items())
-                     + ") are drawn through correlated normal scores, which keep the rank correlations.")
-
-    def draw(row: InputRow, leaf: str, point: str) -> str:
-        """The draw of one distribution, or the point value once it is typed over."""
-        dist = row.dist if row.dist is not None else compiled.leaves[leaf]
-        U = u_of.get(leaf) or helper(f"u {leaf}", "RAND()")
-        if isinstance(dist, D.Mixture):
-            S = helper(f"pick {leaf}", "RAND()")
-            text = mixture_ppf_text(dist, U, S)
-        else:
-            P = [ref(row.row, C_P1 + j, True, "Inputs") for j in range(len(PARAMS[dist.kind]))]
-            text = ppf_text(dist.kind, P, U)
-        return f"IF(_xlfn.ISFORMULA({point}),{text},{point})"
-
-    templates: dict[str, str] = {}
-    refs: dict[str, str] = {n: f"{col_letter(col[n])}{ROW}" for n in model.names}
-    leaf_by_name = {r.name: r for r in leaf_rows}
-    for lr in leaf_rows:  # literals inside formulas: helper columns of their own
-        point = ref(lr.row, C_POINT, True, "Inputs")
-        refs[lr.name] = helper(lr.name, draw(lr, lr.name, point))
-    for row in inputs:
-        point = ref(row.row, C_POINT, True, "Inputs")
-        if row.kind == "constant":
-            templates[row.name] = row.xname
-        elif row.kind == "formula":
-            expr = model.parsed(row.name).expr
-            templates[row.name] = f"IF(_xlfn.ISFORMULA({point}),{excel_formula(expr, refs, row.name)},{point})"
-        else:
-            (leaf,) = [lf for lf, o in compiled.leaf_owner.items() if o == row.name]
-            templates[row.name] = draw(row, leaf, point)
-    for name in model.names:
-        if not model.is_input(name):
-            templates[name] = excel_formula(model.parsed(name).expr, refs, name)
-    del leaf_by_name
-
-    put_text(ws, 2, 1, "Each row draws every input with RAND() through its inverse CDF, using the parameters on the "
-              "Inputs sheet (an input whose point value was typed over stays at that number). "
-              + " ".join(notes), "Simulation")
-    put_text(ws, 3, 1, "Statistics ignore rows whose value is an error (e.g. #DIV/0!) and count them. "
-              f"Printing shows the statistics and the first {min(sim_rows, PRINT_ROWS)} draws.", "Simulation")
-    for k, stat in enumerate(SIM_STATS):
-        r = 4 + k
-        put_text(ws, r, 1, stat, "Simulation")
-        ws.cell(row=r, column=1).font = bold()
-        for name in model.names:
-            rng = f"{col_letter(col[name])}{first}:{col_letter(col[name])}{last}"
-            text = {
-                "mean": f"_xlfn.AGGREGATE(1,6,{rng})",
-                "sd": f"_xlfn.AGGREGATE(7,6,{rng})",
-                "p5": f"_xlfn.AGGREGATE(16,6,{rng},0.05)",
-                "p50": f"_xlfn.AGGREGATE(16,6,{rng},0.5)",
-                "p95": f"_xlfn.AGGREGATE(16,6,{rng},0.95)",
-                "non-numeric rows": f"ROWS({rng})-COUNT({rng})",
-            }[stat]
-            put_formula(ws, r, col[name], text)
-            fill(ws, r, col[name], POINT_FILL)
-            f = fmts[name]
-            ws.cell(row=r, column=col[name]).number_format = {"mean": f.mean, "sd": f.sd}.get(
-                stat, "#,##0" if stat == "non-numeric rows" else f.value)
-    put_text(ws, SIM_HEADER_ROW - 1, 1, "labels", "Simulation")
-    put_text(ws, SIM_HEADER_ROW, 1, "draw", "Simulation")
-    for name in model.names:
-        put_text(ws, SIM_HEADER_ROW - 1, col[name], model.cell(name).label, "Simulation")
-        put_text(ws, SIM_HEADER_ROW, col[name], name, "Simulation")
-    for k, (header, _) in enumerate(helpers):
-        put_text(ws, SIM_HEADER_ROW, helper_col + k, header, "Simulation")
-    if helpers:
-        put_text(ws, SIM_HEADER_ROW - 1, helper_col, "helper columns: uniform and normal random numbers, literals inside formulas", "Simulation")
-    style_header(ws, SIM_HEADER_ROW, helper_col + len(helpers) - 1)
-    cols = [(col[n], templates[n]) for n in model.names] + [(helper_col + k, t) for k, (_, t) in enumerate(helpers)]
-    for r in range(first, last + 1):
-        rs = str(r)
-        ws.cell(row=r, column=1).value = r - SIM_HEADER_ROW
-        for c_, t in cols:
-            ws.cell(row=r, column=c_).value = "=" + t.replace(ROW, rs)
-    set_widths(ws, {1: 16, **{col[n]: 13 for n in model.names}})
-    ws.freeze_panes = ws.cell(row=SIM_HEADER_ROW + 1, column=2)
-    print_block(ws, SIM_HEADER_ROW + min(sim_rows, PRINT_ROWS), helper_col + len(helpers) - 1,
-                 f"{SIM_HEADER_ROW - 1}:{SIM_HEADER_ROW}")
-
