@@ -104,3 +104,53 @@ def test_simulation_statistics_recompute_from_the_sheets_uniforms(tmp_path: Path
     p = wb.defined_names["P_feasible"]
     assert "Simulation" in p.attr_text
     assert {"mean_ask", "sd_ask", "p50_ask", "fresh_draw"} <= set(wb.defined_names)
+
+
+def test_formula_edits_agree_or_are_refused_with_the_cell_named(tmp_path: Path) -> None:
+    import pytest
+
+    from dealvalue.errors import ExcelError
+    from dealvalue.io.excel import read
+
+    m = _small()
+    path = tmp_path / "e.xlsx"
+    m.to_excel(path, m.simulate(n=300, seed=1), sim_rows=5, sample_rows=5)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Model"]
+    r = rows_by_name(ws)["ask"]
+    ws.cell(row=r, column=layout.M_VALUE).value = "=_R/_c*2"         # the Excel formula alone
+    wb.save(tmp_path / "excel.xlsx")
+    with pytest.raises(ExcelError, match=rf"^Model!G{r} \(ask, Excel formula\): differs from its formula \(dealvalue\) text 'R / c'"):
+        dv.read_excel(tmp_path / "excel.xlsx")
+    ws.cell(row=r, column=layout.M_FORMULA).value = "R / c * 2"      # both, alike: read back
+    wb.save(tmp_path / "both.xlsx")
+    assert dv.read_excel(tmp_path / "both.xlsx").cell("ask").formula == "R / c * 2"
+    assert read(tmp_path / "excel.xlsx", dv.Model, mismatch="text").cell("ask").formula == "R / c"
+    with pytest.raises(ExcelError, match="mismatch"):
+        read(path, dv.Model, mismatch="excel")
+
+
+def test_editable_cells_are_validated_and_the_rest_is_locked(tmp_path: Path) -> None:
+    m = _small()
+    m.cell("c")  # bounds come from cells; add one with bounds
+    m.add("share", "uniform(0.1, 0.6)", bounds=(0, 1))
+    path = tmp_path / "v.xlsx"
+    m.to_excel(path, m.simulate(n=300, seed=1), sim_rows=5, sample_rows=5)
+    wb = openpyxl.load_workbook(path)
+    for title in ("Inputs", "Model", "Simulation"):
+        assert wb[title].protection.sheet and not wb[title].protection.password, title
+    ws = wb["Inputs"]
+    rows = rows_by_name(ws)
+    rules = {str(r): dv_ for dv_ in ws.data_validations.dataValidation for r in dv_.sqref.ranges}
+    kind = f"{openpyxl.utils.get_column_letter(layout.C_KIND)}{rows['c']}"
+    assert rules[kind].type == "list" and "uniform" in rules[kind].formula1
+    assert not ws[kind].protection.locked
+    point = f"{openpyxl.utils.get_column_letter(layout.C_POINT)}{rows['share']}"
+    assert rules[point].type == "decimal" and float(rules[point].formula1) == 0 and float(rules[point].formula2) == 1
+    assert ws.cell(row=rows["c"], column=layout.C_FORMULA).protection.locked
+    model = wb["Model"]
+    assert model.cell(row=rows_by_name(model)["ask"], column=layout.M_VALUE).protection.locked
+    assert not wb["Simulation"].cell(row=layout.SIM_SWITCH_ROW, column=2).protection.locked
+    assert any(ws.cell(row=r, column=1).value == layout.T_NEW for r in range(1, ws.max_row + 1))  # where new inputs go
+    for title in ("Samples", "Summary", "Sensitivity"):
+        assert str(wb[title]["A2"].value).startswith("values at export; recalculate in Python with dv.read_excel")

@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FORMAT", "SIM_ROWS", "SAMPLE_ROWS", "MAX_SIM_ROWS", "MAX_SAMPLE_ROWS", "SHEETS", "SIMPLE", "PARAMS",
-    "T_INPUTS", "T_LEAVES", "T_CORR", "T_MODEL", "T_UNITS", "T_HOWTO",
+    "T_INPUTS", "T_LEAVES", "T_CORR", "T_MODEL", "T_UNITS", "T_HOWTO", "T_NEW",
     "C_NUM", "C_NAME", "C_XNAME", "C_LABEL", "C_UNIT", "C_USRC", "C_KIND", "C_PNAMES", "C_P1", "C_POINT",
     "C_FORMULA", "C_DESC", "C_GROUP", "C_BOUNDS", "C_NOTE", "M_VALUE", "M_FORMULA", "M_DESC", "M_GROUP",
     "M_BOUNDS", "INPUT_HEADERS", "MODEL_HEADERS", "PRINT_ROWS", "PRINT_COLS", "CHART_BARS", "SIM_STATS",
@@ -49,6 +49,7 @@ T_CORR = "Rank correlations"
 T_MODEL = "Formula cells"
 T_UNITS = "Units defined by the model"
 T_HOWTO = "How to use this workbook"
+T_NEW = "Adding inputs"
 
 # shared columns of the Inputs and Model tables
 C_NUM, C_NAME, C_XNAME, C_LABEL, C_UNIT, C_USRC = range(1, 7)

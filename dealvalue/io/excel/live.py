@@ -12,14 +12,23 @@ from typing import TYPE_CHECKING, Mapping
 from ... import distributions as D
 from .formats import CellFormat, magnitude_format
 from .cache import Cache
+from .protect import Validations
 from .draws import dist_params, excel_number, kind_median_text
 from .layout import (
     C_BOUNDS, C_DESC, C_FORMULA, C_GROUP, C_KIND, C_LABEL, C_NAME, C_NOTE, C_NUM, C_P1, C_PNAMES, C_POINT, C_UNIT,
     C_USRC, C_XNAME, INPUT_HEADERS, M_BOUNDS, M_DESC, M_FORMULA, M_GROUP, M_VALUE, MODEL_HEADERS,
-    PARAMS, PRINT_ROWS, SIM_HEADER_ROW, SIM_STATS, SIMPLE, T_CORR, T_INPUTS, T_LEAVES, T_MODEL, InputRow,
+    PARAMS, PRINT_ROWS, SIM_HEADER_ROW, SIM_STATS, SIMPLE, T_CORR, T_INPUTS, T_NEW, T_LEAVES, T_MODEL, InputRow,
     col_letter, ref,
 )
 from .printer import NAMING_RULE, excel_formula
+
+#: where new inputs go: the block at the foot of the Inputs sheet says so
+NEW_INPUTS = (
+    "New inputs and cells are added in Python, not here: a row typed into these tables gets no defined name, and the "
+    "Simulation sheet does not draw it.",
+    "Read this workbook with dv.read_excel(path), add the cell (model.add(name, formula)), and export again: "
+    "the new cell then gets its row, its defined name and its Simulation column.",
+)
 from .style import (
     EDIT_FILL, POINT_FILL, bold, bounds_text, fill, fit_columns, note_rows, print_block, printable,
     put, put_formula, put_section, put_text, put_title, set_widths, style_header, unit_columns,
@@ -45,6 +54,7 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
               "Type a number over a point value to make the input a constant.", "Inputs")
     put_text(ws, 3, 1, NAMING_RULE, "Inputs")
     compiled = model.compile()
+    checks = Validations()
     points = {**{leaf: d.median() for leaf, d in compiled.leaves.items()}, **model.point_values()}
     order = {n: k for k, n in enumerate(model.names, start=1)}
 
@@ -78,6 +88,15 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
                 put_text(ws, r, C_BOUNDS, bounds_text(cell.bounds), where)
             put_text(ws, r, C_XNAME, row.xname, where)
             put_text(ws, r, C_KIND, row.kind, where)
+            if row.kind in SIMPLE:
+                checks.kind(ref(r, C_KIND))
+                for j in range(4):
+                    checks.number(ref(r, C_P1 + j))
+            bounds = None if is_leaf else model.cell(row.name).bounds
+            checks.number(ref(r, C_POINT), *(bounds or (None, None)))
+            if not is_leaf:
+                for c in (C_LABEL, C_DESC, C_GROUP):
+                    checks.free(ref(r, c))
             if row.kind in SIMPLE:
                 assert row.dist is not None
                 pnames = PARAMS[row.kind]
@@ -117,11 +136,16 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
         put_text(ws, rr, C_NAME, a, "Inputs correlations")
         put_text(ws, rr, C_XNAME, b, "Inputs correlations")
         put(ws, rr, C_LABEL, rho)
+        checks.number(ref(rr, C_LABEL), -1, 1)
         fill(ws, rr, C_LABEL, EDIT_FILL)
         rr += 1
     if not model.correlations:
         put_text(ws, rr, C_NAME, "(none)", "Inputs correlations")
     put_text(ws, rr + 1, C_NAME, "A changed rho is read back by read_excel; the Simulation sheet keeps the rho of the export.", "Inputs")
+    put_section(ws, rr + 3, T_NEW)
+    for k, line in enumerate(NEW_INPUTS):
+        put_text(ws, rr + 4 + k, C_NAME, line, "Inputs")
+    checks.write(ws)
     set_widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 9, 7: 11, 8: 16, 9: 10, 10: 10, 11: 10, 12: 10,
                  13: 13, 14: 24, 15: 30, 16: 12, 17: 10, 18: 30})
     fit_columns(ws, {C_NAME: (10, 32), C_XNAME: (10, 32), C_LABEL: (20, 40), C_UNIT: (9, 20), C_FORMULA: (16, 40),
@@ -147,6 +171,7 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
     style_header(ws, 5, len(MODEL_HEADERS))
     order = {n: k for k, n in enumerate(model.names, start=1)}
     values = model.evaluate_all()
+    checks = Validations()
     rows: dict[str, int] = {}
     r = 6
     for name in model.names:
@@ -169,12 +194,15 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
         put_text(ws, r, M_DESC, cell.description, where)
         put_text(ws, r, M_GROUP, cell.group, where)
         put_text(ws, r, M_BOUNDS, bounds_text(cell.bounds), where)
+        for c in (C_LABEL, M_FORMULA, M_DESC, M_GROUP):
+            checks.free(ref(r, c))
         wb.defined_names[names[name]] = DefinedName(names[name], attr_text=ref(r, M_VALUE, True, "Model"))
         rows[name] = r
         r += 1
     set_widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 9, 7: 14, 8: 40, 9: 30, 10: 12, 11: 10})
     fit_columns(ws, {C_NAME: (10, 32), C_XNAME: (10, 32), C_LABEL: (20, 40), C_UNIT: (9, 20), M_FORMULA: (20, 60),
               M_DESC: (20, 60), M_GROUP: (10, 20)}, 5)
+    checks.write(ws)
     note_rows(ws, [2], len(MODEL_HEADERS))
     ws.freeze_panes = "C6"
     printable(ws)

@@ -29,13 +29,14 @@ import numpy as np
 
 from ...errors import ArgumentTypeError, ExcelError
 from .formats import formats
-from .layout import FORMAT, MAX_SAMPLE_ROWS, MAX_SIM_ROWS, SAMPLE_ROWS, SHEETS, SIM_ROWS, T_HOWTO, T_UNITS, plan
+from .layout import FORMAT, MAX_SAMPLE_ROWS, MAX_SIM_ROWS, SAMPLE_ROWS, SHEETS, SIM_ROWS, SIM_SWITCH_ROW, T_HOWTO, T_UNITS, plan, ref
 from .cache import Cache, RowBlock, finish, number_rows
 from .live import inputs_sheet, model_sheet
+from .protect import Validations, protect
 from .simsheet import simulation_sheet
 from .printer import NAMING_RULE, excel_names
 from .style import (
-    bold, check_sheet_title, check_text, printable, put, put_section, put_text, put_title, set_widths, style_header,
+    bold, check_sheet_title, check_text, printable, stale_note, put, put_section, put_text, put_title, set_widths, style_header,
     wrapped,
 )
 from .tables import samples_sheet, sensitivity_sheet, summary_sheet, write_table
@@ -99,9 +100,13 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         "Inputs: change a distribution's parameters in the yellow cells; the point value (the median, blue) and every formula follow.",
         "Inputs: type a number over a point value to make that input a constant (in the Model and Simulation sheets too).",
         "Model: every formula cell is a live Excel formula over the inputs' names (Formulas > Name Manager lists them).",
-        "Simulation: a live Monte Carlo with RAND(); press F9 to redraw. Its statistics are at the top of the sheet.",
-        "Samples, Summary, Sensitivity: results computed by dealvalue in Python with the seed above; they do not change in Excel.",
-        "Re-import with dealvalue.read_excel(path): edited parameters, point values typed over, and edited 'formula (dealvalue)' text come back.",
+        "Inputs: the distribution cell is a list (to, norm, ...): the point value and the Simulation sheet follow the kind chosen.",
+        "Simulation: a live Monte Carlo from uniforms drawn with the model's seed (values, the same at every opening); "
+        "set fresh_draw to 1 for RAND() and press F9 to redraw. Its statistics are named: P_feasible, mean_ask, ...",
+        "Samples, Summary, Sensitivity and the extra sheets: values at export; recalculate in Python with dv.read_excel.",
+        "Re-import with dealvalue.read_excel(path): edited parameters and kinds, point values typed over come back; "
+        "a formula cell whose Excel formula and 'formula (dealvalue)' text disagree is an error naming the cell.",
+        "Sheets are protected without a password (formula cells locked); Review > Unprotect Sheet lifts it.",
         NAMING_RULE,
     ]
     for k, line in enumerate(howto, start=r + 1):
@@ -251,6 +256,14 @@ def to_excel(
     sensitivity_sheet(wb, results, main)
     for title, frame in extra.items():
         write_table(wb, title, frame)
+    for ws in wb.worksheets:
+        if ws.title not in ("About", "Inputs", "Model", "Simulation"):
+            stale_note(ws)
+    sim = wb["Simulation"]
+    checks = Validations()
+    checks.switch(ref(SIM_SWITCH_ROW, 2))
+    checks.write(sim)
+    protect([wb["Inputs"], wb["Model"], sim])
     wb.calculation.fullCalcOnLoad = True  # the cached values are the library's; a spreadsheet recomputes them on opening
 
     from ..atomic import atomic_path
