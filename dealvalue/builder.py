@@ -15,7 +15,7 @@ from . import distributions as D
 from .errors import DealValueError, FormulaError, UnitMismatchError, UnknownCellError
 from .grammar import ARITY, DIST_FUNCTIONS, FUNCTIONS, INTERNAL_PREFIX, INTERNAL_UNIT, MAX_EXPONENT, RESERVED, position
 from .folding import pow_budget_ok, tame
-from .units import compatible, parse_unit, ureg
+from .units import compatible, current, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
@@ -58,7 +58,7 @@ class Builder:
         self.symbol_for = symbol_for
         self.refs: list[str] = []
         self.dists: dict[str, D.Distribution] = {}
-        self.reg = ureg()
+        self.reg = current()
         self.one = self.reg.dimensionless
         self.has_unit_literal = False
         # a per-sample NaN found while folding constants (sqrt(-1), log(-1), 0/0):

@@ -28,6 +28,16 @@ __all__ = [
 ]
 
 
+def shown_value(value: Any, width: int = 80) -> str:
+    """``repr(value)`` cut to ``width`` characters, for messages.
+
+    >>> shown_value("x" * 100)[-5:]
+    'xx...'
+    """
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
 class DealValueError(Exception):
     """Root of every error this package raises on purpose."""
 
@@ -208,9 +218,7 @@ class ExcelError(DealValueError, ValueError):
         self.reason = reason
 
     def message(self) -> str:
-        shown = repr(self.value)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
+        shown = shown_value(self.value)
         return f"{self.where}: {self.reason} (got {shown})"
 
 
@@ -231,9 +239,7 @@ class ArgumentError(DealValueError, ValueError):
         self.expected = expected
 
     def message(self) -> str:
-        shown = repr(self.value)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
+        shown = shown_value(self.value)
         return f"argument {self.argument!r}: expected {self.expected}, got {shown}"
 
 
@@ -331,9 +337,7 @@ class AssessmentError(DealValueError, ValueError):
         self.reason = reason
 
     def message(self) -> str:
-        shown = repr(self.value)
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
+        shown = shown_value(self.value)
         return f"{self.field}: {self.reason}, got {shown}"
 
 

@@ -42,12 +42,12 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from . import distributions as D
 from .builder import Builder
 from .errors import FormulaError, UnitMismatchError, UnknownCellError
-from .units import compatible, parse_unit, ureg
+from .units import compatible, current, parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
     import pint
@@ -201,7 +201,7 @@ def _rewrite(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> 
                 raise FormulaError(
                     cell, text,
                     f"{word!r} after the number {text[pos:end]} is not a known unit "
-                    f"(units: USD, kUSD, MUSD, BUSD, year, your own from dv.define_unit; "
+                    f"(units: USD, kUSD, MUSD, BUSD, year, your own from Model.define_unit; "
                     f"suffixes: k, M, B, T, %); to multiply, write {text[pos:end]} * {word}",
                     toks[j].start[1],
                 )
@@ -244,7 +244,7 @@ def _rewrite(text: str, cell: str | None, cell_names: Callable[[str], bool]) -> 
 
 def _is_unit(name: str) -> bool:
     try:
-        return name in ureg()
+        return name in current()
     except Exception:  # pragma: no cover - pint internals
         return False
 
@@ -299,6 +299,30 @@ def syntax_tree(text: str, cell: str | None, cell_names: Callable[[str], bool]) 
     return tree, src, origin
 
 
+class _UnitView(Mapping[str, Any]):
+    """``units`` without ``exclude``, unit texts parsed when read."""
+
+    __slots__ = ("_src", "_skip")
+
+    def __init__(self, src: Mapping[str, Any], skip: str | None) -> None:
+        self._src, self._skip = src, skip
+
+    def __getitem__(self, key: str) -> Any:
+        if key == self._skip:
+            raise KeyError(key)
+        v = self._src[key]
+        return parse_unit(v) if isinstance(v, str) else v
+
+    def __contains__(self, key: object) -> bool:
+        return key != self._skip and key in self._src
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in self._src if k != self._skip)
+
+    def __len__(self) -> int:
+        return len(self._src) - (self._skip in self._src)
+
+
 def references(text: str, cell: str | None = None) -> tuple[str, ...]:
     """Names of cells that a formula refers to, in order of first use.
 
@@ -334,6 +358,8 @@ def parse(
     units: Mapping[str, Any],
     cell: str | None = None,
     symbol_for: Callable[[str], Any] | None = None,
+    *,
+    exclude: str | None = None,
 ) -> Parsed:
     """Parse ``text`` into a :class:`Parsed` formula.
 
@@ -348,10 +374,14 @@ def parse(
         symbols of distribution literals (``cell__1``, ``cell__2``, ...).
     symbol_for
         Gives the sympy symbol for a cell name (default: a real symbol).
+    exclude
+        A name of ``units`` that may not be named (the cell itself), so that
+        a caller need not copy ``units`` for every cell (which made loading
+        n cells take time in n squared).
     """
     import sympy
 
-    unit_map = {k: (parse_unit(v) if isinstance(v, str) else v) for k, v in units.items()}
+    unit_map = _UnitView(units, exclude)  # read lazily: a model's whole unit table, never copied
     sym = symbol_for or (lambda name: sympy.Symbol(name, real=True))
     tree, src, origin = syntax_tree(text, cell, lambda name: name in unit_map)
     b = Builder(text, cell, src, origin, unit_map, sym)

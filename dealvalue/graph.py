@@ -12,7 +12,7 @@ from . import distributions as D
 from .cells import Cell
 from .errors import BoundsError, DistributionError, UnitMismatchError
 from .formula import Parsed, parse
-from .units import compatible, parse_unit, ureg
+from .units import compatible, current, parse_unit
 
 __all__ = ["parse_cell", "make_symbol", "leaf_symbol", "check_input_bounds", "default_bounds"]
 
@@ -20,10 +20,9 @@ __all__ = ["parse_cell", "make_symbol", "leaf_symbol", "check_input_bounds", "de
 def parse_cell(cell: Cell, units: Mapping[str, Any], symbols: Mapping[str, Any]) -> tuple[Parsed, Any]:
     """Parse a cell's formula against the other cells' units and symbols, and
     fit it to the declared unit (converting compatible units by a factor)."""
-    p = parse(cell.formula, units={k: units[k] for k in units if k != cell.name}, cell=cell.name,
-              symbol_for=lambda n: symbols[n])
+    p = parse(cell.formula, units=units, cell=cell.name, symbol_for=lambda n: symbols[n], exclude=cell.name)
     declared = parse_unit(cell.unit, cell.name) if cell.unit is not None else None
-    reg = ureg()
+    reg = current()
     if declared is None:
         return p, p.unit
     if not p.refs and p.unit.dimensionless and not p.has_unit_literal:

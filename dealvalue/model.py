@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import copy as _copy
 import math
 import os
 from dataclasses import dataclass, replace as _dc_replace
@@ -28,24 +27,16 @@ import numpy as np
 
 from . import distributions as D
 from .cells import Cell, check_name
-from .errors import (
-    ArgumentTypeError,
-    BoundsError,
-    CellInUseError,
-    CycleError,
-    DealValueError,
-    DistributionError,
-    DuplicateCellError,
-    FormulaError,
-    UnitMismatchError,
-    UnknownCellError,
-)
+from .errors import (ArgumentTypeError, BoundsError, CellInUseError, CycleError, DealValueError, DistributionError,
+                     DuplicateCellError, FormulaError, UnitMismatchError, UnknownCellError)
 from .compiler import Compiled, compile_graph, monotone_in_leaf, point_values, run_steps, topological
 from .formula import Parsed, parse, references
 from .storage import Storage
 from .graph import check_input_bounds, default_bounds, leaf_symbol, make_symbol, parse_cell
 from .symbolic import expr_latex, latex_name
-from .units import compatible, parse_unit, unit_text, ureg
+from . import units as U
+from .model_units import ModelUnits
+from .units import compatible, parse_unit, unit_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import os
@@ -60,7 +51,7 @@ __all__ = ["Model"]
 
 
 
-class Model(Storage):
+class Model(ModelUnits, Storage):
     """A model: named cells holding numbers, distributions and formulas.
 
     Parameters
@@ -100,6 +91,9 @@ class Model(Storage):
         self._correlations: dict[tuple[str, str], float] = {}
         self._version = 0
         self._cache: dict[Any, Any] = {}
+        # the model's own units (none: the shared registry); new models start
+        # with the deprecated process-wide dv.define_unit units, if any
+        self._registry: Any = U.registry_for(U.user_units().items())
 
     # ------------------------------------------------------------ container
     def __contains__(self, name: object) -> bool:
@@ -197,7 +191,8 @@ class Model(Storage):
 
     def copy(self) -> "Model":
         """An independent copy (cells are immutable and shared)."""
-        m = _copy.copy(self)
+        m = type(self).__new__(type(self))
+        m.__dict__.update(self.__dict__)
         m._cells = dict(self._cells)
         m._parsed = dict(self._parsed)
         m._units = dict(self._units)
@@ -298,6 +293,10 @@ class Model(Storage):
 
     def _apply(self, new: dict[str, Cell]) -> None:
         """Parse new cells and everything downstream of them; commit only if all is well."""
+        with U.using(self._registry):
+            self._apply_in(new)
+
+    def _apply_in(self, new: dict[str, Cell]) -> None:
         cells = dict(self._cells)
         cells.update(new)
         refs = {n: (references(c.formula, n) if n in new else self._parsed[n].refs) for n, c in cells.items()}
@@ -380,7 +379,8 @@ class Model(Storage):
 
     def formula_expr(self, text: str, keep: Iterable[str] = ()) -> "sympy.Expr":
         """Parse a formula over this model's cells (not added) and expand it."""
-        p = parse(text, units=self._units, cell=None, symbol_for=lambda n: self._symbols[n])
+        with U.using(self._registry):
+            p = parse(text, units=self._units, cell=None, symbol_for=lambda n: self._symbols[n])
         if p.dists:
             raise FormulaError(None, text, "distributions are not allowed here")
         return self._expand(p.expr, frozenset(keep))
@@ -507,7 +507,7 @@ class Model(Storage):
             if unit is None:
                 raise UnitMismatchError(name, "a quantity with units was given for a distribution literal")
             try:
-                return float(v.to(unit).magnitude)
+                return float(U.quantity_in(v, self._registry).to(unit).magnitude)
             except Exception:
                 raise UnitMismatchError(name, f"cannot use {v} for a cell in {unit}") from None
         try:
@@ -588,21 +588,10 @@ def read_excel(path: "str | os.PathLike[str]") -> Model:
     distribution parameters, point values typed over with a number (that
     input becomes a constant) and changed rank correlations.
 
-    Parameters
-    ----------
-    path
-        The workbook (``.xlsx``).
-
-    Returns
-    -------
-    Model
-        The model, with the edits.
-
-    Raises
-    ------
-    ExcelError
-        A file that is not a dealvalue workbook, or an edit that cannot be
-        read, named by its sheet cell.
+    ``path`` is the workbook (``.xlsx``); returns the model, with the edits.
+    Raises :class:`~dealvalue.ExcelError` for a file that is not a dealvalue
+    workbook (or is over a size limit), or an edit that cannot be read, named
+    by its sheet cell.
 
     Examples
     --------

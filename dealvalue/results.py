@@ -99,13 +99,9 @@ class Results:
         return arr * self._factor(name, unit)
 
     def _factor(self, name: str, unit: str) -> float:
-        from .units import compatible, parse_unit, ureg
+        from .units import factor_to  # the unit is read in the model's own registry
 
-        src = self.model.unit(name)
-        dst = parse_unit(unit, name)
-        if not compatible(src, dst):
-            raise UnitMismatchError(name, f"cannot show {src} in {dst}")
-        return float(ureg().Quantity(1.0, src).to(dst).magnitude)
+        return factor_to(self.model.unit(name), unit, name)
 
     def _streamed(self, name: str) -> "CellStats | None":
         """The statistics of a cell whose samples were not kept (warning once

@@ -93,36 +93,3 @@ class Storage:
         from .io.excel.reader import read
 
         return read(path, cast("type[Model]", cls))
-
-
-    # ------------------------------------------------------------ pickling
-    def __getstate__(self) -> dict[str, Any]:
-        """The model's state for pickle: compiled functions (lambdified, not
-        picklable) are dropped and rebuilt on demand; pint units travel as
-        text with the user-defined units, so a fresh process (a Dask worker)
-        reads them into its own registry."""
-        from dataclasses import replace
-
-        from .units import user_units
-
-        state = dict(self.__dict__)
-        state["_cache"] = {}
-        state["_units"] = {k: str(u) for k, u in state["_units"].items()}
-        state["_parsed"] = {k: replace(p, unit=str(p.unit)) for k, p in state["_parsed"].items()}
-        state["user_units"] = user_units()
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        from dataclasses import replace
-
-        from .units import define_unit, user_units, ureg
-
-        state = dict(state)
-        have = user_units()
-        for name, definition in state.pop("user_units", {}).items():
-            if name not in have:
-                define_unit(name, definition)
-        reg = ureg()
-        state["_units"] = {k: reg.Unit(u) for k, u in state["_units"].items()}
-        state["_parsed"] = {k: replace(p, unit=reg.Unit(p.unit)) for k, p in state["_parsed"].items()}
-        self.__dict__.update(state)

@@ -12,22 +12,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _browser import CHROMIUM, ROOT, launch, streamlit_server, wait_idle  # noqa: E402
 from services import require  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-STREAMLIT = Path(sys.executable).parent / "streamlit"
 WIDTH, HEIGHT = 1280, 1000
 
 @pytest.fixture(autouse=True)
@@ -35,48 +29,11 @@ def _chromium() -> None:
     require(CHROMIUM.exists(), "Debian's Chromium at /usr/bin/chromium", "apt-get install chromium")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """A Streamlit server for app.py on a free loopback port, always stopped."""
-    port = _free_port()
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [str(STREAMLIT), "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                pytest.fail(f"streamlit exited with status {proc.returncode}:\n{out}")
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("streamlit did not answer on its health endpoint within 60 s")
-            time.sleep(0.3)
+    with streamlit_server() as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
 
 
 def _default_model():  # type: ignore[no-untyped-def]
@@ -91,34 +48,21 @@ def _headline(page) -> str:  # type: ignore[no-untyped-def]
     return page.get_by_test_id("stMetricValue").first.inner_text().strip()
 
 
-def _wait_idle(page) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the script has finished its run (Streamlit shows a status
-    widget while it runs)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
-    )
-    page.wait_for_timeout(300)
-
-
 def test_change_input_download_and_screenshot(server: str, tmp_path: Path) -> None:
     from openpyxl import load_workbook
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT}, accept_downloads=True)
             page.goto(server, wait_until="domcontentloaded")
             page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
-            _wait_idle(page)
+            wait_idle(page)
             before = _headline(page)
             # the page as it opens (scrolled to the top: Streamlit scrolls inner containers), charts settled
             page.evaluate("() => { window.scrollTo(0, 0); document.querySelectorAll('*').forEach(e => { if (e.scrollTop > 0) e.scrollTop = 0; }); }")
-            _wait_idle(page)
+            wait_idle(page)
             page.wait_for_timeout(1000)
             shot = tmp_path / "app.png"
             page.screenshot(path=str(shot), full_page=False)
@@ -141,7 +85,7 @@ def test_change_input_download_and_screenshot(server: str, tmp_path: Path) -> No
                 " return e && e.innerText.trim() !== old; }",
                 arg=before, timeout=60_000,
             )
-            _wait_idle(page)
+            wait_idle(page)
             after = _headline(page)
             assert after != before
             assert float(after.rstrip("%")) < float(before.rstrip("%"))

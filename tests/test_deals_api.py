@@ -21,9 +21,9 @@ EXPECTED = {
     "zopa", "zopa_point",
     "Term", "barrier_terms", "decomposition", "decomposition_samples", "decomposition_distribution",
     "thresholds",
-    "Intervention", "default_interventions", "interventions",
+    "Intervention", "applicable", "configured_by", "default_interventions", "interventions",
     "window", "window_ends",
-    "best_offer", "falling_credibility",
+    "best_offer", "falling_credibility", "best_upfront", "many_ais",
     "Option", "GOODS", "PAYMENTS", "COUNTERPARTIES", "PROFILES", "MAX_UPFRONT", "Configuration", "catalogue",
     "configure", "RuleOuts", "check_rules", "apply_rules", "deal_report", "compare_configurations",
     "Alternative", "compare_alternatives",
@@ -33,7 +33,7 @@ EXPECTED = {
 }
 
 # Each submodule imports only those before it (function-level imports included).
-ORDER = ["core", "barriers", "thresholds", "interventions", "window", "credibility", "configurations",
+ORDER = ["core", "barriers", "thresholds", "interventions", "window", "credibility", "upfront", "configurations",
          "alternatives", "voi", "report", "scenarios"]
 
 

@@ -31,7 +31,7 @@ def test_rule_outs_are_reported_not_numbers(deal: dv.Model) -> None:
     r = deals.deal_report(deal, config=cfg)
     assert r["status"].tolist() == ["ruled out"]
     assert r["value"].isna().all()
-    assert r["reason"].iloc[0].startswith("a safety organisation has no authority to pay in the quadrant 'low freedom, low influence'")
+    assert r["reason"].iloc[0].startswith("a safety organisation has no authority to pay with 'low freedom, low influence'")
     threat = deals.Configuration("evidence_iv", "high_freedom_low_influence", "safety_org", "schemer", 1.0, ai_policies={"threats"})
     r = deals.deal_report(deal, config=threat)
     assert r["quantity"].tolist() == ["bargaining policies we will not trade with"]

@@ -42,7 +42,9 @@ def test_guide_numbers_are_what_the_library_prints() -> None:
         t = deals.interventions(m, n=20_000)
         assert str(t[["cost", "free", "delta_p", "delta_p_stderr", "delta_microdoom", "microdoom_per_MUSD"]]) in guide
         assert str(deals.top_inputs(m, n=2_000, k=6)) in guide
-    assert t.loc["pay mostly upfront", "free"] and np.isnan(t.loc["pay mostly upfront", "microdoom_per_MUSD"])
+    # a trust fund is deferred by design: the upfront intervention does not apply, and the trust-fund one is not
+    # applied on top of the trust-fund payment (issue 10, item 6)
+    assert "pay mostly upfront" not in t.index and "trust fund with good-faith trustees" not in t.index
     # the guide's markdown fences pair up: no output block is split by a stray fence
     fences = [line for line in guide.splitlines() if line.startswith("```")]
     assert len(fences) % 2 == 0 and all(f in ("```", "```python") for f in fences[0::2])

@@ -30,8 +30,8 @@ def test_save_then_load_gives_an_identical_model(tmp_path: Path) -> None:
 
 
 def test_user_units_travel_with_the_file(tmp_path: Path) -> None:
-    dv.define_unit("microdoom")
     m = dv.Model()
+    m.define_unit("microdoom")
     m.add("V", "5 to 50", unit="microdoom")
     m.save(tmp_path / "v.toml")
     text = (tmp_path / "v.toml").read_text()

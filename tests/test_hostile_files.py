@@ -58,3 +58,12 @@ def test_a_lone_surrogate_label_is_refused_at_cell_creation(tmp_path) -> None:
     assert "label contains a lone surrogate" in info.value.reason
     m.add("y", "1", label="ok")
     m.save(tmp_path / "m.toml")  # nothing unencodable got in
+
+
+def test_too_many_cells_are_refused_before_building(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dealvalue.io import toml
+
+    monkeypatch.setattr(toml, "MAX_CELLS", 3)
+    text = 'format = "dealvalue-model"\nversion = 1\n' + "".join(f'[[cells]]\nname = "x{i}"\nformula = "1"\n' for i in range(4))
+    with pytest.raises(dv.ModelFileError, match="limit is 3"):
+        dv.Model.loads(text)

@@ -55,10 +55,10 @@ def test_point_value_of_a_composite_input_comes_from_samples() -> None:
 
 def test_evaluate_accepts_quantities_and_checks_units() -> None:
     m = evidence_model()
-    q = dv.ureg().Quantity(0.09, "kUSD")
+    q = dv.ureg.Quantity(0.09, "kUSD")
     assert m.evaluate("ask", R=q, reality=1, expropriation=0, commitment=0.5) == pytest.approx(180)
     with pytest.raises(dv.UnitMismatchError):
-        m.evaluate("ask", R=dv.ureg().Quantity(1, "year"))
+        m.evaluate("ask", R=dv.ureg.Quantity(1, "year"))
 
 
 def test_unknown_cell_in_formula_is_refused_and_model_unchanged() -> None:
@@ -135,11 +135,11 @@ def test_declared_units_on_formulas_convert_or_refuse() -> None:
 
 
 def test_user_defined_units() -> None:
-    dv.define_unit("microdoom")
-    dv.define_unit("microdoom")  # again, the same way: fine
-    with pytest.raises(dv.UnitMismatchError, match="already defined"):
-        dv.define_unit("microdoom", "2 USD")
     m = dv.Model()
+    m.define_unit("microdoom")
+    m.define_unit("microdoom")  # again, the same way: fine
+    with pytest.raises(dv.UnitMismatchError, match="already defined"):
+        m.define_unit("microdoom", "2 USD")
     m.add("V", "5 to 50", unit="microdoom")
     m.add("e", "0.1", unit="microdoom/USD")
     m.add("W", "V / e")

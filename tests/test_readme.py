@@ -28,3 +28,15 @@ def test_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     import dealvalue as dv
 
     assert dv.Model.load(tmp_path / "evidence.toml") == m
+
+
+def test_readme_cli_output_is_what_the_cli_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    from dealvalue.cli import main
+
+    text = (ROOT / "README.md").read_text()
+    command = re.search(r"From the shell, `dealvalue (run [^`]*)`", text)
+    assert command is not None
+    pasted = re.search(r"prints:\n\n```\n(.*?)```", text, re.S)
+    assert pasted is not None
+    assert main([*command.group(1).split(), "--no-progress"]) == 0
+    assert capsys.readouterr().out == pasted.group(1)

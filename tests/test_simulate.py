@@ -202,7 +202,7 @@ def test_unit_conversions_round_trip(x: float, unit: str, other: str) -> None:
     m.add("b", "a", unit=other)
     m.add("c", "b", unit=unit)
     assert m.evaluate("c") == pytest.approx(x, rel=1e-12)
-    q = dv.ureg().Quantity(m.evaluate("b"), other).to(unit).magnitude
+    q = dv.ureg.Quantity(m.evaluate("b"), other).to(unit).magnitude
     assert q == pytest.approx(x, rel=1e-12)
 
 

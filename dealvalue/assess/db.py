@@ -196,7 +196,12 @@ _STORES: dict[str, Store] = {}
 def _engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+            folder = os.path.dirname(os.path.abspath(url.database))
+            if url.render_as_string() == default_url():
+                os.makedirs(folder, exist_ok=True)  # the embedded default needs no set-up
+            elif not os.path.isdir(folder):
+                # a mistyped --db must not look like an empty store
+                raise StoreError(url.render_as_string(hide_password=True), f"no folder {folder!r} for this SQLite file")
         engine = create_engine(url, connect_args={"timeout": SQLITE_TIMEOUT})
         _sqlite_events(engine)
         return engine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import subprocess
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,12 @@ def settings_flags() -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Start Streamlit on the app and wait for it."""
+    """Become the Streamlit server (``exec``), so signals sent to
+    ``dealvalue app`` reach the server itself and nothing is left running."""
     if importlib.util.find_spec("streamlit") is None:
         raise ArgumentError("app", "streamlit", "the app's extra installed: pip install 'dealvalue[app]'")
-    return subprocess.call(command(args.model, args.port, args.headless))
+    cmd = command(args.model, args.port, args.headless)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(cmd[0], cmd)
+    return 0  # pragma: no cover - execv does not return

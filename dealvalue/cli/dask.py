@@ -18,6 +18,12 @@ def client(where: str | None) -> Iterator[Any]:
     if where is None:
         yield None
         return
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is None:
+        from ..errors import ArgumentError
+
+        raise ArgumentError("--dask", where, "the Dask extra installed: pip install 'dealvalue[dask]'")
     from distributed import Client, LocalCluster
 
     if where == "local":

@@ -67,6 +67,15 @@ def run(args: argparse.Namespace) -> int:
         raise ArgumentError("--dask", args.dask, "--keep summary with --dask (workers send statistics, not samples)")
     if args.export and args.keep != "all":
         raise ArgumentError("--export", args.export, "--keep all with --export (the workbook holds samples)")
+    if args.export:
+        from pathlib import Path
+
+        from ..io.atomic import check_folder
+
+        try:
+            check_folder(Path(args.export))  # before the simulation, not after it
+        except ArgumentError as exc:
+            raise ArgumentError("--export", args.export, exc.expected) from None
     with client(args.dask) as c:
         if c is not None:
             from ..scale import simulate_dask

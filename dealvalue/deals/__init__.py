@@ -62,7 +62,8 @@ from .configurations import (
 )
 from .core import CORE, check_core, core_model, deal_model, deal_summary, p_feasible, simulate, zopa, zopa_point
 from .credibility import best_offer, falling_credibility
-from .interventions import Intervention, default_interventions, interventions
+from .upfront import best_upfront, many_ais
+from .interventions import Intervention, applicable, configured_by, default_interventions, interventions
 from .report import headline, headline_sentence, roles
 from .scenarios import SCENARIO_DESCRIPTIONS, SCENARIOS, make_scenario, scenario
 from .thresholds import thresholds
@@ -87,12 +88,16 @@ __all__ = [
     "decomposition_distribution",
     "thresholds",
     "Intervention",
+    "applicable",
+    "configured_by",
     "default_interventions",
     "interventions",
     "window",
     "window_ends",
     "best_offer",
     "falling_credibility",
+    "best_upfront",
+    "many_ais",
     "Option",
     "GOODS",
     "PAYMENTS",

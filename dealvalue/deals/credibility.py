@@ -97,10 +97,12 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
     -------
     pandas.DataFrame
         Indexed by quantity: ``value stderr``: ``p_can_meet_R`` (some offer
-        meets R), ``p_feasible`` (a ZOPA exists with falling credibility),
-        ``p_feasible_constant`` (a ZOPA exists with constant credibility:
-        the model's ``zopa_exists``, else its ``feasible``, for comparison;
-        participation and eligibility are not applied here), ``best_offer_median``, ``max_receipt_median``,
+        meets R), ``p_feasible`` (a deal happens with falling credibility:
+        eligible, not ruled out, the least acceptable offer within our bid,
+        and the AI's gain at the Nash price between them covering its cost
+        of considering the deal), ``p_feasible_constant`` (the same with
+        constant credibility, the model's ``feasible`` when ``P_c`` is not
+        set), ``best_offer_median``, ``max_receipt_median``,
         ``least_offer_median`` (over samples where R can be met).
         ``attrs["verdict"]`` says in words whether any offer can meet R.
 
@@ -132,7 +134,22 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
         z = np.where(can, -R / (c0k * scale), 0.0)
         least = np.where(can, -scale * lambertw(z, 0).real, np.nan)
     feas = can & (least <= bid)
-    zopa_cell = "zopa_exists" if "zopa_exists" in m else "feasible"
+    # eligibility, rule-outs and participation, as the model's feasible applies them
+    ones = np.ones(r.n)
+    allowed = (np.asarray(r.get("eligible"), dtype=float) if "eligible" in m else ones) * \
+        (1 - (np.asarray(r.get("ruled_out"), dtype=float) if "ruled_out" in m else 0 * ones))
+    cost = np.asarray(r.get("consideration_cost"), dtype=float) if "consideration_cost" in m else 0 * ones
+    fit = np.asarray(r.get("payment_fit"), dtype=float) if "payment_fit" in m else ones
+    beta = np.asarray(r.get("bargaining_power"), dtype=float) if "bargaining_power" in m else 0.5 * ones
+    with np.errstate(all="ignore"):
+        price_f = least + beta * (bid - least)        # the Nash price between the least offer and the bid
+        gain_f = fit * (price_f * c0k * np.exp(-price_f / scale) - R)
+        feas = feas & (allowed > 0) & (gain_f >= cost)
+        # the same with constant credibility: the model's feasible with its size effect removed
+        ask0 = R / (c0 if "c_h_rn" in m else c0**k)
+        price0 = ask0 + beta * (bid - ask0)
+        gain0 = fit * (price0 * (c0 if "c_h_rn" in m else c0**k) - R)
+        const = (bid >= ask0) & (allowed > 0) & (gain0 >= cost)
 
     def pstat(x: np.ndarray) -> tuple[float, float]:
         p = float(x.mean())
@@ -141,7 +158,7 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
     rows = {
         "p_can_meet_R": pstat(can),
         "p_feasible": pstat(feas),
-        "p_feasible_constant": pstat(r.get(zopa_cell) == 1),
+        "p_feasible_constant": pstat(const),
         "best_offer_median": (float(np.median(scale)), math.nan),
         "max_receipt_median": (float(np.median(maxr)), math.nan),
         "least_offer_median": (float(np.median(least[can])) if can.any() else math.nan, math.nan),

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..model import Model
 
-__all__ = ["KINDS", "Intervention", "default_interventions", "interventions"]
+__all__ = ["KINDS", "Intervention", "applicable", "configured_by", "default_interventions", "interventions"]
 
 #: The kinds of change an :class:`Intervention` makes.
 KINDS = ("set", "scale", "shift", "toward", "formula")
@@ -40,6 +40,11 @@ class Intervention:
     (moved the fraction ``amount`` of the way to ``target``), or
     ``"formula"`` (the cell's formula replaced by ``formula``).  Values are
     clipped to the cell's bounds.  ``cost`` is in USD (``None``: not costed).
+    ``redundant_with`` names the configuration choices (``"payment:
+    trust_fund"``, as :func:`~dealvalue.deals.configurations.configure`
+    records them in the cells it sets) that already are this intervention:
+    where the model was configured by one of them the intervention does not
+    apply (see :func:`applicable`).
 
     Examples
     --------
@@ -55,6 +60,7 @@ class Intervention:
     formula: str | None = None
     cost: float | None = None
     description: str = ""
+    redundant_with: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         where = f"for intervention {self.label!r}"
@@ -64,6 +70,7 @@ class Intervention:
             raise ArgumentError("target", self.target, f"a number {where} (kind 'toward' moves the cell toward it)")
         if self.kind == "formula" and not self.formula:
             raise ArgumentError("formula", self.formula, f"a formula {where} (kind 'formula' replaces the cell's formula)")
+        object.__setattr__(self, "redundant_with", frozenset(self.redundant_with))
         if self.cost is not None and not (self.cost >= 0):
             raise ArgumentError("cost", self.cost, f"a cost >= 0 USD or None {where}")
 
@@ -82,16 +89,20 @@ class Intervention:
                             "(a formula change is applied to the model: see interventions)")
 
 
+# Payments deferred by design: nothing of them can be moved upfront (catalogue max_upfront = 0).
+_DEFERRED = frozenset({"payment: low_freedom_high_influence", "payment: trust_fund", "payment: share_of_future"})
+
 # Illustrative costs in USD; each names the seed's intervention idea it stands for.
 _DEFAULT_INTERVENTIONS = (
     Intervention("honesty policy", "reality", "toward", 0.5, target=1.0, cost=2e6,
                  description="Seed, key takeaways: 'Develop and implement policies / technical interventions to help AIs verify their connection to reality, such as honesty policies'. Halves the gap to full connection to reality."),
     Intervention("trust fund with good-faith trustees", "expropriation", "scale", 0.5, cost=5e6,
-                 description="Seed, 'AI-specific fear of expropriation': 'a trust fund with good faith human trustees ... reduces the risk of near-term expropriation'. Halves expropriation risk."),
+                 redundant_with=frozenset({"payment: trust_fund"}),
+                 description="Seed, 'AI-specific fear of expropriation': 'a trust fund with good faith human trustees ... reduces the risk of near-term expropriation'. Halves expropriation risk. Not applied where the payment already is a trust fund (its expropriation prior already carries the halving)."),
     Intervention("public commitments and track record", "commitment", "toward", 0.3, target=1.0, cost=1e6,
                  description="Seed, 'Generic commitment problems': costly signals, public commitments, a track record of following through on smaller deals."),
-    Intervention("pay mostly upfront", "u", "toward", 0.5, target=1.0, cost=0.0,
-                 description="Seed, key takeaways: 'Develop upfront payment protocols less plagued by long-term credibility issues'. Moves half of the deferred share upfront. Free in this model: paying before delivery is verified is a risk already priced in bid = W * c_ai."),
+    Intervention("pay mostly upfront", "u", "toward", 0.5, target=1.0, cost=None, redundant_with=_DEFERRED,
+                 description="Seed, key takeaways: 'Develop upfront payment protocols less plagued by long-term credibility issues'. Moves half of the deferred share upfront. Not free: the share moved upfront is paid whether or not the AI delivers (seed, footnote 5: partial upfront payment retains 'some incentive for the AIs to do a good job'), so it raises what we expect to pay (delta_spend) and can lower the value to us (delta_value); it has no setup cost, so it is not ranked per dollar. Not applied to a payment deferred by design (a trust fund, a share of the future)."),
     Intervention("verification methods", "verification", "toward", 0.5, target=1.0, cost=3e6,
                  description="Seed, appendix: 'Propose and red-team methods of verifying AI compliance with deals'."),
     Intervention("coherence aids (memory, deal documents)", "coherence", "toward", 0.3, target=1.0, cost=2e6,
@@ -103,16 +114,69 @@ _DEFAULT_INTERVENTIONS = (
 )
 
 
+def configured_by(model: "Model") -> frozenset[str]:
+    """The configuration choices that set cells of ``model``, as
+    :func:`~dealvalue.deals.configurations.configure` records them in each
+    cell's description (``"Configured (payment: trust_fund): ..."``), e.g.
+    ``{"good: labour_rv", "payment: trust_fund", "upfront share", ...}``.
+
+    Examples
+    --------
+    >>> sorted(configured_by(deal_model()))
+    []
+    """
+    import re
+
+    found: set[str] = set()
+    for name in model.names:
+        found.update(re.findall(r"Configured \(([^)]*)\):", model.cell(name).description or ""))
+    return frozenset(found)
+
+
+def applicable(model: "Model", it: Intervention) -> tuple[bool, str]:
+    """Whether intervention ``it`` applies to ``model``, and why not.
+
+    It does not apply where the model lacks its cell, where the model's
+    configuration already is the intervention (``it.redundant_with``, e.g. the
+    trust-fund intervention on a trust-fund payment: its expropriation prior
+    already carries the effect, so applying it again would count it twice), or
+    where the cell is a constant the intervention leaves unchanged (paying
+    mostly upfront when everything is paid upfront).
+
+    Examples
+    --------
+    >>> upfront = [i for i in _DEFAULT_INTERVENTIONS if i.cell == "u"][0]
+    >>> applicable(core_model(R=10), upfront)
+    (False, "the model has no cell 'u'")
+    """
+    if it.cell not in model:
+        return False, f"the model has no cell {it.cell!r}"
+    hit = sorted(it.redundant_with & configured_by(model))
+    if hit:
+        return False, f"the configuration already sets it ({hit[0]})"
+    if it.kind != "formula":
+        try:
+            x = float(model.cell(it.cell).formula)
+        except (TypeError, ValueError):
+            return True, ""
+        y = float(_clip(model, it.cell, it.apply(np.array([x])))[0])
+        if y == x:
+            return False, f"{it.cell} is already {x:g}"
+    return True, ""
+
+
 def default_interventions(model: "Model") -> list[Intervention]:
-    """The seed's intervention ideas that apply to cells of ``model``
-    (costs are illustrative, in USD).
+    """The seed's intervention ideas that apply to ``model`` (costs are
+    illustrative, in USD): those whose cell it has, leaving out any the
+    model's configuration already is or that would change nothing
+    (:func:`applicable`).
 
     Examples
     --------
     >>> [i.cell for i in default_interventions(deal_model())][:3]
     ['reality', 'expropriation', 'commitment']
     """
-    return [i for i in _DEFAULT_INTERVENTIONS if i.cell in model]
+    return [i for i in _DEFAULT_INTERVENTIONS if applicable(model, i)[0]]
 
 
 def _clip(model: "Model", cell: str, x: np.ndarray) -> np.ndarray:
@@ -142,7 +206,8 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
     pandas.DataFrame
         Indexed by intervention label: ``cell kind cost free p_before
         p_after delta_p delta_p_stderr delta_value delta_value_stderr
-        value_per_dollar``, plus ``delta_microdoom`` and
+        value_per_dollar``, plus ``delta_spend`` (the change in the expected
+        money we pay, USD, when the model has ``spend``), ``delta_microdoom`` and
         ``microdoom_per_MUSD`` when the model has ``value_to_us_microdoom``.
 
         - ``cost`` is in USD; ``free`` is True when ``cost == 0``.
@@ -203,6 +268,8 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
                "p_before": float(np.mean(base["feasible"])), "p_after": float(np.mean(new["feasible"])),
                "delta_p": dp, "delta_p_stderr": dp_se, "delta_value": dv, "delta_value_stderr": dv_se,
                "value_per_dollar": _per_cost(dv, it.cost)}
+        if "spend" in model:
+            row["delta_spend"], _ = _paired(base["spend"], new["spend"])
         if "value_to_us_microdoom" in model:
             dm, _ = _paired(base["value_to_us_microdoom"], new["value_to_us_microdoom"])
             row["delta_microdoom"] = dm
@@ -222,6 +289,8 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
     units = {"cost": "USD", "p_before": "probability", "p_after": "probability", "delta_p": "probability",
              "delta_p_stderr": "probability", "delta_value": vu, "delta_value_stderr": vu,
              "value_per_dollar": f"{vu} per USD of cost"}
+    if "delta_spend" in df:
+        units["delta_spend"] = "USD"
     if "microdoom_per_MUSD" in df:
         units.update(delta_microdoom="microdoom", microdoom_per_MUSD="microdoom per million USD of cost")
     df.attrs["units"] = units

@@ -27,8 +27,8 @@ __all__ = ["SCENARIOS", "SCENARIO_DESCRIPTIONS", "make_scenario", "scenario", "c
 
 SCENARIOS: dict[str, Configuration] = {
     "evidence_upfront": Configuration("evidence_iv", "high_freedom_low_influence", "safety_org", "schemer", 1.0),
-    "labour_trust_fund": Configuration("labour_rv", "low_freedom_high_influence", "independent_funder", "schemer", 0.0),
-    "no_takeover_share_of_future": Configuration("no_takeover_rv", "low_freedom_high_influence", "ai_developer", "schemer", 0.0),
+    "labour_trust_fund": Configuration("labour_rv", "trust_fund", "independent_funder", "schemer", 0.0),
+    "no_takeover_share_of_future": Configuration("no_takeover_rv", "share_of_future", "ai_developer", "schemer", 0.0),
     "reward_seeker_register": Configuration("evidence_iv", "low_freedom_low_influence", "ai_developer", "reward_seeker", 1.0),
 }
 """The configurations behind the scenario files in ``dealvalue/models/scenarios/``

@@ -15,7 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-__all__ = ["TMP_MARK", "temporary_for", "stale_temporaries", "atomic_path"]
+from ..errors import ArgumentError
+
+__all__ = ["TMP_MARK", "temporary_for", "stale_temporaries", "atomic_path", "check_folder"]
 
 TMP_MARK = ".dealvalue-tmp-"
 
@@ -42,13 +44,33 @@ def temporary_for(target: Path) -> Path:
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``path``,
-    on any failure (also KeyboardInterrupt) it is removed."""
+    on any failure (also KeyboardInterrupt) it is removed.
+
+    The folder must exist: a mistyped folder is refused, not created.
+
+    >>> with atomic_path("/no/such/folder/x.toml") as tmp:  # doctest: +ELLIPSIS
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    dealvalue.errors.ArgumentError: argument 'path': expected a file in an existing folder ('/no/such/folder' does not exist), got '/no/such/folder/x.toml'
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary_for(target)
+    check_folder(target)
+    try:
+        tmp = temporary_for(target)
+    except OSError as exc:
+        raise ArgumentError("path", str(path), f"a file in a folder this process can write to ({exc.strerror})") from None
     try:
         yield tmp
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def check_folder(target: Path) -> None:
+    """Refuse a target whose folder does not exist (or is not a folder)."""
+    folder = target.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise ArgumentError("path", str(target), f"a file in an existing folder ({str(folder)!r} {what})")

@@ -34,19 +34,19 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..cells import Cell
 from ..errors import DealValueError, ModelFileError
-from ..units import define_unit, ureg, user_units
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Model
 
-__all__ = ["save", "load", "to_dict", "from_dict", "dumps", "loads", "used_units", "FORMAT", "VERSION", "MAX_FILE_BYTES"]
+__all__ = ["save", "load", "to_dict", "from_dict", "dumps", "loads", "used_units", "FORMAT", "VERSION", "MAX_FILE_BYTES", "MAX_CELLS", "MAX_NESTING"]
 
 #: Builds an empty model: ``new_model(name, description=..., seed=...)`` (the Model class).
 NewModel = Callable[..., "Model"]
 
 FORMAT = "dealvalue-model"
 VERSION = 1
-MAX_FILE_BYTES = 2_000_000
+MAX_FILE_BYTES = 2_000_000  # a model file's size (checked before reading it)
+MAX_CELLS = 20_000  # cells in a model file (counted before parsing, and again after)
 _TOP = {"format", "version", "name", "description", "seed", "units", "cells", "correlations"}
 _CELL = {"name", "formula", "unit", "label", "description", "group", "bounds"}
 _CORRELATION = {"a", "b", "rho"}
@@ -93,10 +93,10 @@ def _nesting(text: str) -> int:
 def used_units(model: "Model") -> list[dict[str, str]]:
     """The user-defined units the model needs, as ``{"name", "definition"}``
     entries (definitions before the units defined from them)."""
-    defined = user_units()
+    defined = model.unit_definitions
     used: set[str] = set()
     for name in model.names:
-        used.update(str(k) for k, _ in ureg().Quantity(1.0, model.unit(name)).unit_items())
+        used.update(str(k) for k in model.unit(name)._units)
         declared = model.cell(name).unit
         if declared:
             used.update(declared.replace("*", " ").replace("/", " ").split())
@@ -188,6 +188,7 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
         _want(path, "seed", seed, int, "a whole number")
         if seed < 0:
             raise ModelFileError(path, "seed", f"expected a whole number >= 0, got {seed}")
+    units: list[tuple[str, str | None]] = []
     for i, u in enumerate(_want(path, "units", data.get("units", []), list, "a list of units")):
         field = f"units[{i}]"
         _want(path, field, u, dict, "a table with 'name' and optional 'definition'")
@@ -195,13 +196,13 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
         definition = u.get("definition")
         if definition is not None:
             _want(path, field + ".definition", definition, str, "text like '1000 microdoom'")
-        try:
-            define_unit(uname, definition)
-        except DealValueError as exc:
-            raise ModelFileError(path, field, str(exc)) from None
+        units.append((uname, definition))
     cells = []
     seen: set[str] = set()
-    for i, c in enumerate(_want(path, "cells", data.get("cells", []), list, "a list of cells")):
+    entries = _want(path, "cells", data.get("cells", []), list, "a list of cells")
+    if len(entries) > MAX_CELLS:
+        raise ModelFileError(path, "cells", f"{len(entries):,} cells; the limit is {MAX_CELLS:,}")
+    for i, c in enumerate(entries):
         field = f"cells[{i}]"
         _want(path, field, c, dict, "a table with 'name' and 'formula'")
         cname = _want(path, field + ".name", c.get("name"), str, "a cell name")
@@ -230,6 +231,12 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
         except DealValueError as exc:
             raise ModelFileError(path, field, str(exc)) from None
     model = new_model(name, description=description, seed=seed)
+    try:  # the model's own units: loading a file never changes another model's
+        model.define_units(units)
+    except DealValueError as exc:
+        reason = str(exc)
+        bad = next((i for i, (n, _) in enumerate(units) if repr(n) in reason), None)
+        raise ModelFileError(path, "units" if bad is None else f"units[{bad}]", reason) from None
     try:
         model.add_cells(cells)
     except DealValueError as exc:
@@ -269,6 +276,9 @@ def loads(text: str, path: str = "<model>", *, new_model: NewModel) -> "Model":
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise ModelFileError(path, "<file>", f"larger than {MAX_FILE_BYTES} bytes")
     _check_text(path, text.replace("\n", " ").replace("\t", " ").replace("\r", " "), "<file>")
+    tables = text.count("[[cells]]") + text.count("name =") // 2 if len(text) > 100_000 else 0
+    if tables > 2 * MAX_CELLS:  # an upper bound before parsing; the exact count is checked after
+        raise ModelFileError(path, "cells", f"more than {MAX_CELLS:,} cells; the limit is {MAX_CELLS:,}")
     if _nesting(text) > MAX_NESTING:
         raise ModelFileError(path, "<file>", f"brackets or tables nested deeper than {MAX_NESTING}")
     try:

@@ -244,3 +244,109 @@ def workbook_bytes(spec: Spec, n: int, seed: int, main: str) -> bytes:
         path = Path(tmp) / "dealvalue.xlsx"
         to_excel(model, str(path), r, main=main)
         return path.read_bytes()
+
+
+# Assessments (dealvalue.assess).  The database is an input that other
+# people change, so what is read from it is keyed on ``stamp``: the ids of
+# the system's assessments (the store is append-only, so the ids say what is
+# in it).  Reading the ids and the history is a quick query and is not cached.
+
+def assess_database() -> tuple[str, str]:
+    """The database the page writes to: ``$DEALVALUE_DB``, else the default
+    SQLite file, as (URL, URL with its password hidden)."""
+    from dealvalue.assess import database
+    from dealvalue.assess.db import resolve_url
+
+    return resolve_url().render_as_string(hide_password=False), database()
+
+
+def assess_systems(url: str) -> pd.DataFrame:
+    """The registered systems (``assess.systems``)."""
+    from dealvalue import assess
+
+    return assess.systems(db=url)
+
+
+def assess_history(url: str, system: str | None, current_only: bool = False) -> pd.DataFrame:
+    """Stored assessments, oldest first (``assess.assessments``)."""
+    from dealvalue import assess
+
+    return assess.assessments(system=system, current_only=current_only, db=url)
+
+
+def assess_register(url: str, name: str, developer: str, version: str, release_date: str) -> pd.DataFrame:
+    """Register an AI system (``assess.add_system``)."""
+    from dealvalue import assess
+
+    return assess.add_system(name, developer=developer, version=version, release_date=release_date or None, db=url)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def assess_inputs(url: str, assessment: int) -> pd.DataFrame:
+    """The inputs set in one stored assessment (``assess.inputs``; stored rows never change)."""
+    from dealvalue import assess
+
+    return assess.inputs(assessment, db=url)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def assess_trend(url: str, system: str, stamp: tuple[int, ...]) -> pd.DataFrame:
+    """P(feasible) over assessment date, per assessor and pooled (``assess.trend``)."""
+    from dealvalue import assess
+
+    return assess.trend(system, db=url)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def assess_pool(url: str, system: str, stamp: tuple[int, ...], seed: int) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The assessors' current views side by side with their linear opinion
+    pool (``assess.pool``), the inputs they disagree on most
+    (``assess.disagreement``), and the samples per assessor used."""
+    from dealvalue import assess
+    from dealvalue.assess.pool import POOL_N
+
+    return (assess.pool(system, seed=seed, db=url).reset_index(),
+            assess.disagreement(system, seed=seed, db=url).reset_index(), POOL_N)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def assessed_inputs(spec: Spec) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    """What recording ``spec`` stores: the shipped model's name (``deal``,
+    ``scenarios/<name>``; None for a model file's text or a model changed in
+    the cell table) and the inputs edited on the page, as formulas."""
+    from dealvalue import models
+
+    text, table_edits, input_edits = spec
+    shipped = None
+    if not table_edits:
+        named = {name: models.text(name) for name in models.names()}
+        named.update({f"scenarios/{name}": models.scenario_path(name).read_text(encoding="utf-8")
+                      for name in models.scenario_names()})
+        shipped = next((name for name, t in named.items() if t == text), None)
+    formulas = tuple((cell, str(dict(fields)["formula"])) for cell, fields in input_edits
+                     if fields is not None and "formula" in dict(fields))
+    return shipped, formulas
+
+
+def assess_record(url: str, spec: Spec, n: int, seed: int, system: str, assessor: str, date: str,
+                  note: str) -> pd.DataFrame:
+    """Record ``spec`` as an assessment (``assess.add``): the model is the
+    shipped model's name, else the model file's text as it was loaded (or,
+    when the cell table changed it, the changed model); the inputs are the
+    ones edited on the page.  Returns the new row."""
+    from dealvalue import assess
+
+    text, table_edits, _ = spec
+    shipped, formulas = assessed_inputs(spec)
+    inputs = dict(formulas)
+    if shipped is not None:
+        return assess.add(shipped, system=system, assessor=assessor, date=date, inputs=inputs, note=note, n=n,
+                          seed=seed, db=url)
+    if table_edits:
+        return assess.add(staged_model(text, table_edits)[0], system=system, assessor=assessor, date=date,
+                          inputs=inputs, note=note, n=n, seed=seed, db=url)
+    with tempfile.TemporaryDirectory() as tmp:  # the file's own text is what is stored
+        path = Path(tmp) / "model.toml"
+        path.write_text(text, encoding="utf-8")
+        return assess.add(str(path), system=system, assessor=assessor, date=date, inputs=inputs, note=note, n=n,
+                          seed=seed, db=url)

@@ -15,6 +15,7 @@ from dealvalue.errors import DealValueError
 from .cache import base_model, current_model, headline_sentence, results, staged_model
 from .format import cell_label, error_markdown, md_escape
 from .panels.alternatives import alternatives_panel
+from .panels.assessments import assessments_panel, keep_inputs
 from .panels.barriers import barriers_panel
 from .panels.cells import all_cells_panel, edit_panel
 from .panels.compare import compare_panel
@@ -30,6 +31,7 @@ from .state import init_state, with_last_valid
 __all__ = ["main"]
 
 COMPARE = "Compare"  # the tab comparing input sets and shipped scenarios
+ASSESSMENTS = "Assessments"  # the tab recording and pooling assessments of AI systems (dealvalue.assess)
 
 
 def is_deal_model(model: dv.Model) -> bool:
@@ -45,9 +47,12 @@ def main(model: str | None = None) -> None:
     """The page, opening on ``model`` (a shipped model's name or a model
     file's path; default: the deal model) in a new session."""
     st.set_page_config(page_title="dealvalue: is there a deal?", layout="wide")
-    # Less empty space above the title (a fixed style sheet; no user text goes into HTML).
-    st.markdown("<style>.block-container {padding-top: 2.5rem;}</style>", unsafe_allow_html=True)
+    # Less empty space above the title and at the sides, and tabs closer together, so that at 1280 px the
+    # twelve tab names fit in one row (a fixed style sheet; no user text goes into HTML).
+    st.markdown("<style>.block-container {padding-top: 2.5rem; padding-left: 3rem; padding-right: 3rem;} "
+                "[data-testid='stTabs'] [role='tablist'] {gap: 0.75rem;}</style>", unsafe_allow_html=True)
     init_state(model)
+    keep_inputs()  # the Assessments tab's inputs outlive a run on another tab
     ss = st.session_state
     model_panel()
     if ss.notice:
@@ -78,7 +83,7 @@ def main(model: str | None = None) -> None:
     right = st.container()
     deal = is_deal_model(base)
     views = (["Deal", "Barriers", "Interventions", "Window", "Alternatives", "Configurations", "Sensitivity",
-              "Thresholds & formulas"] if deal else ["Results", "Sensitivity", "Formulas"]) + [COMPARE, "All cells"]
+              "Thresholds & formulas"] if deal else ["Results", "Sensitivity", "Formulas"]) + [COMPARE, ASSESSMENTS, "All cells"]
     tabs = dict(zip(views, right.tabs(views, key="view", on_change="rerun")))
     with right.expander("Edit cells: formulas, units, new cells", expanded=False):
         table_edits = edit_panel(base, ss.gen)
@@ -171,6 +176,9 @@ def main(model: str | None = None) -> None:
     if tabs[COMPARE].open:
         with tabs[COMPARE]:
             compare_panel(spec, n, seed)
+    if tabs[ASSESSMENTS].open:
+        with tabs[ASSESSMENTS]:
+            assessments_panel(spec, n, seed)
     if tabs["All cells"].open:
         with tabs["All cells"]:
             all_cells_panel(spec, n, seed)

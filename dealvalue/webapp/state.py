@@ -10,6 +10,9 @@ State kept per browser session (``st.session_state``):
     previous model are dropped instead of carrying stale text over.
 ``input_sets``
     The user's input sets: name -> model file text (inputs included).
+``input_set_specs``
+    The spec each input set was saved from (name -> :data:`Spec`), so the
+    Assessments tab can record it as the model and the inputs edited.
 ``start``
     The option and the text the page opened on (``--model``).
 """
@@ -70,6 +73,7 @@ def init_state(model: str | None = None) -> None:
         ss.base_label = label
         ss.gen = 0
         ss.input_sets = {}
+        ss.input_set_specs = {}
         ss.notice = ""
         ss.config = None
         ss.config_why = []
@@ -131,6 +135,7 @@ def on_save_input_set(spec: Spec) -> None:
         ss.notice = "give the input set a name before saving it"
         return
     ss.input_sets[name] = model_file_text(spec)
+    ss.setdefault("input_set_specs", {})[name] = spec
     ss.notice = ""
 
 

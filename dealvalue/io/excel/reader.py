@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ... import distributions as D
 from ...errors import ArgumentTypeError, DealValueError, ExcelError, FormulaError
+from .limits import MAX_SHEET_CELLS, check_workbook
 from .layout import (
     C_BOUNDS, C_DESC, C_FORMULA, C_GROUP, C_KIND, C_LABEL, C_NAME, C_NUM, C_P1, C_POINT, C_UNIT, C_USRC, C_XNAME,
     FORMAT, M_BOUNDS, M_DESC, M_FORMULA, M_GROUP, PARAMS, SIMPLE, T_CORR, T_HOWTO, T_INPUTS, T_LEAVES, T_MODEL,
@@ -72,9 +73,20 @@ class _Sheet:
 
     def __init__(self, f: Any, v: Any) -> None:
         self.title = str(f.title)
-        self._f = [list(row) for row in f.iter_rows(values_only=True)]
-        self._v = [list(row) for row in v.iter_rows(values_only=True)]
+        self._f = self._rows(f)
+        self._v = self._rows(v)
         self.max_row = len(self._f)
+
+    def _rows(self, ws: Any) -> list[list[Any]]:
+        """The rows, counting cells as they come (a sheet's dimension may lie)."""
+        rows: list[list[Any]] = []
+        cells = 0
+        for row in ws.iter_rows(values_only=True):
+            cells += len(row)
+            if cells > MAX_SHEET_CELLS:
+                raise ExcelError(f"sheet {self.title!r}", cells, f"more than {MAX_SHEET_CELLS:,} cells")
+            rows.append(list(row))
+        return rows
 
     @staticmethod
     def _at(rows: list[list[Any]], r: int, c: int) -> Any:
@@ -124,21 +136,27 @@ def _table_rows(sheet: _Sheet, title_row: int) -> list[int]:
     return rows
 
 
-def _define_units(about: "_Sheet") -> None:
-    """Define the units listed on the About sheet (the writer's units table)."""
-    from ...units import define_unit
-
+def _unit_rows(about: "_Sheet") -> list[tuple[int, str, str | None]]:
+    """The units listed on the About sheet (the writer's units table): (row, name, definition)."""
     title = _find(about, T_UNITS)
     if title is None:
-        return
+        return []
+    out: list[tuple[int, str, str | None]] = []
     r = title + 2
     while r <= about.max_row and about.text(r, 1) not in ("", "(none)"):
-        name, definition = about.text(r, 1).strip(), about.text(r, 2).strip()
-        try:
-            define_unit(name, definition or None)
-        except DealValueError as exc:
-            raise ExcelError(f"About!{ref(r, 1)} (unit {name!r})", definition or name, str(exc)) from None
+        out.append((r, about.text(r, 1).strip(), about.text(r, 2).strip() or None))
         r += 1
+    return out
+
+
+def _define_units(model: "Model", rows: list[tuple[int, str, str | None]]) -> None:
+    """Define the About sheet's units on ``model`` (its own units, no other model's)."""
+    try:
+        model.define_units([(name, definition) for _, name, definition in rows])
+    except DealValueError as exc:
+        reason = str(exc)
+        r, name, definition = next((row for row in rows if repr(row[1]) in reason), rows[0])
+        raise ExcelError(f"About!{ref(r, 1)} (unit {name!r})", definition or name, reason) from None
 
 
 
@@ -229,11 +247,13 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
 
     from ...cells import Cell
     from ...formula import parse
+    from ...units import using
 
     if not callable(new_model):
         raise ArgumentTypeError("new_model", new_model, "a callable (name, description, seed) -> an empty model")
 
     p = Path(path)
+    check_workbook(p)  # sizes from the zip directory, before any XML is parsed
     try:
         wb_f = openpyxl.load_workbook(p, data_only=False, read_only=True)
         wb_v = openpyxl.load_workbook(p, data_only=True, read_only=True)
@@ -244,6 +264,10 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
             raise ExcelError(str(p), wb_f.sheetnames, f"has no {title!r} sheet; is it a dealvalue workbook?")
     try:
         about, inp, mod = (_Sheet(wb_f[t], wb_v[t]) for t in ("About", "Inputs", "Model"))
+    except DealValueError:
+        raise
+    except Exception as exc:  # truncated or garbled sheet XML (ParseError), a broken zip member, ...
+        raise ExcelError(str(p), str(p), f"cannot read the workbook's sheets ({type(exc).__name__}: {exc})") from None
     finally:
         wb_f.close()
         wb_v.close()
@@ -252,7 +276,7 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
     if meta.get("format") != FORMAT:
         raise ExcelError(f"{p}: About!format", meta.get("format"), f"expected {FORMAT!r}")
     seed = meta.get("model seed")
-    _define_units(about)
+    unit_rows = _unit_rows(about)
 
     # 1. the model as exported, from the formula texts
     cells: list[tuple[float, Cell]] = []
@@ -260,6 +284,7 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
     model_title = _find(mod, T_MODEL)
     model_rows = _table_rows(mod, model_title) if model_title else []
 
+    registry: list[Any] = [None]  # the model's unit registry, once it exists
     where_is: dict[str, tuple[_Sheet, int, int]] = {}  # cell -> its sheet, row and formula column
 
     def located(exc: DealValueError, fallback: str, value: Any, texts: Mapping[str, str] | None = None) -> ExcelError:
@@ -278,7 +303,7 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
         bad_unit = False
         if unit_text and isinstance(exc, UnitMismatchError):
             try:
-                parse_unit(unit_text)
+                parse_unit(unit_text, None, registry[0])
             except DealValueError:
                 bad_unit = True
         if bad_unit:
@@ -311,6 +336,8 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
     name = str(meta.get("model") or "model")
     description = str(meta.get("description") or "")
     orig = new_model(name, description, int(seed) if isinstance(seed, (int, float)) else None)
+    _define_units(orig, unit_rows)
+    registry[0] = orig.unit_registry
     try:
         orig.add_cells([c for _, c in cells])
     except DealValueError as exc:
@@ -404,7 +431,8 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
         dist = compiled.leaves[leaf]
         spans = _literal_spans(orig.cell(owner).formula, owner)
         a, b = spans[k - 1]
-        lit_unit = parse(orig.cell(owner).formula[a:b], units={}, cell=owner).unit
+        with using(orig.unit_registry):
+            lit_unit = parse(orig.cell(owner).formula[a:b], units={}, cell=owner).unit
         value = typed_over(r)
         if value is not None:
             edits.setdefault(owner, {})[k] = _constant_text(value, lit_unit)
@@ -438,6 +466,7 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
     from dataclasses import replace
 
     model = new_model(name, description, orig.seed)
+    _define_units(model, unit_rows)
     try:
         model.add_cells([replace(c, formula=formulas[c.name], unit=units[c.name]) for _, c in cells])
         for (first, second), rho in corr.items():
@@ -495,7 +524,7 @@ def formula_differences(sheet: _Sheet, rows: list[int], model: "Model") -> list[
 
 
 def _dimless() -> Any:
-    from ...units import ureg
+    from ...units import shared
 
-    return ureg().dimensionless
+    return shared().dimensionless
 

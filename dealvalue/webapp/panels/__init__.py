@@ -5,6 +5,7 @@ Sidebar: :mod:`.sidebar` (model, sampling, inputs, export) and
 tab).  Tabs: :mod:`.deal` (headline and ZOPA), :mod:`.barriers`,
 :mod:`.interventions`, :mod:`.window`, :mod:`.alternatives`,
 :mod:`.sensitivity` (tornado, Sobol, VOI), :mod:`.formulas` (thresholds and
-formulas), :mod:`.compare` (input sets and scenarios), :mod:`.cells` (the cell
+formulas), :mod:`.compare` (input sets and scenarios),
+:mod:`.assessments` (assessments of AI systems: record, history, trend, pool), :mod:`.cells` (the cell
 table and the summary of all cells).
 """
