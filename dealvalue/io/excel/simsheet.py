@@ -59,7 +59,7 @@ def sim_statistics(x: np.ndarray) -> dict[str, float]:
     sd (STDEV.S), p5/p50/p95 (PERCENTILE.INC) and the count of non-numeric rows."""
     ok = x[np.isfinite(x)]
     nan = float("nan")
-    out = {"mean": float(ok.mean()) if ok.size else nan, "sd": float(ok.std(ddof=1)) if ok.size > 1 else nan}
+    out = {"mean": float(ok.mean()) if ok.size else nan, "sd": (0.0 if np.ptp(ok) == 0 else float(ok.std(ddof=1))) if ok.size > 1 else nan}
     for stat, q in (("p5", 5), ("p50", 50), ("p95", 95)):
         out[stat] = float(np.percentile(ok, q)) if ok.size else nan
     out["non-numeric rows"] = float(x.size - ok.size)
