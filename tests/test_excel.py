@@ -33,13 +33,15 @@ def test_long_sheets_print_only_their_top(tmp_path: Path) -> None:
     m.to_excel(path, m.simulate(n=500, seed=1), sim_rows=300, sample_rows=200)
     wb = openpyxl.load_workbook(path)
     sim, samples = wb["Simulation"], wb["Samples"]
-    last_sim_col = openpyxl.utils.get_column_letter(sim.max_column)
+    printed = len(m.names) + 1  # the draw number and the cells; the helper columns do not print
+    assert sim.max_column > printed
+    last_sim_col = openpyxl.utils.get_column_letter(printed)
     assert sim.print_area == f"'Simulation'!$A$1:${last_sim_col}${layout.SIM_HEADER_ROW + 50}"
     assert sim.print_title_rows == f"${layout.SIM_HEADER_ROW - 1}:${layout.SIM_HEADER_ROW}"
     assert samples.print_area == f"'Samples'!$A$1:${openpyxl.utils.get_column_letter(samples.max_column)}$53"
-    for ws in (sim, samples):
+    for ws, cols in ((sim, printed), (samples, samples.max_column)):
         assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
-        assert int(ws.page_setup.fitToWidth) == math.ceil(ws.max_column / layout.PRINT_COLS)
+        assert int(ws.page_setup.fitToWidth) == math.ceil(cols / layout.PRINT_COLS)
 
 
 def test_naming_rule_against_excel_rules() -> None:
@@ -169,7 +171,12 @@ def test_round_trip_with_analyst_edits(tmp_path: Path) -> None:
     mrows = rows_by_name(mws)
     mws.cell(row=mrows["bid"], column=layout.M_FORMULA).value = "W * k / 5"
     wb.save(path)
-    back = dv.read_excel(path)
+    # the text now disagrees with the Excel formula: an error naming the Excel cell, by default
+    with pytest.raises(ExcelError, match=rf"^Model!G{mrows['bid']} \(bid, Excel formula\): differs .*'W \* k / 5'"):
+        dv.read_excel(path)
+    from dealvalue.io.excel import read
+
+    back = read(path, dv.Model, mismatch="text")
     assert back.cell("R").formula == "20 to 100" and back.cell("R").unit == "USD"
     assert back.cell("C").formula == "uniform(4, 6)"
     assert back.cell("mix").formula == "3.5" and back.is_input("mix")

@@ -90,8 +90,20 @@ def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     ws.cell(row=rows["wild__1"], column=layout.C_P1).value = 4         # beta(2, 3) -> beta(4, 3)
     ws.cell(row=rows["lit__1"], column=layout.C_P1 + 1).value = 5      # 1 to 3 -> 1 to 5 inside 2 * (...)
     wb.save(d / "edited.xlsx")
+    # an analyst's kind edit, and a formula edited alike in Excel and in its dealvalue text
+    wb = openpyxl.load_workbook(d / "rich.xlsx")
+    ws = wb["Inputs"]
+    rows = rows_by_name(ws)
+    ws.cell(row=rows["x1"], column=layout.C_KIND).value = "uniform"      # lognorm(0, 0.5) -> uniform(0.2, 0.9)
+    ws.cell(row=rows["x1"], column=layout.C_P1).value = 0.2
+    ws.cell(row=rows["x1"], column=layout.C_P1 + 1).value = 0.9
+    mws = wb["Model"]
+    mrow = rows_by_name(mws)["gap"]
+    mws.cell(row=mrow, column=layout.M_VALUE).value = "=(Bid__2-ask)*2"
+    mws.cell(row=mrow, column=layout.M_FORMULA).value = "(Bid - ask) * 2"
+    wb.save(d / "analyst.xlsx")
     printer_cases = printer_workbook(d / "printer.xlsx")
-    sources = [d / "rich.xlsx", d / "edited.xlsx", d / "printer.xlsx"]
+    sources = [d / "rich.xlsx", d / "edited.xlsx", d / "analyst.xlsx", d / "printer.xlsx"]
     if EXAMPLE.exists():
         sources.append(EXAMPLE)
     out = recalculate(sources, d / "out")
@@ -186,6 +198,49 @@ def test_edited_inputs_move_dependent_cells_as_the_library_predicts(lo: dict[str
         assert close(again[name], want[name]), name
     # the typed-over input is a constant in the live simulation too
     assert sim_stats(lo["books"]["edited"])["p"]["sd"] == 0
+
+
+@needs_lo
+def test_cached_values_match_libreoffices_recalculation(lo: dict[str, Any]) -> None:
+    """Every formula cell's cached value (written by the library) is what LibreOffice recomputes."""
+    src = lo["dir"] / "rich.xlsx"
+    formulas = openpyxl.load_workbook(src)
+    cached = openpyxl.load_workbook(src, data_only=True)
+    fresh = lo["books"]["rich"]
+    checked = 0
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    a, b = cached[ws.title][c.coordinate].value, fresh[ws.title][c.coordinate].value
+                    assert a is not None, (ws.title, c.coordinate)
+                    assert a == b or close(float(a), float(b)), (ws.title, c.coordinate, a, b, c.value[:60])
+                    checked += 1
+    assert checked > SIM_ROWS * len(lo["model"].names)
+
+
+@needs_lo
+def test_kind_and_formula_edits_agree_with_read_excel_then_simulate(lo: dict[str, Any]) -> None:
+    from dealvalue.io.excel.simsheet import sim_statistics
+
+    wb = lo["books"]["analyst"]
+    back = dv.read_excel(lo["dir"] / "analyst.xlsx")
+    assert back.cell("x1").formula == "uniform(0.2, 0.9)" and back.cell("gap").formula == "(Bid - ask) * 2"
+    # the recalculated workbook: point values and formulas follow the new kind and formula
+    assert close(point_values(wb)["x1"], 0.55)
+    got, want = model_values(wb), back.evaluate_all()
+    for name in back.formulas:
+        assert close(got[name], want[name]), (name, got[name], want[name])
+    # the Simulation sheet draws the uniform from the same seeded uniforms: Python recomputes its column
+    u = sim_column(wb, "u x1__1 (value)")
+    assert np.allclose(sim_column(wb, "x1"), 0.2 + 0.7 * u, rtol=1e-12)
+    assert close(sim_stats(wb)["x1"]["mean"], sim_statistics(0.2 + 0.7 * u)["mean"])
+    # and simulate() of the model read back agrees within Monte Carlo error
+    r = back.simulate(n=20_000, seed=3)
+    s = sim_stats(wb)["feasible"]
+    p = r.mean("feasible")
+    se = math.sqrt(p * (1 - p) * (1 / SIM_ROWS + 1 / r.n))
+    assert 0 < p < 1 and abs(s["mean"] - p) < 5 * se, (s["mean"], p, se)
 
 
 @needs_lo

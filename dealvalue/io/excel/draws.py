@@ -9,13 +9,54 @@ or numbers) the caller gives.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 from ... import distributions as D
 from ...errors import ExcelError
 from ...stats import Z_90
 
-__all__ = ["excel_number", "flatten_mixture", "dist_params", "median_text", "ppf_text", "mixture_ppf_text"]
+__all__ = ["excel_number", "flatten_mixture", "dist_params", "median_text", "ppf_text", "mixture_ppf_text",
+           "KINDS", "kind_median_text", "kind_ppf_text", "mixture_draw"]
+
+#: the kinds a live kind cell chooses from, in the order of the CHOOSE branches
+KINDS = ("to", "norm", "lognorm", "beta", "uniform", "triangular", "pert", "bernoulli")
+_NPARAMS = {"to": 2, "norm": 2, "lognorm": 2, "beta": 2, "uniform": 2, "triangular": 3, "pert": 4, "bernoulli": 1}
+
+
+def _choose(kind: str, branches: Sequence[str]) -> str:
+    listed = ",".join(f'"{k}"' for k in KINDS)
+    return f"CHOOSE(MATCH({kind},{{{listed}}},0),{','.join(branches)})"
+
+
+def kind_median_text(kind: str, P: Sequence[str]) -> str:
+    """The median of whichever kind the cell ``kind`` names, over parameter cells ``P`` (four).
+
+    >>> kind_median_text("G7", ["I7", "J7", "K7", "L7"])[:48]
+    'CHOOSE(MATCH(G7,{"to","norm","lognorm","beta","u'
+    """
+    return _choose(kind, [median_text(k, P[: _NPARAMS[k]]) for k in KINDS])
+
+
+def kind_ppf_text(kind: str, P: Sequence[str], U: str) -> str:
+    """The inverse CDF at ``U`` of whichever kind the cell ``kind`` names."""
+    return _choose(kind, [ppf_text(k, P[: _NPARAMS[k]], U) for k in KINDS])
+
+
+def mixture_draw(dist: D.Mixture, u: "np.ndarray", s: "np.ndarray") -> "np.ndarray":
+    """What :func:`mixture_ppf_text` computes, in numpy: ``s`` picks the component, ``u`` draws it."""
+    import numpy as np
+
+    parts = flatten_mixture(dist)
+    out = np.asarray(parts[-1][1].ppf(u), dtype=float).copy()
+    cum = sum(p for p, _ in parts[:-1])
+    for p, comp in reversed(parts[:-1]):
+        pick = s < cum
+        out[pick] = np.asarray(comp.ppf(u[pick]), dtype=float)
+        cum -= p
+    return out
 
 
 def excel_number(x: float) -> str:

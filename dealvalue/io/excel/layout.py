@@ -21,15 +21,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FORMAT", "SIM_ROWS", "SAMPLE_ROWS", "MAX_SIM_ROWS", "MAX_SAMPLE_ROWS", "SHEETS", "SIMPLE", "PARAMS",
-    "T_INPUTS", "T_LEAVES", "T_CORR", "T_MODEL", "T_UNITS", "T_HOWTO",
+    "T_INPUTS", "T_LEAVES", "T_CORR", "T_MODEL", "T_UNITS", "T_HOWTO", "T_NEW",
     "C_NUM", "C_NAME", "C_XNAME", "C_LABEL", "C_UNIT", "C_USRC", "C_KIND", "C_PNAMES", "C_P1", "C_POINT",
     "C_FORMULA", "C_DESC", "C_GROUP", "C_BOUNDS", "C_NOTE", "M_VALUE", "M_FORMULA", "M_DESC", "M_GROUP",
     "M_BOUNDS", "INPUT_HEADERS", "MODEL_HEADERS", "PRINT_ROWS", "PRINT_COLS", "CHART_BARS", "SIM_STATS",
-    "SIM_HEADER_ROW", "InputRow", "plan", "col_letter", "ref", "quote_sheet",
+    "SIM_HEADER_ROW", "SIM_SWITCH_ROW", "InputRow", "plan", "col_letter", "ref", "quote_sheet",
 ]
 
 FORMAT = "dealvalue workbook 1"  # the About sheet's format key: the reader refuses any other
-SIM_ROWS = 1000
+SIM_ROWS = 10_000  # a standard error of about 0.005 on a probability near 1/3
 SAMPLE_ROWS = 10_000
 MAX_SIM_ROWS = 100_000
 MAX_SAMPLE_ROWS = 1_000_000
@@ -49,6 +49,7 @@ T_CORR = "Rank correlations"
 T_MODEL = "Formula cells"
 T_UNITS = "Units defined by the model"
 T_HOWTO = "How to use this workbook"
+T_NEW = "Adding inputs"
 
 # shared columns of the Inputs and Model tables
 C_NUM, C_NAME, C_XNAME, C_LABEL, C_UNIT, C_USRC = range(1, 7)
@@ -68,7 +69,8 @@ PRINT_ROWS = 50  # rows of draws or samples that print (the sheets hold up to 10
 PRINT_COLS = 12  # columns per printed page on the wide sheets
 CHART_BARS = 15
 SIM_STATS = ("mean", "sd", "p5", "p50", "p95", "non-numeric rows")
-SIM_HEADER_ROW = 11
+SIM_SWITCH_ROW = 10  # the fresh_draw switch
+SIM_HEADER_ROW = 12
 
 
 # ---------------------------------------------------------------- addresses

@@ -10,16 +10,27 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from ... import distributions as D
-from .draws import dist_params, excel_number, median_text, mixture_ppf_text, ppf_text
+from .formats import CellFormat, magnitude_format
+from .cache import Cache
+from .protect import Validations
+from .draws import dist_params, excel_number, kind_median_text
 from .layout import (
     C_BOUNDS, C_DESC, C_FORMULA, C_GROUP, C_KIND, C_LABEL, C_NAME, C_NOTE, C_NUM, C_P1, C_PNAMES, C_POINT, C_UNIT,
     C_USRC, C_XNAME, INPUT_HEADERS, M_BOUNDS, M_DESC, M_FORMULA, M_GROUP, M_VALUE, MODEL_HEADERS,
-    PARAMS, PRINT_ROWS, SIM_HEADER_ROW, SIM_STATS, SIMPLE, T_CORR, T_INPUTS, T_LEAVES, T_MODEL, InputRow,
+    PARAMS, PRINT_ROWS, SIM_HEADER_ROW, SIM_STATS, SIMPLE, T_CORR, T_INPUTS, T_NEW, T_LEAVES, T_MODEL, InputRow,
     col_letter, ref,
 )
 from .printer import NAMING_RULE, excel_formula
+
+#: where new inputs go: the block at the foot of the Inputs sheet says so
+NEW_INPUTS = (
+    "New inputs and cells are added in Python, not here: a row typed into these tables gets no defined name, and the "
+    "Simulation sheet does not draw it.",
+    "Read this workbook with dv.read_excel(path), add the cell (model.add(name, formula)), and export again: "
+    "the new cell then gets its row, its defined name and its Simulation column.",
+)
 from .style import (
-    EDIT_FILL, POINT_FILL, bold, bounds_text, fill, fit_columns, note_rows, number_format, print_block, printable,
+    EDIT_FILL, POINT_FILL, bold, bounds_text, fill, fit_columns, note_rows, print_block, printable,
     put, put_formula, put_section, put_text, put_title, set_widths, style_header, unit_columns,
 )
 
@@ -28,11 +39,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ...model import Model
 
-__all__ = ["inputs_sheet", "model_sheet", "simulation_sheet"]
+__all__ = ["inputs_sheet", "model_sheet"]
 
 
 def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_rows: list[InputRow],
-                  symbols: Mapping[str, str]) -> None:
+                  symbols: Mapping[str, str], fmts: Mapping[str, CellFormat], cache: Cache) -> None:
     """The Inputs sheet: editable parameters, live point values (each a defined
     name), the literals table and the rank correlations; sets each row's ``row``."""
     from openpyxl.workbook.defined_name import DefinedName
@@ -43,6 +54,7 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
               "Type a number over a point value to make the input a constant.", "Inputs")
     put_text(ws, 3, 1, NAMING_RULE, "Inputs")
     compiled = model.compile()
+    checks = Validations()
     points = {**{leaf: d.median() for leaf, d in compiled.leaves.items()}, **model.point_values()}
     order = {n: k for k, n in enumerate(model.names, start=1)}
 
@@ -77,14 +89,23 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
             put_text(ws, r, C_XNAME, row.xname, where)
             put_text(ws, r, C_KIND, row.kind, where)
             if row.kind in SIMPLE:
+                checks.kind(ref(r, C_KIND))
+                for j in range(4):
+                    checks.number(ref(r, C_P1 + j))
+            bounds = None if is_leaf else model.cell(row.name).bounds
+            checks.number(ref(r, C_POINT), *(bounds or (None, None)))
+            if not is_leaf:
+                for c in (C_LABEL, C_DESC, C_GROUP):
+                    checks.free(ref(r, c))
+            if row.kind in SIMPLE:
                 assert row.dist is not None
                 pnames = PARAMS[row.kind]
                 put_text(ws, r, C_PNAMES, ", ".join(pnames), where)
                 for j, v in enumerate(dist_params(row.dist)):
                     put(ws, r, C_P1 + j, v)
                     fill(ws, r, C_P1 + j, EDIT_FILL)
-                P = [ref(r, C_P1 + j) for j in range(len(pnames))]
-                put_formula(ws, r, C_POINT, median_text(row.kind, P))
+                P = [ref(r, C_P1 + j) for j in range(4)]
+                put_formula(ws, r, C_POINT, kind_median_text(ref(r, C_KIND), P))
             elif row.kind == "constant":
                 put(ws, r, C_POINT, points[row.name])
             elif row.kind == "formula" and row.live:
@@ -92,8 +113,11 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
                 put_formula(ws, r, C_POINT, excel_formula(expr, symbols, row.name))
             else:  # a mixture, or a median only Python can compute: a formula holding the number
                 put_formula(ws, r, C_POINT, excel_number(points[row.name]))
+            if row.kind != "constant":
+                cache.put("Inputs", r, C_POINT, float(points[row.name]))
             fill(ws, r, C_POINT, POINT_FILL)
-            ws.cell(row=r, column=C_POINT).number_format = number_format(float(points[row.name]))
+            fmt = fmts.get(row.name)
+            ws.cell(row=r, column=C_POINT).number_format = fmt.value if fmt else magnitude_format(float(points[row.name]))
             if row.note:
                 put_text(ws, r, C_NOTE, row.note, where)
             wb.defined_names[row.xname] = DefinedName(row.xname, attr_text=ref(r, C_POINT, True, "Inputs"))
@@ -112,11 +136,16 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
         put_text(ws, rr, C_NAME, a, "Inputs correlations")
         put_text(ws, rr, C_XNAME, b, "Inputs correlations")
         put(ws, rr, C_LABEL, rho)
+        checks.number(ref(rr, C_LABEL), -1, 1)
         fill(ws, rr, C_LABEL, EDIT_FILL)
         rr += 1
     if not model.correlations:
         put_text(ws, rr, C_NAME, "(none)", "Inputs correlations")
     put_text(ws, rr + 1, C_NAME, "A changed rho is read back by read_excel; the Simulation sheet keeps the rho of the export.", "Inputs")
+    put_section(ws, rr + 3, T_NEW)
+    for k, line in enumerate(NEW_INPUTS):
+        put_text(ws, rr + 4 + k, C_NAME, line, "Inputs")
+    checks.write(ws)
     set_widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 9, 7: 11, 8: 16, 9: 10, 10: 10, 11: 10, 12: 10,
                  13: 13, 14: 24, 15: 30, 16: 12, 17: 10, 18: 30})
     fit_columns(ws, {C_NAME: (10, 32), C_XNAME: (10, 32), C_LABEL: (20, 40), C_UNIT: (9, 20), C_FORMULA: (16, 40),
@@ -126,7 +155,8 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
     printable(ws)
 
 
-def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], names: Mapping[str, str]) -> dict[str, int]:
+def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], names: Mapping[str, str],
+                fmts: Mapping[str, CellFormat], cache: Cache) -> dict[str, int]:
     """The Model sheet: every formula cell as a live Excel formula (each a
     defined name); returns cell name -> its row."""
     from openpyxl.workbook.defined_name import DefinedName
@@ -141,6 +171,7 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
     style_header(ws, 5, len(MODEL_HEADERS))
     order = {n: k for k, n in enumerate(model.names, start=1)}
     values = model.evaluate_all()
+    checks = Validations()
     rows: dict[str, int] = {}
     r = 6
     for name in model.names:
@@ -156,141 +187,23 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
         put_text(ws, r, C_UNIT, unit, where)
         put_text(ws, r, C_USRC, source, where)
         put_formula(ws, r, M_VALUE, excel_formula(model.parsed(name).expr, symbols, name))
+        cache.put("Model", r, M_VALUE, values[name])
         fill(ws, r, M_VALUE, POINT_FILL)
-        ws.cell(row=r, column=M_VALUE).number_format = number_format(values[name])
+        ws.cell(row=r, column=M_VALUE).number_format = fmts[name].value
         put_text(ws, r, M_FORMULA, cell.formula, where)
         put_text(ws, r, M_DESC, cell.description, where)
         put_text(ws, r, M_GROUP, cell.group, where)
         put_text(ws, r, M_BOUNDS, bounds_text(cell.bounds), where)
+        for c in (C_LABEL, M_FORMULA, M_DESC, M_GROUP):
+            checks.free(ref(r, c))
         wb.defined_names[names[name]] = DefinedName(names[name], attr_text=ref(r, M_VALUE, True, "Model"))
         rows[name] = r
         r += 1
     set_widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 9, 7: 14, 8: 40, 9: 30, 10: 12, 11: 10})
     fit_columns(ws, {C_NAME: (10, 32), C_XNAME: (10, 32), C_LABEL: (20, 40), C_UNIT: (9, 20), M_FORMULA: (20, 60),
               M_DESC: (20, 60), M_GROUP: (10, 20)}, 5)
+    checks.write(ws)
     note_rows(ws, [2], len(MODEL_HEADERS))
     ws.freeze_panes = "C6"
     printable(ws)
     return rows
-
-
-
-def simulation_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_rows: list[InputRow],
-                      sim_rows: int) -> None:
-    """The Simulation sheet: ``sim_rows`` live draws of every cell and their statistics.
-
-    Inputs are drawn through the inverse CDF of ``RAND()`` with the Inputs
-    sheet's parameters (so an edited parameter changes the draws), and
-    correlated inputs through correlated normal scores.
-    """
-    ws = wb.create_sheet("Simulation")
-    put_title(ws, f"Live Monte Carlo: {sim_rows:,} draws (press F9 to redraw)")
-    compiled = model.compile()
-    first, last = SIM_HEADER_ROW + 1, SIM_HEADER_ROW + sim_rows
-    ROW = "\x00"  # stands for the row number in a formula template
-    col: dict[str, int] = {}
-    c = 2
-    for name in model.names:
-        col[name] = c
-        c += 1
-    helpers: list[tuple[str, str]] = []  # (header, template)
-    helper_col = c + 1  # one blank column between the cells and the helpers
-
-    def helper(header: str, template: str) -> str:
-        helpers.append((header, template))
-        return f"{col_letter(helper_col + len(helpers) - 1)}{ROW}"
-
-    # correlated inputs: correlated normal scores (a Gaussian copula with the Spearman rho)
-    u_of: dict[str, str] = {}
-    corr = model.correlations
-    notes = []
-    if corr:
-        from ...simulate import correlation_groups
-
-        for members, L in correlation_groups(model):
-            zs = [helper(f"z {m}", "_xlfn.NORM.S.INV(RAND())") for m in members]
-            for i, m in enumerate(members):
-                terms = "+".join(f"{excel_number(float(L[i, j]))}*{zs[j]}" for j in range(i + 1) if L[i, j] != 0)
-                (leaf,) = [lf for lf, o in compiled.leaf_owner.items() if o == m]
-                u_of[leaf] = helper(f"u {m}", f"_xlfn.NORM.S.DIST({terms},TRUE())")
-        notes.append("Correlated inputs (" + ", ".join(f"{a}~{b}: {r:g}" for (a, b), r in corr.items())
-                     + ") are drawn through correlated normal scores, which keep the rank correlations.")
-
-    def draw(row: InputRow, leaf: str, point: str) -> str:
-        """The draw of one distribution, or the point value once it is typed over."""
-        dist = row.dist if row.dist is not None else compiled.leaves[leaf]
-        U = u_of.get(leaf) or helper(f"u {leaf}", "RAND()")
-        if isinstance(dist, D.Mixture):
-            S = helper(f"pick {leaf}", "RAND()")
-            text = mixture_ppf_text(dist, U, S)
-        else:
-            P = [ref(row.row, C_P1 + j, True, "Inputs") for j in range(len(PARAMS[dist.kind]))]
-            text = ppf_text(dist.kind, P, U)
-        return f"IF(_xlfn.ISFORMULA({point}),{text},{point})"
-
-    templates: dict[str, str] = {}
-    refs: dict[str, str] = {n: f"{col_letter(col[n])}{ROW}" for n in model.names}
-    leaf_by_name = {r.name: r for r in leaf_rows}
-    for lr in leaf_rows:  # literals inside formulas: helper columns of their own
-        point = ref(lr.row, C_POINT, True, "Inputs")
-        refs[lr.name] = helper(lr.name, draw(lr, lr.name, point))
-    for row in inputs:
-        point = ref(row.row, C_POINT, True, "Inputs")
-        if row.kind == "constant":
-            templates[row.name] = row.xname
-        elif row.kind == "formula":
-            expr = model.parsed(row.name).expr
-            templates[row.name] = f"IF(_xlfn.ISFORMULA({point}),{excel_formula(expr, refs, row.name)},{point})"
-        else:
-            (leaf,) = [lf for lf, o in compiled.leaf_owner.items() if o == row.name]
-            templates[row.name] = draw(row, leaf, point)
-    for name in model.names:
-        if not model.is_input(name):
-            templates[name] = excel_formula(model.parsed(name).expr, refs, name)
-    del leaf_by_name
-
-    put_text(ws, 2, 1, "Each row draws every input with RAND() through its inverse CDF, using the parameters on the "
-              "Inputs sheet (an input whose point value was typed over stays at that number). "
-              + " ".join(notes), "Simulation")
-    put_text(ws, 3, 1, "Statistics ignore rows whose value is an error (e.g. #DIV/0!) and count them. "
-              f"Printing shows the statistics and the first {min(sim_rows, PRINT_ROWS)} draws.", "Simulation")
-    values = model.evaluate_all()
-    for k, stat in enumerate(SIM_STATS):
-        r = 4 + k
-        put_text(ws, r, 1, stat, "Simulation")
-        ws.cell(row=r, column=1).font = bold()
-        for name in model.names:
-            rng = f"{col_letter(col[name])}{first}:{col_letter(col[name])}{last}"
-            text = {
-                "mean": f"_xlfn.AGGREGATE(1,6,{rng})",
-                "sd": f"_xlfn.AGGREGATE(7,6,{rng})",
-                "p5": f"_xlfn.AGGREGATE(16,6,{rng},0.05)",
-                "p50": f"_xlfn.AGGREGATE(16,6,{rng},0.5)",
-                "p95": f"_xlfn.AGGREGATE(16,6,{rng},0.95)",
-                "non-numeric rows": f"ROWS({rng})-COUNT({rng})",
-            }[stat]
-            put_formula(ws, r, col[name], text)
-            fill(ws, r, col[name], POINT_FILL)
-            if stat != "non-numeric rows":
-                ws.cell(row=r, column=col[name]).number_format = number_format(values[name])
-    put_text(ws, SIM_HEADER_ROW - 1, 1, "labels", "Simulation")
-    put_text(ws, SIM_HEADER_ROW, 1, "draw", "Simulation")
-    for name in model.names:
-        put_text(ws, SIM_HEADER_ROW - 1, col[name], model.cell(name).label, "Simulation")
-        put_text(ws, SIM_HEADER_ROW, col[name], name, "Simulation")
-    for k, (header, _) in enumerate(helpers):
-        put_text(ws, SIM_HEADER_ROW, helper_col + k, header, "Simulation")
-    if helpers:
-        put_text(ws, SIM_HEADER_ROW - 1, helper_col, "helper columns: uniform and normal random numbers, literals inside formulas", "Simulation")
-    style_header(ws, SIM_HEADER_ROW, helper_col + len(helpers) - 1)
-    cols = [(col[n], templates[n]) for n in model.names] + [(helper_col + k, t) for k, (_, t) in enumerate(helpers)]
-    for r in range(first, last + 1):
-        rs = str(r)
-        ws.cell(row=r, column=1).value = r - SIM_HEADER_ROW
-        for c_, t in cols:
-            ws.cell(row=r, column=c_).value = "=" + t.replace(ROW, rs)
-    set_widths(ws, {1: 16, **{col[n]: 13 for n in model.names}})
-    ws.freeze_panes = ws.cell(row=SIM_HEADER_ROW + 1, column=2)
-    print_block(ws, SIM_HEADER_ROW + min(sim_rows, PRINT_ROWS), helper_col + len(helpers) - 1,
-                 f"{SIM_HEADER_ROW - 1}:{SIM_HEADER_ROW}")
-

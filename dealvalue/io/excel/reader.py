@@ -185,7 +185,10 @@ def _constant_text(x: float, unit: Any) -> str:
     return f"{text} {unit}" if x >= 0 else f"(-{formula_text(-x, 'constant')} {unit})"
 
 
-def read(path: str | os.PathLike[str], new_model: "NewModel") -> "Model":
+FORMULA_POLICIES = ("error", "text")
+
+
+def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "error") -> "Model":
     """Read a workbook written by :func:`~dealvalue.io.excel.writer.to_excel` back into a model.
 
     The model is rebuilt from each cell's ``formula (dealvalue)`` text and
@@ -201,6 +204,10 @@ def read(path: str | os.PathLike[str], new_model: "NewModel") -> "Model":
     ----------
     path
         The workbook (``.xlsx``).
+    mismatch
+        ``"error"`` (default): every formula cell whose Excel formula is not
+        the one its ``formula (dealvalue)`` text prints to is an error,
+        naming the cell; ``"text"``: the ``formula (dealvalue)`` texts win.
     new_model
         Makes an empty model: ``new_model(name, description, seed)``, e.g.
         the class :class:`~dealvalue.Model` itself (this module does not
@@ -218,6 +225,9 @@ def read(path: str | os.PathLike[str], new_model: "NewModel") -> "Model":
     ExcelError
         A file that is not a dealvalue workbook, or an edit that cannot be
         read, named by its sheet cell (``Inputs!I7 (p, parameter a)``).
+        A formula cell whose Excel formula (``Model`` sheet, ``value``) and
+        ``formula (dealvalue)`` text disagree, unless ``mismatch="text"``
+        (see :func:`formula_differences`).
     ArgumentTypeError
         ``new_model`` that is not callable.
 
@@ -332,6 +342,13 @@ def read(path: str | os.PathLike[str], new_model: "NewModel") -> "Model":
         orig.add_cells([c for _, c in cells])
     except DealValueError as exc:
         raise located(exc, f"{p}: formulas", name) from None
+    if mismatch not in FORMULA_POLICIES:
+        raise ExcelError("mismatch", mismatch, f"expected one of {', '.join(FORMULA_POLICIES)}")
+    if mismatch == "error":
+        found = formula_differences(mod, model_rows, orig)
+        if found:
+            raise ExcelError(found[0][0], found[0][1], f"{found[0][2]}" + (
+                f"; {len(found) - 1} more: " + ", ".join(w for w, _, _ in found[1:]) if len(found) > 1 else ""))
     compiled = orig.compile()
     points = orig.point_values()
 
@@ -464,6 +481,46 @@ def read(path: str | os.PathLike[str], new_model: "NewModel") -> "Model":
         if got != want:
             raise ExcelError(f"cell {owner!r}", formulas[owner], "the edited distribution literals did not come back as edited")
     return model
+
+
+def _normal(text: str) -> str:
+    return text.removeprefix("=").replace("_xlfn.", "").replace("$", "").replace(" ", "").upper()
+
+
+def formula_differences(sheet: _Sheet, rows: list[int], model: "Model") -> list[tuple[str, Any, str]]:
+    """Every Model-sheet row whose Excel formula is not what its ``formula (dealvalue)``
+    text prints to: (sheet cell, the Excel formula, what is wrong).
+
+    An edited Excel formula is not translated back: it is reported with its
+    cell, and so is an edited ``formula (dealvalue)`` text whose Excel formula
+    was left as exported; make the two agree (or read with ``mismatch="text"``).
+    """
+    from .layout import M_VALUE
+    from .printer import excel_formula
+    from .translate import from_excel, same_formula
+
+    _, _, symbols = plan(model)
+    out = []
+    for r in rows:
+        name = sheet.text(r, C_NAME)
+        if name not in model or model.is_input(name):
+            continue
+        want = excel_formula(model.parsed(name).expr, symbols, name)
+        got = sheet.formula(r, M_VALUE)
+        if isinstance(got, str) and _normal(got) == _normal(want):
+            continue
+        if isinstance(got, str) and got.startswith("="):
+            try:
+                _, expr = from_excel(got, {x: n for n, x in symbols.items()})
+            except ExcelError:
+                expr = None
+            if expr is not None and same_formula(expr, model.parsed(name).expr):
+                continue
+        where = f"{sheet.title}!{ref(r, M_VALUE)} ({name}, Excel formula)"
+        out.append((where, got, f"differs from its formula (dealvalue) text {sheet.text(r, M_FORMULA)!r} "
+                    f"(Excel: ={want}); edit the text and the Excel formula alike, or read with mismatch='text' "
+                    "to take the texts"))
+    return out
 
 
 def _dimless() -> Any:

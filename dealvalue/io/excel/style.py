@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_TEXT = 32_767  # Excel's limit on a cell's text
 
 __all__ = [
-    "MAX_TEXT", "EDIT_FILL", "POINT_FILL", "check_text", "check_sheet_title", "put_text", "put", "put_shown", "number_format",
+    "MAX_TEXT", "EDIT_FILL", "POINT_FILL", "check_text", "check_sheet_title", "put_text", "put", "put_shown", "number_format", "STALE", "stale_note",
     "put_formula", "unit_columns", "bounds_text", "style_header", "put_title", "put_section", "fill", "printable",
     "print_block", "fit_columns", "note_rows", "set_widths", "centred", "wrapped", "bold",
 ]
@@ -126,6 +126,19 @@ def number_format(value: float) -> str:
     if x >= 1:
         return "#,##0.000"
     return "0.0000"
+
+
+STALE = "values at export; recalculate in Python with dv.read_excel"
+
+
+def stale_note(ws: "Worksheet") -> None:
+    """Head a static sheet (its numbers do not follow edits) with :data:`STALE`, in row 2."""
+    from openpyxl.styles import Font
+
+    old = ws.cell(row=2, column=1).value
+    text = STALE + (". " + str(old) if old else "")
+    put_text(ws, 2, 1, text, f"{ws.title} note")
+    ws.cell(row=2, column=1).font = Font(italic=True, color="C00000")
 
 
 def put_formula(ws: "Worksheet", row: int, col: int, text: str) -> None:

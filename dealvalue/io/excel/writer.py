@@ -28,14 +28,18 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence, Union
 import numpy as np
 
 from ...errors import ArgumentTypeError, ExcelError
-from .layout import FORMAT, MAX_SAMPLE_ROWS, MAX_SIM_ROWS, SAMPLE_ROWS, SHEETS, SIM_ROWS, T_HOWTO, T_UNITS, plan
-from .live import inputs_sheet, model_sheet, simulation_sheet
+from .formats import formats
+from .layout import FORMAT, MAX_SAMPLE_ROWS, MAX_SIM_ROWS, SAMPLE_ROWS, SHEETS, SIM_ROWS, SIM_SWITCH_ROW, T_HOWTO, T_UNITS, plan, ref
+from .cache import Cache, RowBlock, finish, number_rows
+from .live import inputs_sheet, model_sheet
+from .protect import Validations, protect
+from .simsheet import simulation_sheet
 from .printer import NAMING_RULE, excel_names
 from .style import (
-    bold, check_sheet_title, check_text, printable, put, put_section, put_text, put_title, set_widths, style_header,
+    bold, check_sheet_title, check_text, printable, stale_note, put, put_section, put_text, put_title, set_widths, style_header,
     wrapped,
 )
-from .tables import inject_rows, samples_sheet, sensitivity_sheet, summary_sheet, write_table
+from .tables import samples_sheet, sensitivity_sheet, summary_sheet, write_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -74,6 +78,7 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         ("sampling method", results.method),
         ("samples shown on the Samples sheet", min(sample_rows, results.n)),
         ("live simulation rows", sim_rows),
+        ("live simulation uniforms seed", int(model.seed) if model.seed is not None else int(results.seed)),
         ("main output", main),
         *[("extra sheets", note) for note in notes],
         ("format", FORMAT),
@@ -95,9 +100,13 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         "Inputs: change a distribution's parameters in the yellow cells; the point value (the median, blue) and every formula follow.",
         "Inputs: type a number over a point value to make that input a constant (in the Model and Simulation sheets too).",
         "Model: every formula cell is a live Excel formula over the inputs' names (Formulas > Name Manager lists them).",
-        "Simulation: a live Monte Carlo with RAND(); press F9 to redraw. Its statistics are at the top of the sheet.",
-        "Samples, Summary, Sensitivity: results computed by dealvalue in Python with the seed above; they do not change in Excel.",
-        "Re-import with dealvalue.read_excel(path): edited parameters, point values typed over, and edited 'formula (dealvalue)' text come back.",
+        "Inputs: the distribution cell is a list (to, norm, ...): the point value and the Simulation sheet follow the kind chosen.",
+        "Simulation: a live Monte Carlo from uniforms drawn with the model's seed (values, the same at every opening); "
+        "set fresh_draw to 1 for RAND() and press F9 to redraw. Its statistics are named: P_feasible, mean_ask, ...",
+        "Samples, Summary, Sensitivity and the extra sheets: values at export; recalculate in Python with dv.read_excel.",
+        "Re-import with dealvalue.read_excel(path): edited parameters and kinds, point values typed over come back; "
+        "a formula cell whose Excel formula and 'formula (dealvalue)' text disagree is an error naming the cell.",
+        "Sheets are protected without a password (formula cells locked); Review > Unprotect Sheet lifts it.",
         NAMING_RULE,
     ]
     for k, line in enumerate(howto, start=r + 1):
@@ -159,7 +168,8 @@ def to_excel(
         Samples for the Samples, Summary and Sensitivity sheets (default:
         ``model.simulate(10_000)`` with the model's seed, else seed 0).
     sim_rows
-        Rows of the live Simulation sheet (default 1,000).
+        Rows of the live Simulation sheet (default 10,000: a standard error
+        of about 0.005 on a probability such as P(feasible)).
     sample_rows
         The most Python samples written on the Samples sheet (default 10,000).
     main
@@ -233,23 +243,34 @@ def to_excel(
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     _about(wb, model, results, int(sim_rows), int(sample_rows), main, notes)
-    inputs_sheet(wb, model, inputs, leaf_rows, symbols)
-    model_sheet(wb, model, symbols, names)
-    simulation_sheet(wb, model, inputs, leaf_rows, int(sim_rows))
+    fmts = formats(model, results)
+    cache = Cache()
+    seed = int(model.seed) if model.seed is not None else int(results.seed)
+    inputs_sheet(wb, model, inputs, leaf_rows, symbols, fmts, cache)
+    model_sheet(wb, model, symbols, names, fmts, cache)
+    simulation_sheet(wb, model, inputs, leaf_rows, int(sim_rows), fmts, seed, cache, {**names, **symbols})
     samples = samples_sheet(wb, results, int(sample_rows))
-    samples_index = wb.sheetnames.index("Samples") + 1
+    if samples.shape[0]:
+        cache.blocks["Samples"] = RowBlock(4, 3 + samples.shape[0], samples.shape[1], number_rows(samples.tolist(), 4))
     summary_sheet(wb, results, main)
     sensitivity_sheet(wb, results, main)
     for title, frame in extra.items():
         write_table(wb, title, frame)
-    wb.calculation.fullCalcOnLoad = True  # no cached values: spreadsheets compute on opening
+    for ws in wb.worksheets:
+        if ws.title not in ("About", "Inputs", "Model", "Simulation"):
+            stale_note(ws)
+    sim = wb["Simulation"]
+    checks = Validations()
+    checks.switch(ref(SIM_SWITCH_ROW, 2))
+    checks.write(sim)
+    protect([wb["Inputs"], wb["Model"], sim])
+    wb.calculation.fullCalcOnLoad = True  # the cached values are the library's; a spreadsheet recomputes them on opening
 
     from ..atomic import atomic_path
 
     with atomic_path(target) as tmp:
         wb.save(tmp)
-        if samples.shape[0]:
-            inject_rows(str(tmp), samples_index, samples, 4)
+        finish(tmp, cache)
 
 
 def _check_titles(extra: Mapping[str, Any]) -> None:
