@@ -580,7 +580,7 @@ class Model(ModelUnits, Storage):
         return model_latex(self)
 
 
-def read_excel(path: "str | os.PathLike[str]") -> Model:
+def read_excel(path: "str | os.PathLike[str]", mismatch: str = "error") -> Model:
     """Read a workbook written by :meth:`Model.to_excel` back into a model.
 
     The model is rebuilt from each cell's ``formula (dealvalue)`` text, then
@@ -603,6 +603,6 @@ def read_excel(path: "str | os.PathLike[str]") -> Model:
     >>> dv.read_excel(path).cell("ask").formula
     'R / beta(8, 2)'
     """
-    return Model.read_excel(path)
+    return Model.read_excel(path, mismatch=mismatch)
 
 

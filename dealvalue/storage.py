@@ -87,9 +87,11 @@ class Storage:
         to_excel(cast("Model", self), path, results, **kwargs)
 
     @classmethod
-    def read_excel(cls, path: "str | os.PathLike[str]") -> "Model":
+    def read_excel(cls, path: "str | os.PathLike[str]", mismatch: str = "error") -> "Model":
         """Read a workbook written by :meth:`to_excel` back, with the analyst's edits
-        (see :func:`dealvalue.io.excel.read`); ``cls`` makes the model."""
+        (see :func:`dealvalue.io.excel.read`; ``mismatch="text"`` takes the
+        dealvalue text where a formula cell's Excel formula disagrees with it);
+        ``cls`` makes the model."""
         from .io.excel.reader import read
 
-        return read(path, cast("type[Model]", cls))
+        return read(path, cast("type[Model]", cls), mismatch=mismatch)
