@@ -1,4 +1,4 @@
-"""Issue 10, item 6: no double counts, and the authority check of footnote 24."""
+"""Issue 10, item 6: no double counts, and the authority check (the seed's Redwood example in 'Humans may lack authority to offer the AI what it wants')."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def test_a_safety_org_cannot_promise_a_share_of_the_future() -> None:
     for cp in ("safety_org", "independent_funder"):
         t = deals.check_rules(deals.deal_model(), config=deals.Configuration("no_takeover_rv", "share_of_future", cp, "schemer", 0.0))
         row = t.set_index("condition").loc["authority to pay"]
-        assert row["status"] == "ruled out" and "footnote 24" in row["reason"]
+        assert row["status"] == "ruled out" and "Humans may lack authority" in row["reason"] and "Redwood" in row["reason"]
+        assert "footnote 24" not in row["reason"]   # footnote 24 is about lack of leverage as a bargaining advantage
         # nor save its weights (the remaining low-freedom, high-influence example)
         t = deals.check_rules(deals.deal_model(), config=deals.Configuration("no_takeover_rv", "low_freedom_high_influence", cp, "schemer", 0.0))
         assert t.set_index("condition").loc["authority to pay", "status"] == "ruled out"

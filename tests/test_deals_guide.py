@@ -48,3 +48,60 @@ def test_guide_numbers_are_what_the_library_prints() -> None:
     # the guide's markdown fences pair up: no output block is split by a stray fence
     fences = [line for line in guide.splitlines() if line.startswith("```")]
     assert len(fences) % 2 == 0 and all(f in ("```", "```python") for f in fences[0::2])
+
+
+def test_guide_prose_numbers_are_the_librarys() -> None:
+    """The sentences of the guide that carry a number, rebuilt from the library (issue 10, step D)."""
+    import re
+
+    guide = (MODELS.parent.parent / "docs" / "guide.md").read_text(encoding="utf-8")
+    prose = re.sub(r"\s+", " ", guide)
+    m = deals.scenario("labour_trust_fund")
+    s = deals.deal_summary(m, n=20_000)["value"]
+    assert f"A deal happens in {100 * s['p_feasible']:.1f}%" in prose
+    assert f"{100 * s['lost_no_zopa']:.1f}% are lost for want of a ZOPA" in prose
+    assert f"worth {s['value_to_us_microdoom']:.2f} microdoom to us" in prose
+    assert f"{s['value_to_us_microdoom']:.2f} / {s['p_feasible']:.4g} ≈ {s['value_to_us_microdoom'] / s['p_feasible']:.0f} microdoom" in prose
+    z = deals.zopa(m, n=20_000)
+    ask, bid = z.loc["ask", 0.5], z.loc["bid", 0.5]
+    assert f"median ask ({ask / 1e6:.0f} M USD) is about {['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven'][round(ask / bid)]} times the median bid ({bid / 1e6:.0f} M USD)" in prose
+    n_zopa = int(z.loc["ask | feasible", "n"])
+    assert f"the {n_zopa:,} samples with a ZOPA" in prose
+    # section 2: ln F, and the offset that makes verification not the binding barrier
+    d = deals.decomposition(m)["log_units"]
+    assert f"`ln F = {d['ln F']:.2f}` (`F = {np.exp(d['ln F']):.2f}`): the AI asks {np.exp(-d['ln F']):.1f} times" in prose
+    assert d["verification"] + d["coherence"] + d["cost_rate"] == pytest.approx(0, abs=1e-12)
+    e = deals.barrier_effects(m)
+    assert e.loc["verification", "effect"] == pytest.approx(0, abs=1e-12) and deals.binding_barrier(m) == "discount"
+    assert f"time discount alone would multiply bid / ask by {e.loc['discount', 'multiplier']:.2f}" in prose
+    # section 3: thresholds
+    th = deals.thresholds(m)
+    ratio = th.loc["c_h * c_ai", "break_even"] / th.loc["c_h * c_ai", "current"]
+    assert f"({th.loc['c_h * c_ai', 'break_even']:.4g} / {th.loc['c_h * c_ai', 'current']:.4g} = {ratio:.1f})" in prose
+    assert f"`R` must fall below {th.loc['R', 'break_even'] / 1e6:.0f} M USD" in prose
+    assert f"`W` rise above {th.loc['W', 'break_even'] / 1e6:.0f} M USD" in prose
+    assert th.loc["capability", "within_range"] and f"capability {th.loc['capability', 'break_even']:.2f} or below" in prose
+    assert th.loc["c_h", "expression"] == "R/bid" and "`R/bid`" in prose
+    # section 4: interventions
+    t = deals.interventions(m, n=20_000)
+    assert t.loc["verification methods", "delta_p"] == 0
+    assert f"({t.loc['verification methods', 'microdoom_per_MUSD']:.2f} microdoom per M USD)" in prose
+    beat = [i for i in t.index if t.loc[i, "microdoom_per_MUSD"] > m.evaluate("e")]
+    assert sorted(beat) == ["public commitments and track record", "verification methods"] and "Two beat the opportunity cost" in prose
+    assert f"+{100 * t.loc['control and collusion busting', 'delta_p']:.1f} points" in prose
+    # section 5, 6, 7
+    w = deals.window(m, n=4_000)
+    ends = deals.window_ends(w, level=0.1).iloc[0]
+    assert f"to {ends['end']:.2f}, peaking at {100 * ends['peak_p']:.0f}% at capability {ends['peak_at']:.2f}" in prose
+    f = deals.falling_credibility(m, n=20_000, P_c=1e9)["value"]
+    assert f"In {100 * (1 - f['p_can_meet_R']):.0f}% of the samples (1 - {f['p_can_meet_R']:.4g})" in prose
+    a = deals.compare_alternatives(m, n=20_000)["value_per_MUSD"]
+    assert f"about {a.loc['deal']:.2f} microdoom per M USD" in prose
+    # section 9: the VOI conclusion
+    v = deals.value_of_information(m, k=5)
+    assert v.attrs["best_option"] == "deal_net_value" and "preparing this deal pays for its setup" in prose
+    assert f"worth {v.loc['EVPI', 'value']:.2f} microdoom" in prose
+    # statements the reviewer found false are gone
+    for stale in ("9.1%", "4.434", "1,820", "sixteen times", "(R/bid)**(1-g)", "no capability makes", "+11.7 points",
+                  "Only verification methods beat", "72% of the samples", "1.75", "key takeaway.", "`no_deal`"):
+        assert stale not in prose, stale

@@ -74,22 +74,84 @@ def test_headline_sentence_ratio_is_exp_ln_F(deal: dv.Model) -> None:
             assert f"a deal exists: the bid is {math.exp(lnf):.2g}× the ask" in text
         else:
             assert f"there is no deal: the ask is {1 / m.evaluate('F'):.2g}× the bid" in text
-        terms = d.drop(index="ln F")
-        worst = terms["log_units"].idxmin()
+        worst = deals.binding_barrier(m)
+        assert worst is not None
+        e = deals.barrier_effects(m).loc[worst]
         label = m.cell(worst).label if worst in m else worst
-        assert f"the barrier that binds most is {label} (it scales bid / ask by {math.exp(terms.loc[worst, 'log_units']):.2g})" in text
+        assert f"the barrier that binds most is {label} (removing it alone would multiply bid / ask by {e['multiplier']:.2g})" in text
         assert text.endswith("; the best intervention per dollar: see Interventions.")
+
+
+def test_barrier_effect_is_ln_F_with_the_barrier_removed(deal: dv.Model) -> None:
+    e = deals.barrier_effects(deal)
+    base = math.log(deal.evaluate("F"))
+    assert e.loc["verification", "effect"] == pytest.approx(math.log(deal.evaluate("F", verification=1.0)) - base)
+    assert e.loc["expropriation", "effect"] == pytest.approx(math.log(deal.evaluate("F", expropriation=0.0)) - base)
+    assert e.loc["risk_premium", "effect"] == pytest.approx(math.log(deal.evaluate("F", risk_premium=1.0)) - base)
+    assert list(e["effect"]) == sorted(e["effect"], reverse=True)
+    assert "gains from trade" not in e.index
+    # core model by hand: c_ai = c_h = 0.5, so removing either doubles bid / ask
+    assert deals.barrier_effects(deals.core_model(R=10))["multiplier"].tolist() == pytest.approx([2.0, 2.0])
+
+
+def _shipped() -> dict[str, dv.Model]:
+    out = {"deal": dv.Model.load(dv.models.path("deal"))}
+    out.update({s: dv.Model.load(dv.models.scenario_path(s)) for s in dv.models.scenario_names()})
+    return out
+
+
+def test_headline_sentence_says_nothing_the_source_contradicts() -> None:
+    """Grantmaker's check, over every shipped deal model and scenario."""
+    for name, m in _shipped().items():
+        t = deals.interventions(m, n=N, seed=3)
+        text = deals.headline_sentence(m, t)
+        u = m.evaluate("u")
+        e = deals.barrier_effects(m)
+        # the named barrier binds: removing it raises bid / ask
+        worst = deals.binding_barrier(m)
+        if worst is not None:
+            assert e.loc[worst, "effect"] > 0, name
+        # a barrier that cannot bind here is never named
+        for term, row in e.iterrows():
+            if abs(row["effect"]) < 1e-9:
+                assert f"binds most is {row['label']} (" not in text, (name, term)
+        if u == 1:   # nothing is deferred: the time discount cannot bind
+            assert "time discount" not in text, name
+            assert abs(e.loc["discount", "effect"]) < 1e-9 and e.loc["discount", "term_log_units"] < 0, name
+        if u == 0:   # paid on delivery only: verification and coherence offset by cost_rate, no effect on feasibility
+            assert abs(e.loc["verification", "effect"]) < 1e-9, name
+            assert "binds most is we can check delivery" not in text, name
+            if "verification methods" in t.index:
+                assert t.loc["verification methods", "delta_p"] == 0, name
+        # "free" only for something that costs us nothing
+        if "free" in text:
+            free = [i for i in t.index if f"is {i}: free" in text]
+            assert free and (t.loc[free[0], "cost"] == 0) and not (t.loc[free[0]].get("delta_spend", 0) > 0), name
+        assert "pay mostly upfront: free" not in text, name
+        assert "nan" not in text, name
+    # the specific contradictions the reviewer found
+    rs = _shipped()["reward_seeker_register"]
+    assert rs.evaluate("u") == 1 and "time discount" not in deals.headline_sentence(rs)
+    for name in ("labour_trust_fund", "no_takeover_share_of_future"):
+        assert "we can check delivery" not in deals.headline_sentence(_shipped()[name])
+
+
+def test_headline_sentence_never_calls_a_payment_that_costs_us_free(deal: dv.Model) -> None:
+    up = [i for i in deals.default_interventions(deal) if i.cell == "u"]
+    assert up
+    t = deals.interventions(deal, [deals.Intervention("pay mostly upfront", "u", "toward", 0.5, target=1.0, cost=0.0)], n=N, seed=2)
+    text = deals.headline_sentence(deal, t)
+    if t["delta_value"].iloc[0] > 0:
+        assert t["delta_spend"].iloc[0] > 0
+        assert "free" not in text and "raises what we expect to pay by" in text
 
 
 def test_headline_sentence_names_the_best_intervention(deal: dv.Model) -> None:
     t = deals.interventions(deal, n=N, seed=2)
     text = deals.headline_sentence(deal, t)
-    helps = t[t["delta_value"] > 0]
-    best = helps.index[0]
-    if helps.loc[best, "free"]:
-        tail = f"is {best}: free, and it adds {100 * helps.loc[best, 'delta_p']:.1f} pp to P(a ZOPA exists)."
-    else:
-        tail = f"is {best}: {short_number(helps.loc[best, 'value_per_dollar'])} USD of expected value per USD."
+    costed = t[(t["delta_value"] > 0) & (t["cost"] > 0)]
+    best = costed["value_per_dollar"].idxmax()
+    tail = f"is {best}: {short_number(costed.loc[best, 'value_per_dollar'])} USD of expected value per USD."
     assert text.endswith("the best intervention per dollar " + tail)
     assert deals.headline_sentence(deal, t.reset_index()) == text   # the app's table, with an intervention column
     assert "see Interventions" not in text

@@ -209,9 +209,9 @@ _CATALOGUE = read_catalogue()
 GOODS: dict[str, Option] = _CATALOGUE.goods
 """The goods (seed: 'What we can buy in deals'). IV: immediately verifiable, RV: retroactively."""
 PAYMENTS: dict[str, Option] = _CATALOGUE.payments
-"""The payments: the four freedom x influence quadrants, and two forms of the low-freedom, high-influence one (a trust fund, a share of the future) split out for authority (seed: 'What we can pay for deals', footnote 24)."""
+"""The payments: the four freedom x influence quadrants, and two forms of the low-freedom, high-influence one (a trust fund, a share of the future) split out for authority (seed: 'What we can pay for deals', and the Redwood example of 'Humans may lack authority to offer the AI what it wants')."""
 COUNTERPARTIES: dict[str, Option] = _CATALOGUE.counterparties
-"""The human counterparty; its tags are the payments it has the authority to offer (seed: footnote 24)."""
+"""The human counterparty; its tags are the payments it has the authority to offer (seed: the Redwood example of 'Humans may lack authority to offer the AI what it wants')."""
 PROFILES: dict[str, Option] = _CATALOGUE.profiles
 """AI motivation profiles (seed: 'Humans might be unwilling to offer the AI what it wants')."""
 MAX_UPFRONT: dict[str, float] = _CATALOGUE.max_upfront
@@ -441,7 +441,7 @@ def check_rules(model: "Model", rules: RuleOuts | None = None, config: Configura
         broken = config.payment not in cp.tags
         add("authority to pay", config.payment, sorted(cp.tags), broken,
             f"{_a(cp.label)} {cp.label} has no authority to pay with '{PAYMENTS[config.payment].label}' "
-            f"(e.g. {PAYMENTS[config.payment].examples[0]}); seed: 'Humans may lack authority to offer the AI what it wants' and footnote 24" if broken else "has the authority")
+            f"(e.g. {PAYMENTS[config.payment].examples[0]}); seed, section 'Humans may lack authority to offer the AI what it wants': 'Redwood Research may not be in a position to make certain positive sum trades with Claude 6, because Redwood can't: ...'" if broken else "has the authority")
         tags = PROFILES[config.profile].tags & rules.refused_values
         add("values we will not trade with", config.profile, sorted(rules.refused_values), bool(tags),
             f"we do not trade with AIs whose values are {', '.join(sorted(tags))} (seed: footnote 25)" if tags else "none refused")

@@ -13,7 +13,7 @@ Examples
 >>> [row["label"] for row in headline(m.simulate(n=100, seed=0))]
 ['P(a ZOPA exists)', 'Expected value to us', 'Median ZOPA (USD)', 'Trust inflation (median)']
 >>> print(headline_sentence(m))
-With every input at its median a deal exists: the bid is 2.5× the ask; the barrier that binds most is credibility of the AI's offer (it scales bid / ask by 0.5); the best intervention per dollar: see Interventions.
+With every input at its median a deal exists: the bid is 2.5× the ask; the barrier that binds most is credibility of the AI's offer (removing it alone would multiply bid / ask by 2); the best intervention per dollar: see Interventions.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import Model
     from ..results import Results
 
-__all__ = ["ROLES", "roles", "headline", "headline_sentence", "short_number"]
+__all__ = ["ROLES", "roles", "headline", "headline_sentence", "barrier_effects", "binding_barrier", "short_number"]
 
 # Other names some models use for a role (the role's own name is always tried first).
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -189,12 +189,137 @@ def _label(model: "Model", name: str) -> str:
     return (model.cell(name).label or name) if name in model else name
 
 
+def _neutral(model: "Model", term: Any) -> tuple[str, float] | None:
+    """The cell to pin, and its value, that removes ``term`` (makes its
+    factor 1): ``x`` -> 1, ``1 - x`` -> 0; a term named by a formula cell
+    whose factors are pieces of its formula (``risk_premium``) -> the cell
+    at 1.  None when there is no such cell."""
+    import sympy
+
+    name = term.name
+    if name not in model:
+        return None
+    if len(term.parts) == 1:
+        expr = sympy.sympify(term.parts[0][1])
+        syms = [x for x in expr.free_symbols if x.name == name]
+        sym = syms[0] if syms else sympy.Symbol(name)
+        if expr == sym:
+            return name, 1.0
+        if sympy.simplify(expr - (1 - sym)) == 0:
+            return name, 0.0
+    if not model.is_input(name):
+        return name, 1.0
+    return None
+
+
+def barrier_effects(model: "Model") -> "pd.DataFrame":
+    """What removing each barrier alone does to ``ln F`` with every other
+    input at its median: the barrier's effect, netted over every place its
+    cell enters the deal.
+
+    A term of :func:`~dealvalue.deals.barriers.decomposition` can be offset
+    by another term that shares its inputs: with ``u = 0`` the verification
+    and coherence terms of ``bid`` cancel against ``cost_rate`` (we pay only
+    on delivery, so checking delivery changes what we pay, not bid / ask);
+    with ``u = 1`` the time discount cancels against ``upfront_gain``
+    (nothing is deferred).  So a term's own size does not say whether the
+    barrier binds.  Here each barrier's cell is pinned to its no-barrier
+    value (a factor ``x`` to 1, a factor ``1 - x`` to 0, a pooled cell such
+    as ``risk_premium`` to 1), the model is re-evaluated at the medians,
+    and ``effect`` = ``ln F`` after minus ``ln F`` before: positive when the
+    barrier lowers bid / ask, zero when it is fully offset (it cannot bind
+    here), negative when the "barrier" in fact helps.
+
+    The gains-from-trade term and the AI's takeover odds (which set the
+    value of a no-takeover promise, so are not a barrier to remove) are left
+    out.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by term: ``label group term_log_units cell pinned_to
+        effect multiplier`` (``multiplier = exp(effect)``: what removing the
+        barrier alone does to bid / ask), sorted by ``effect``, largest
+        first.  Empty when ``ln F`` is not finite at the medians.
+
+    Examples
+    --------
+    >>> from dealvalue.deals.core import core_model
+    >>> e = barrier_effects(core_model(R=10))
+    >>> e["multiplier"].round(3).tolist()
+    [2.0, 2.0]
+    """
+    import pandas as pd
+
+    from .barriers import GAINS, barrier_terms
+
+    point = decomposition(model)
+    base = float(point["log_units"].loc["ln F"])
+    rows = []
+    if math.isfinite(base):
+        for term in barrier_terms(model):
+            if term.name == GAINS or term.group.startswith(f"{GAINS}: AI side"):
+                continue
+            pin = _neutral(model, term)
+            if pin is None:
+                continue
+            cell, value = pin
+            v = model.evaluate_all(**{cell: value})
+            f = v["bid"] / v["ask"] if v["ask"] > 0 else math.nan
+            effect = math.log(f) - base if f > 0 and math.isfinite(f) else math.nan
+            rows.append({"term": term.name, "label": term.label, "group": term.group,
+                         "term_log_units": float(point["log_units"].get(term.name, math.nan)),
+                         "cell": cell, "pinned_to": value, "effect": effect,
+                         "multiplier": math.exp(effect) if math.isfinite(effect) else math.nan})
+    df = pd.DataFrame(rows, columns=["term", "label", "group", "term_log_units", "cell", "pinned_to", "effect", "multiplier"])
+    df = df.set_index("term")
+    return df.sort_values("effect", ascending=False, kind="stable")
+
+
+#: Below this effect on ln F a barrier does not bind (it is offset, or zero up to rounding).
+_BINDS = 1e-9
+
+
+def binding_barrier(model: "Model") -> str | None:
+    """The barrier whose removal alone raises bid / ask the most
+    (:func:`barrier_effects`), or None when no barrier lowers it.
+
+    Examples
+    --------
+    >>> from dealvalue.deals.core import core_model
+    >>> binding_barrier(core_model(R=10))
+    'c_ai'
+    """
+    e = barrier_effects(model)
+    e = e[e["effect"] > _BINDS]
+    return None if e.empty else str(e.index[0])
+
+
 def headline_sentence(model: "Model", interventions: "pd.DataFrame | None" = None) -> str:
     """One plain-language line about the deal.
 
-    Whether a deal exists with every input at its median (the ``ln F`` of
-    :func:`~dealvalue.deals.barriers.decomposition`), the barrier that binds
-    most (its most negative term), and the best intervention per dollar.
+    What it says, clause by clause:
+
+    1. Whether a deal exists with every input at its median (``ln F`` of
+       :func:`~dealvalue.deals.barriers.decomposition`) and the ratio
+       bid / ask (or ask / bid).
+    2. The barrier that binds most: the one whose removal *alone* (its cell
+       at its no-barrier value, every other input at its median) raises
+       bid / ask the most, with the factor it would raise it by
+       (:func:`barrier_effects`).  A barrier whose decomposition term is
+       offset by another term sharing its inputs (verification when
+       ``u = 0``, the time discount when ``u = 1``) has no effect and is
+       never named; when no barrier lowers bid / ask none is named.
+    3. With the ``interventions`` table: the costed intervention with the
+       most expected value to us per dollar of setup cost among those that
+       raise the value to us; else one that raises it at no setup cost.
+       An intervention is called "free" only when it has no setup cost and
+       does not raise what we expect to pay (``delta_spend``); one that
+       does (paying more upfront) is reported with that payment, never as
+       free.  Nothing is named when nothing raises the value to us.
+
+    It is a summary at the medians and of one table: not a recommendation
+    beyond what those numbers say.
 
     Parameters
     ----------
@@ -217,7 +342,7 @@ def headline_sentence(model: "Model", interventions: "pd.DataFrame | None" = Non
     >>> m = core_model(R=90)
     >>> t = interventions(m, [Intervention("quadruple W", "W", "scale", 4.0, cost=10.0)], n=10)
     >>> print(headline_sentence(m, t))
-    With every input at its median there is no deal: the ask is 3.6× the bid; the barrier that binds most is credibility of the AI's offer (it scales bid / ask by 0.5); the best intervention per dollar is quadruple W: 1 USD of expected value per USD.
+    With every input at its median there is no deal: the ask is 3.6× the bid; the barrier that binds most is credibility of the AI's offer (removing it alone would multiply bid / ask by 2); the best intervention per dollar is quadruple W: 1 USD of expected value per USD.
     """
     point = decomposition(model)
     lnf = float(point["log_units"].loc["ln F"])
@@ -228,27 +353,36 @@ def headline_sentence(model: "Model", interventions: "pd.DataFrame | None" = Non
         parts.append(f"With every input at its median a deal exists: the bid is {math.exp(lnf):.2g}× the ask")
     else:
         parts.append(f"With every input at its median there is no deal: the ask is {math.exp(-lnf):.2g}× the bid")
-    terms = point.drop(index="ln F")
-    if not terms.empty:
-        i = int(np.argmin(terms["log_units"].to_numpy(dtype=float)))
-        worst = float(terms["log_units"].iloc[i])
-        if worst < 0:
-            parts.append(f"the barrier that binds most is {_label(model, str(terms.index[i]))} "
-                         f"(it scales bid / ask by {math.exp(worst):.2g})")
+    effects = barrier_effects(model)
+    effects = effects[effects["effect"] > _BINDS]
+    if not effects.empty:
+        top = effects.iloc[0]
+        parts.append(f"the barrier that binds most is {_label(model, str(effects.index[0]))} "
+                     f"(removing it alone would multiply bid / ask by {float(top['multiplier']):.2g})")
     if interventions is None:
         parts.append("the best intervention per dollar: see Interventions")
         return "; ".join(parts) + "."
     t = interventions
     if not t.empty:
-        names = t["intervention"] if "intervention" in t.columns else t.index.to_series()
-        free = t["free"].astype(bool) if "free" in t.columns else (t["cost"] == 0)
-        helps = (t["delta_value"] > 0).to_numpy()
-        if helps.any():
-            j = int(np.argmax(helps))
-            vu = _unit(model, "value_to_us") if "value_to_us" in model else ""
-            if bool(free.iloc[j]):
-                how = f"free, and it adds {100 * float(t['delta_p'].iloc[j]):.1f} pp to P(a ZOPA exists)"
+        names = (t["intervention"] if "intervention" in t.columns else t.index.to_series()).astype(str).to_numpy()
+        cost = t["cost"].to_numpy(dtype=float)
+        dvalue = t["delta_value"].to_numpy(dtype=float)
+        spend = t["delta_spend"].to_numpy(dtype=float) if "delta_spend" in t.columns else np.zeros(len(t))
+        vpd = t["value_per_dollar"].to_numpy(dtype=float)
+        vu = _unit(model, "value_to_us") if "value_to_us" in model else ""
+        costed = np.flatnonzero((dvalue > 0) & np.isfinite(cost) & (cost > 0) & np.isfinite(vpd))
+        no_setup = np.flatnonzero((dvalue > 0) & ~(np.isfinite(cost) & (cost > 0)))
+        if costed.size:
+            j = int(costed[np.argmax(vpd[costed])])
+            how = f"{short_number(float(vpd[j]))} {vu} of expected value per USD".replace("  ", " ")
+            parts.append(f"the best intervention per dollar is {names[j]}: {how}")
+        elif no_setup.size:
+            j = int(no_setup[np.argmax(dvalue[no_setup])])
+            dp = 100 * float(t["delta_p"].iloc[j])
+            if np.isfinite(cost[j]) and not spend[j] > 0:
+                parts.append(f"the best intervention is {names[j]}: free, and it adds {dp:.1f} pp to P(a ZOPA exists)")
             else:
-                how = f"{short_number(float(t['value_per_dollar'].iloc[j]))} {vu} of expected value per USD".replace("  ", " ")
-            parts.append(f"the best intervention per dollar is {names.iloc[j]}: {how}")
+                parts.append(f"no costed intervention raises the value to us; {names[j]} has no setup cost but raises "
+                             f"what we expect to pay by {short_number(float(spend[j]), 'USD')} "
+                             f"(value to us {short_number(float(dvalue[j]), vu)}, P(a ZOPA exists) {dp:+.1f} pp)")
     return "; ".join(parts) + "."
