@@ -79,14 +79,20 @@ def block_bounds(n: int, block: int) -> tuple[int, int]:
     return block * BLOCK, min(n, (block + 1) * BLOCK)
 
 
-def sample_blocks(model: "Model", n: int, seed: int, method: str, first: int, stop: int) -> dict[str, np.ndarray]:
+def sample_blocks(model: "Model", n: int, seed: int, method: str, first: int, stop: int,
+                  out: "dict[str, np.ndarray] | None" = None) -> dict[str, np.ndarray]:
     """Every leaf's samples in blocks ``first`` to ``stop - 1`` of an
-    ``n``-sample run (concatenated, correlations applied)."""
+    ``n``-sample run (concatenated, correlations applied).
+
+    ``out`` may hold, for some leaves, arrays of the chunk's length (e.g.
+    slices of a whole run's arrays): those leaves are drawn into them, with
+    no copy; the others get new arrays.  Either way the numbers are the same.
+    """
     compiled = model.compile()
     leaves = compiled.leaves
     start, end = block_bounds(n, first)[0], block_bounds(n, stop - 1)[1]
     size = end - start
-    out: dict[str, np.ndarray] = {}
+    out = dict(out) if out else {}
     if method == "qmc":
         from scipy.stats import qmc
 
@@ -100,10 +106,13 @@ def sample_blocks(model: "Model", n: int, seed: int, method: str, first: int, st
                 u = engine.random(size)
             u = np.clip(u, 1e-15, 1 - 1e-15)
             for j, name in enumerate(names):
-                out[name] = np.ascontiguousarray(leaves[name].ppf(u[:, j]), dtype=float)
+                if name in out:
+                    out[name][:] = leaves[name].ppf(u[:, j])
+                else:
+                    out[name] = np.ascontiguousarray(leaves[name].ppf(u[:, j]), dtype=float)
     else:
         for name, dist in leaves.items():
-            arr = np.empty(size)
+            arr = out[name] if name in out else np.empty(size)
             for b in range(first, stop):
                 lo, hi = block_bounds(n, b)
                 rng = block_rng(seed, name, b)

@@ -74,6 +74,8 @@ def run_chunk(
     overrides: Mapping[str, float] | None = None,
     keep_leaves: bool = False,
     gather: Mapping[str, tuple[float, float]] | None = None,
+    into: Mapping[str, np.ndarray] | None = None,
+    leaves_into: Mapping[str, np.ndarray] | None = None,
 ) -> ChunkOut:
     """Blocks ``first`` to ``stop - 1`` of an ``n``-sample run.
 
@@ -81,15 +83,22 @@ def run_chunk(
     ``overrides`` pins cells to numbers (in their units); ``gather`` maps a
     cell to a value interval ``[a, b]``: the chunk returns how many finite
     samples fall below ``a`` and the samples inside (for exact quantiles).
+    ``into`` and ``leaves_into`` hold arrays of the chunk's length (slices
+    of the whole run's arrays): the kept cells' and the leaves' samples are
+    written there instead of being returned (the leaves are drawn in place).
     """
-    leaves = sample_blocks(model, n, seed, method, first, stop)
+    leaves = sample_blocks(model, n, seed, method, first, stop, dict(leaves_into) if leaves_into else None)
     start, end = block_bounds(n, first)[0], block_bounds(n, stop - 1)[1]
     size = end - start
     fixed = {k: np.full(size, float(v)) for k, v in (overrides or {}).items()}
     values = model.run_steps(leaves, size, fixed=fixed or None)
     out = ChunkOut(first, stop)
-    out.values = {k: values[k] for k in keep}
-    if keep_leaves:
+    if into is None:
+        out.values = {k: values[k] for k in keep}
+    else:
+        for k in keep:
+            into[k][:] = values[k]
+    if keep_leaves and leaves_into is None:
         out.leaves = leaves
     for name in stats:
         x = values[name]

@@ -6,6 +6,11 @@
 * :func:`simulate_dask`: one big ``keep="summary"`` simulation cut into
   chunks of whole blocks mapped over Dask workers, their statistics merged in
   block order.
+* :func:`map_points`: the generic primitive under both and under the
+  many-simulation questions of :mod:`dealvalue.deals.distributed`:
+  ``fn(model, point)`` for each point, on local threads or on a Dask cluster
+  with the model shipped once (scattered to every worker) and the points
+  sent in batches (a few tasks per worker, not one per point).
 
 Randomness lives in blocks (:mod:`dealvalue.blocks`) and statistics are
 folded in block order, so a run gives the same numbers, bit for bit, on one
@@ -16,11 +21,12 @@ same seed: points differ only by their overrides (common random numbers).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 from .chunks import CHUNK_BLOCKS, ChunkOut, Folder, chunk_ranges, run_chunk, run_chunks
 from .errors import ArgumentError
@@ -32,7 +38,76 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
     from .results import Results
 
-__all__ = ["sweep", "simulate_dask", "grid", "point_stats", "blocks_task"]
+__all__ = ["sweep", "simulate_dask", "grid", "point_stats", "blocks_task", "map_points", "worker_count", "TASKS_PER_WORKER"]
+
+P = TypeVar("P")
+R = TypeVar("R")
+TASKS_PER_WORKER = 4  # batches per worker: few tasks, yet a slow worker does not hold the rest up
+
+
+def worker_count(client: Any) -> int:
+    """How many workers ``client``'s cluster has (at least 1)."""
+    return max(1, len(client.scheduler_info().get("workers", {})))
+
+
+def run_batch(fn: "Callable[[Any, P], R]", model: Any, batch: "Sequence[P]") -> "list[R]":
+    """``fn(model, point)`` for each point of one batch, in order: a Dask task."""
+    return [fn(model, p) for p in batch]
+
+
+def map_points(
+    fn: "Callable[[Any, P], R]",
+    model: Any,
+    points: "Iterable[P]",
+    client: Any = None,
+    threads: int | None = None,
+    batch: int | None = None,
+    on_done: "Callable[[int], None] | None" = None,
+) -> "list[R]":
+    """``[fn(model, p) for p in points]``, in the points' order, locally or on Dask.
+
+    ``client`` is a :class:`distributed.Client`: the model is scattered to
+    every worker once and the points go in batches of ``batch`` (default:
+    ``TASKS_PER_WORKER`` = 4 batches per worker), one task per batch.
+    ``fn`` must pickle (a module-level function or a
+    :func:`functools.partial` of one) and be deterministic, so a point's
+    answer does not depend on where it ran.  ``None``: the points run on
+    ``threads`` local threads (default every core, at most 8).
+    ``on_done(k)`` is told each time ``k`` more points are answered.
+
+    >>> map_points(lambda m, p: m * p, 10, [1, 2, 3], threads=2)
+    [10, 20, 30]
+    """
+    todo = list(points)
+    tell = on_done or (lambda k: None)
+    out: list[R] = []
+    if client is None:
+        workers = check_threads(threads)
+        if workers <= 1 or len(todo) <= 1:
+            for p in todo:
+                out.append(fn(model, p))
+                tell(1)
+            return out
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for r in pool.map(lambda p: fn(model, p), todo):
+                out.append(r)
+                tell(1)
+        return out
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
+        raise ArgumentError("batch", batch, "a whole number of points per task >= 1 (or None)")
+    size = batch or max(1, math.ceil(len(todo) / (TASKS_PER_WORKER * worker_count(client))))
+    remote = client.scatter(model, broadcast=True, hash=False)
+    futures = [client.submit(run_batch, fn, remote, todo[i : i + size], pure=False) for i in range(0, len(todo), size)]
+    for fut in futures:
+        part = fut.result()
+        out.extend(part)
+        tell(len(part))
+    return out
+
+
+def _sweep_point(model: "Model", overrides: Mapping[str, float], n: int, seed: int, method: str,
+                 target: str) -> tuple[float, float]:
+    return point_stats(model, n, seed, method, overrides, target)
 
 
 def grid(model: "Model", over: Mapping[str, Iterable[Any]]) -> list[dict[str, float]]:
@@ -83,6 +158,8 @@ def sweep(
     client: Any = None,
     method: str = "mc",
     threads: int | None = None,
+    batch: int | None = None,
+    progress: bool = False,
 ) -> "pd.DataFrame":
     """One simulation per grid point of ``over``.
 
@@ -97,8 +174,9 @@ def sweep(
     target
         The cell whose mean is reported (default ``"feasible"``).
     client
-        A :class:`distributed.Client`: points are mapped over its workers.
-        ``None``: points run on ``threads`` local threads.
+        A :class:`distributed.Client`: the model is shipped to its workers
+        once and the points go in batches (:func:`map_points`; ``batch``
+        points per task).  ``None``: points run on ``threads`` local threads.
 
     Returns
     -------
@@ -124,14 +202,21 @@ def sweep(
     if target not in model:
         raise ArgumentError("target", target, "a cell of the model (the default is 'feasible')")
     points = grid(model, over)
-    if client is not None:
-        remote = client.scatter(model, broadcast=True, hash=False)
-        futures = [client.submit(point_stats, remote, n, seed, method, p, target, pure=False) for p in points]
-        stats = client.gather(futures)
-    else:
-        workers = check_threads(threads)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            stats = list(pool.map(lambda p: point_stats(model, n, seed, method, p, target), points))
+    model.compile()  # once here, not once per thread
+    fn = functools.partial(_sweep_point, n=n, seed=seed, method=method, target=target)
+    bar = None
+    if progress:
+        import sys
+
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(points), file=sys.stderr, desc=f"sweeping {len(points)} points", unit="point", leave=False)
+    try:
+        stats = map_points(fn, model, points, client=client, threads=threads, batch=batch,
+                           on_done=bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
     rows = [{**p, "mean": m, "stderr": se} for p, (m, se) in zip(points, stats)]
     df = pd.DataFrame(rows, columns=[*over, "mean", "stderr"])
     df.attrs.update({"target": target, "n": n, "seed": seed, "method": method})

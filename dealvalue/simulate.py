@@ -201,18 +201,16 @@ def simulate(
     levels = check_exact(exact, summarised)
     started = time.perf_counter()
     ranges = chunk_ranges(n, int(chunk_blocks))
-    values = {k: np.empty(n) for k in kept}
     leaves = {k: np.empty(n) for k in compiled.leaves} if keep_leaves else {}
+    # a cell that is exactly one distribution literal is its leaf's array (no copy)
+    aliased = {s.name: s.leaf for s in compiled.steps if keep_leaves and s.leaf is not None and s.name not in pins}
+    values = {k: leaves[aliased[k]] if k in aliased else np.empty(n) for k in kept}
+    copied = tuple(k for k in kept if k not in aliased)
 
     def task(first: int, stop: int) -> ChunkOut:
-        out = run_chunk(model, n, seed, method, first, stop, kept, summarised, pins, keep_leaves)
         lo, hi = block_bounds(n, first)[0], block_bounds(n, stop - 1)[1]
-        for k, v in out.values.items():
-            values[k][lo:hi] = v
-        for k, v in out.leaves.items():
-            leaves[k][lo:hi] = v
-        out.values, out.leaves = {}, {}
-        return out
+        return run_chunk(model, n, seed, method, first, stop, copied, summarised, pins, keep_leaves,
+                         into={k: values[k][lo:hi] for k in copied}, leaves_into={k: v[lo:hi] for k, v in leaves.items()})
 
     bar = None
     if progress:

@@ -43,9 +43,14 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path, capsys: pytest.Ca
 
 
 def test_module_entry_point_and_progress_bar() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "dealvalue", "run", MODEL, "-n", "200000", "--seed", "1"],
-        capture_output=True, text=True, check=True, timeout=120,
-    )
+    run = [sys.executable, "-m", "dealvalue", "run", MODEL, "-n", "200000", "--seed", "1"]
+    proc = subprocess.run([*run, "--progress"], capture_output=True, text=True, check=True, timeout=120)
     assert "200,000 samples" in proc.stdout
     assert "simulating" in proc.stderr  # the progress bar goes to stderr
+    # standard error is a pipe, not a terminal: no bar unless asked for
+    quiet = subprocess.run(run, capture_output=True, text=True, check=True, timeout=120)
+    assert quiet.stdout == proc.stdout and "simulating" not in quiet.stderr
+    sweep = [sys.executable, "-m", "dealvalue", "sweep", MODEL, "--over", "c_ai=0.5,0.8", "-n", "2000", "--seed", "1"]
+    shown = subprocess.run([*sweep, "--progress"], capture_output=True, text=True, check=True, timeout=120)
+    hidden = subprocess.run(sweep, capture_output=True, text=True, check=True, timeout=120)
+    assert "points" in shown.stderr and "points" not in hidden.stderr and shown.stdout == hidden.stdout

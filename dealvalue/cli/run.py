@@ -8,9 +8,19 @@ import math
 import sys
 from typing import Any
 
-__all__ = ["add_parser", "run", "PROGRESS_FROM"]
+__all__ = ["add_parser", "run", "PROGRESS_FROM", "show_progress"]
 
-PROGRESS_FROM = 200_000  # runs this long show a progress bar on standard error
+PROGRESS_FROM = 200_000  # runs this long show a progress bar when standard error is a terminal
+
+
+def show_progress(args: argparse.Namespace, long: bool = True) -> bool:
+    """A progress bar on standard error: with ``--progress``, or for a long run
+    when standard error is a terminal; never with ``--no-progress``."""
+    if getattr(args, "no_progress", False):
+        return False
+    if getattr(args, "progress", False):
+        return True
+    return long and sys.stderr.isatty()
 
 
 def add_parser(sub: Any) -> None:
@@ -27,7 +37,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.add_argument("--export", metavar="PATH.xlsx", help="also write an Excel workbook (with the deal sheets for a deal model)")
     p.add_argument("--sim-rows", type=int, default=1000, help="rows of the workbook's live simulation sheet")
-    p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    bar = p.add_mutually_exclusive_group()
+    bar.add_argument("--progress", action="store_true",
+                     help="show a progress bar on standard error (default: for long runs when it is a terminal)")
+    bar.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     p.add_argument("--keep", choices=("all", "summary"), default="all",
                    help="summary: statistics only, memory bounded whatever the samples (quantiles within 0.5%%)")
     p.add_argument("--threads", type=int, default=None, help="threads (default: every core, at most 8)")
@@ -62,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
     model, n_default = load(args.model)
     n = n_default if args.samples is None else (int(args.samples) if float(args.samples).is_integer() else args.samples)
-    progress = not args.no_progress and n >= PROGRESS_FROM
+    progress = show_progress(args, n >= PROGRESS_FROM)
     if args.dask is not None and args.keep != "summary":
         raise ArgumentError("--dask", args.dask, "--keep summary with --dask (workers send statistics, not samples)")
     if args.export and args.keep != "all":

@@ -22,6 +22,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--target", default=None, help="the cell whose mean is reported (default feasible)")
     p.add_argument("--method", choices=("mc", "lhs", "qmc"), default="mc")
     p.add_argument("--dask", metavar="local|ADDRESS", default=None, help="run the points on a Dask cluster")
+    bar = p.add_mutually_exclusive_group()
+    bar.add_argument("--progress", action="store_true",
+                     help="show a progress bar on standard error (default: when it is a terminal)")
+    bar.add_argument("--no-progress", action="store_true", help="never show a progress bar")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON records")
     out.add_argument("--csv", metavar="PATH", help="write the table as CSV")
@@ -54,11 +58,13 @@ def run(args: argparse.Namespace) -> int:
     from ..model import Model
     from ..scale import sweep
     from .dask import client
+    from .run import show_progress
 
     model = Model.load(args.model)
     over = dict(parse_over(t) for t in args.over)
     with client(args.dask) as c:
-        table = sweep(model, over, n=int(args.samples), seed=args.seed, target=args.target, client=c, method=args.method)
+        table = sweep(model, over, n=int(args.samples), seed=args.seed, target=args.target, client=c, method=args.method,
+                      progress=show_progress(args))
     if args.csv:
         table.to_csv(args.csv, index=False)
         print(f"wrote {args.csv}", file=sys.stderr)
