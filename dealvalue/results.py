@@ -87,7 +87,20 @@ class Results:
         return self.get(name)
 
     def get(self, name: str, unit: str | None = None) -> np.ndarray:
-        """Samples of a cell, optionally converted to a compatible ``unit``."""
+        """Samples of a cell, optionally converted to a compatible ``unit``.
+
+        Parameters
+        ----------
+        name
+            A cell (or a distribution literal, ``cell__k``).
+        unit
+            A unit compatible with the cell's; None keeps the cell's.
+
+        Returns
+        -------
+        numpy.ndarray
+            The samples (read-only unless converted).
+        """
         if name not in self.values:
             if name in self.leaves:
                 return self.leaves[name]
@@ -303,7 +316,18 @@ class Results:
 
     # ------------------------------------------------------------ statistics
     def mean(self, name: str) -> float:
-        """Mean of the cell's samples: for a 0/1 cell, the probability it is 1."""
+        """Mean of the cell's samples: for a 0/1 cell, the probability it is 1.
+
+        Parameters
+        ----------
+        name
+            The cell.
+
+        Returns
+        -------
+        float
+            The mean of its finite samples, in the cell's unit.
+        """
         cs = self._streamed(name)
         if cs is not None:
             return cs.moments.mean if cs.moments.count else math.nan
@@ -330,6 +354,18 @@ class Results:
         return _stderr(self._finite(name))
 
     def sd(self, name: str) -> float:
+        """The standard deviation of the cell's finite samples (``ddof=1``).
+
+        Parameters
+        ----------
+        name
+            The cell.
+
+        Returns
+        -------
+        float
+            In the cell's unit.
+        """
         cs = self._streamed(name)
         if cs is not None:
             return cs.moments.sd
