@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import FormulaError
+from .interop import is_quantity, is_sympy, quantity_formula, sympy_text
 
 __all__ = ["Cell", "check_name", "check_text", "formula_text"]
 
@@ -76,6 +77,8 @@ def formula_text(value: Any, cell: str) -> str:
         return number_text(x) if x >= 0 else f"-{number_text(-x)}"
     if isinstance(value, Distribution):
         return value.formula()
+    if is_sympy(value):
+        return sympy_text(value, cell)
     if type(value).__module__.startswith("squigglepy"):
         return from_squigglepy(value).formula()
     raise FormulaError(
@@ -93,7 +96,10 @@ class Cell:
     name
         An identifier: a letter, then letters, digits and ``_``.
     formula
-        Formula text, e.g. ``"10 to 100"``, ``"0.8"`` or ``"R / c_h"``.
+        Formula text, e.g. ``"10 to 100"``, ``"0.8"`` or ``"R / c_h"``; a
+        number, a distribution, a squigglepy distribution, a sympy
+        expression or a pint Quantity of one number (which also gives the
+        unit; see :mod:`dealvalue.interop`).
     unit
         Declared unit text (``"USD"``); ``None`` lets a formula's unit be
         inferred and makes an input dimensionless.
@@ -122,6 +128,10 @@ class Cell:
 
     def __post_init__(self) -> None:
         check_name(self.name)
+        if is_quantity(self.formula):  # 5 * dv.ureg.USD: the number, and the unit (or in the declared unit)
+            number, unit = quantity_formula(self.formula, self.unit, self.name)
+            object.__setattr__(self, "formula", number)
+            object.__setattr__(self, "unit", unit)
         object.__setattr__(self, "formula", formula_text(self.formula, self.name))
         if self.unit is not None:
             check_text(self.unit, "unit", self.name, limit=100)

@@ -50,7 +50,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Model"]
 
 
-
 class Model(ModelUnits, Storage):
     """A model: named cells holding numbers, distributions and formulas.
 
@@ -61,7 +60,9 @@ class Model(ModelUnits, Storage):
     description
         Free text.
     seed
-        The default seed of :meth:`simulate`.
+        The default seed of :meth:`simulate`: an int, or a numpy
+        ``Generator`` or ``SeedSequence`` (an int is derived once, see
+        :func:`dealvalue.simulate.check_seed`).
 
     Examples
     --------
@@ -78,11 +79,14 @@ class Model(ModelUnits, Storage):
     180.0
     """
 
-    def __init__(self, name: str = "model", description: str = "", seed: int | None = None) -> None:
+    def __init__(self, name: str = "model", description: str = "", seed: "int | np.random.Generator | np.random.SeedSequence | None" = None) -> None:
         if not isinstance(name, str):
             raise ArgumentTypeError("name", name, "the model's name as text")
         self.name = name
         self.description = description
+        if isinstance(seed, (np.random.Generator, np.random.SeedSequence)):  # an int seed, derived once
+            from .simulate import check_seed
+            seed = check_seed(seed)
         self.seed = seed
         self._cells: dict[str, Cell] = {}
         self._parsed: dict[str, Parsed] = {}
@@ -226,7 +230,9 @@ class Model(ModelUnits, Storage):
         """Add a cell.
 
         ``formula`` is formula text, a number, a :mod:`dealvalue.distributions`
-        object or a squigglepy distribution.  Raises if ``name`` exists (unless
+        object, a squigglepy distribution, a sympy expression or a pint
+        Quantity of one number, ``5 * dv.ureg.USD`` (its unit becomes the
+        cell's; see :mod:`dealvalue.interop`).  Raises if ``name`` exists (unless
         ``replace=True``), names unknown cells, makes a cycle, mixes units, or
         breaks ``bounds``; on any error the model is left as it was.
         """
@@ -466,89 +472,101 @@ class Model(ModelUnits, Storage):
         if bad.any():
             raise BoundsError(name, float(arr[bad][0]), b, int(bad.sum()))
 
-    def evaluate_all(self, **overrides: Any) -> dict[str, float]:
+    def evaluate_all(self, **overrides: Any) -> dict[str, Any]:
         """Every cell at point values, with ``overrides`` for named cells.
 
-        Override values may be numbers (in the cell's unit) or pint
-        quantities (converted).  Inputs not named take their point value.
-        """
-        values = self.point_values()
-        compiled = self.compile()
-        pinned: dict[str, np.ndarray] = {}
-        for k, v in overrides.items():
-            if k not in values:  # a formula cell, or a name that is not a cell
-                self.cell(k)
-            pinned[k] = np.array([self._magnitude(k, v)])
-        # inputs sit at their point values, so only literals inside formulas need values;
-        # an input's own literals are never read (its step is pinned) and stay NaN
-        leaf_values = {
-            leaf: pinned.pop(leaf) if leaf in pinned else np.array([values.get(leaf, np.nan)])
-            for leaf in compiled.leaf_owner
-        }
-        fixed = {n: np.array([values[n]]) for n in self.inputs}
-        fixed.update(pinned)
-        out = self.run_steps(leaf_values, 1, fixed=fixed)
-        return {n: float(out[n][0]) for n in self._cells}
+        Parameters
+        ----------
+        **overrides
+            Numbers (in the cell's unit) or pint quantities (converted); 1-d
+            arrays for a vectorised sweep (they broadcast together).
 
-    def evaluate(self, name: str, **overrides: Any) -> float:
+        Returns
+        -------
+        dict
+            Cell name -> float (an array for a sweep); inputs not named
+            take their point value.
+        """
+        from .evaluation import evaluate_all
+
+        values = self.point_values()
+        return evaluate_all(self, {k: self._magnitude(k, v) for k, v in overrides.items() if k in values or self.cell(k)})
+
+    def evaluate(self, name: str, **overrides: Any) -> Any:
         """The cell's value at point values (see :meth:`evaluate_all`).
+
+        Parameters
+        ----------
+        name
+            The cell.
+        **overrides
+            Values for named cells; arrays make a vectorised sweep.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            The value, or an array of values for a sweep.
 
         >>> import dealvalue as dv
         >>> m = dv.Model(); m.add("x", "10 to 1000"); m.add("y", "2 * x")
-        >>> round(m.evaluate("y"), 9), m.evaluate("y", x=3)
-        (200.0, 6.0)
+        >>> round(m.evaluate("y"), 9), m.evaluate("y", x=3), m.evaluate("y", x=[1, 2])
+        (200.0, 6.0, array([2., 4.]))
         """
         self.cell(name)
         return self.evaluate_all(**overrides)[name]
 
-    def _magnitude(self, name: str, v: Any) -> float:
+    def _magnitude(self, name: str, v: Any) -> np.ndarray:
         if hasattr(v, "to") and hasattr(v, "magnitude"):
             unit = self._units.get(name) if name in self._units else None
             if unit is None:
                 raise UnitMismatchError(name, "a quantity with units was given for a distribution literal")
             try:
-                return float(U.quantity_in(v, self._registry).to(unit).magnitude)
+                v = U.quantity_in(v, self._registry).to(unit).magnitude
             except Exception:
                 raise UnitMismatchError(name, f"cannot use {v} for a cell in {unit}") from None
         try:
-            x = float(v)
+            return np.asarray(v, dtype=float)
         except (TypeError, ValueError):
-            raise FormulaError(name, repr(v), "expected a number") from None
-        return x
+            raise FormulaError(name, repr(v), "expected a number or an array of numbers") from None
 
     def elasticity(self, name: str, wrt: str) -> float:
         """d ln(name) / d ln(wrt) at point values: the % change in ``name``
-        per 1% change in ``wrt``.
+        per 1% change in ``wrt`` (see :func:`dealvalue.evaluation.elasticity`).
 
         >>> import dealvalue as dv
         >>> m = dv.Model(); m.add("R", "90"); m.add("c", "0.5"); m.add("ask", "R / c")
         >>> m.elasticity("ask", "c")
         -1.0
         """
-        import sympy
+        from .evaluation import elasticity
 
-        e = self.expr(name, keep=[wrt] if not self.is_input(wrt) else [])
-        s = self._symbols[wrt]
-        d = sympy.diff(e, s)
-        values = self.evaluate_all()
-        point = self.point_values()
-        subs = {}
-        for sym in (d * s / e).free_symbols:
-            n = sym.name
-            subs[sym] = values[n] if n in values else point[n]
-        val = float((d * s / e).xreplace({k: sympy.Float(v) for k, v in subs.items()}).evalf())
-        return val
+        return elasticity(self, name, wrt)
 
     # ------------------------------------------------------------ running
-    def simulate(
-        self,
-        n: int = 10_000,
-        seed: int | None = None,
-        method: str = "mc",
-        progress: bool = False,
-        **kwargs: Any,
-    ) -> "Results":
-        """Sample every cell jointly; see :func:`dealvalue.simulate.simulate`."""
+    def simulate(self, n: int = 10_000, seed: "int | np.random.Generator | np.random.SeedSequence | None" = None,
+                 method: str = "mc", progress: bool = False, **kwargs: Any) -> "Results":
+        """Sample every cell jointly; see :func:`dealvalue.simulate.simulate`.
+
+        Parameters
+        ----------
+        n
+            The number of samples (an integral float such as ``1e4`` too).
+        seed
+            An int, a numpy ``Generator`` or ``SeedSequence``; None takes
+            the model's seed (or a fresh one).
+        method
+            ``"mc"``, ``"lhs"`` or ``"qmc"``.
+        progress
+            Show a progress bar.
+        **kwargs
+            Passed on: ``overrides={"R": 90}`` pins cells to values for the
+            run (numbers or quantities), ``keep``, ``target_se``, ...
+
+        Returns
+        -------
+        Results
+            Joint samples of every cell.
+        """
         from .simulate import simulate
 
         return simulate(self, n=n, seed=self.seed if seed is None else seed, method=method, progress=progress, **kwargs)
@@ -558,17 +576,9 @@ class Model(ModelUnits, Storage):
         """One row per cell: kind, formula, unit, label, group, bounds."""
         import pandas as pd
 
-        rows = []
-        for c in self._cells.values():
-            rows.append({
-                "name": c.name,
-                "kind": "input" if self.is_input(c.name) else "formula",
-                "formula": c.formula,
-                "unit": unit_text(self._units[c.name]),
-                "label": c.label,
-                "group": c.group,
-                "bounds": self.bounds(c.name),
-            })
+        rows = [{"name": c.name, "kind": "input" if self.is_input(c.name) else "formula", "formula": c.formula,
+                 "unit": unit_text(self._units[c.name]), "label": c.label, "group": c.group,
+                 "bounds": self.bounds(c.name)} for c in self._cells.values()]
         return pd.DataFrame(rows).set_index("name")
 
     def _repr_html_(self) -> str:

@@ -18,6 +18,8 @@ import numpy as np
 from .errors import ArgumentError, UnitMismatchError, UnknownCellError
 
 if TYPE_CHECKING:  # pragma: no cover
+    import os
+
     import pandas as pd
 
     from .model import Model
@@ -85,7 +87,20 @@ class Results:
         return self.get(name)
 
     def get(self, name: str, unit: str | None = None) -> np.ndarray:
-        """Samples of a cell, optionally converted to a compatible ``unit``."""
+        """Samples of a cell, optionally converted to a compatible ``unit``.
+
+        Parameters
+        ----------
+        name
+            A cell (or a distribution literal, ``cell__k``).
+        unit
+            A unit compatible with the cell's; None keeps the cell's.
+
+        Returns
+        -------
+        numpy.ndarray
+            The samples (read-only unless converted).
+        """
         if name not in self.values:
             if name in self.leaves:
                 return self.leaves[name]
@@ -136,13 +151,69 @@ class Results:
 
     @property
     def samples(self) -> "pd.DataFrame":
-        """All cells' joint samples, one column per cell."""
+        """All cells' joint samples, one column per cell; ``attrs["units"]``
+        maps each column to its unit text (``""`` for a pure number), kept by
+        :meth:`save` and :meth:`to_csv`."""
         if self._frame is None:
             import pandas as pd
 
             self._frame = pd.DataFrame(self.values, copy=False)
+            self._frame.attrs["units"] = self.units()
         frame: pd.DataFrame = self._frame
         return frame
+
+    def units(self) -> dict[str, str]:
+        """Each kept cell's unit text (``""`` for a pure number)."""
+        from .units import unit_text
+
+        return {name: unit_text(self.model.unit(name)) for name in self.values}
+
+    def save(self, path: "str | os.PathLike[str]") -> None:
+        """Write the samples, the units and the model file's text to a Parquet
+        file, atomically; see :func:`dealvalue.saved.save`.
+
+        Parameters
+        ----------
+        path
+            The file to write (its folder must exist).
+        """
+        from .saved import save
+
+        save(self, path)
+
+    @classmethod
+    def load(cls, path: "str | os.PathLike[str]", new_model: Any = None) -> "Results":
+        """Read a file written by :meth:`save`: the same samples, model and units.
+
+        Parameters
+        ----------
+        path
+            The Parquet file.
+        new_model
+            The model class (its ``loads`` reads the embedded model file);
+            None is :class:`dealvalue.Model`.
+
+        Returns
+        -------
+        Results
+        """
+        from .saved import load
+
+        return load(cls, path, new_model)
+
+    def to_csv(self, path: "str | os.PathLike[str]") -> None:
+        """Write the samples as CSV, with the units in a first comment line
+        (``# units: {"ask": "USD"}``; read back with
+        :func:`dealvalue.saved.read_csv`).
+
+        Parameters
+        ----------
+        path
+            The file to write (its folder must exist).
+        """
+        from .saved import to_csv
+
+        to_csv(self, path)
 
     def subset(self, where: "str | np.ndarray", names: "Sequence[str] | None" = None) -> "Results":
         """These results restricted to some samples (and cells).
@@ -245,7 +316,18 @@ class Results:
 
     # ------------------------------------------------------------ statistics
     def mean(self, name: str) -> float:
-        """Mean of the cell's samples: for a 0/1 cell, the probability it is 1."""
+        """Mean of the cell's samples: for a 0/1 cell, the probability it is 1.
+
+        Parameters
+        ----------
+        name
+            The cell.
+
+        Returns
+        -------
+        float
+            The mean of its finite samples, in the cell's unit.
+        """
         cs = self._streamed(name)
         if cs is not None:
             return cs.moments.mean if cs.moments.count else math.nan
@@ -272,6 +354,18 @@ class Results:
         return _stderr(self._finite(name))
 
     def sd(self, name: str) -> float:
+        """The standard deviation of the cell's finite samples (``ddof=1``).
+
+        Parameters
+        ----------
+        name
+            The cell.
+
+        Returns
+        -------
+        float
+            In the cell's unit.
+        """
         cs = self._streamed(name)
         if cs is not None:
             return cs.moments.sd

@@ -92,6 +92,14 @@ def check_n(n: Any, argument: str = "n", maximum: int = MAX_SAMPLES) -> int:
 
 
 def check_seed(seed: Any) -> int:
+    """The int seed of a run: ``seed`` itself, or one derived from a numpy
+    ``Generator`` (``seed.integers(2**63)``: the same generator state gives the
+    same seed, and the generator advances) or a ``SeedSequence`` (its first
+    64-bit ``generate_state`` word, halved into 63 bits: always the same)."""
+    if isinstance(seed, np.random.Generator):
+        return int(seed.integers(0, 2**63))
+    if isinstance(seed, np.random.SeedSequence):
+        return int(seed.generate_state(1, np.uint64)[0] >> np.uint64(1))
     if seed is None:
         return int(np.random.SeedSequence().entropy % (2**63))  # type: ignore[operator]
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
@@ -118,7 +126,7 @@ def check_method(method: Any) -> str:
 def simulate(
     model: "Model",
     n: int = 10_000,
-    seed: int | None = None,
+    seed: "int | np.random.Generator | np.random.SeedSequence | None" = None,
     method: str = "mc",
     progress: bool = False,
     target_se: Mapping[str, float] | None = None,
@@ -185,7 +193,7 @@ def simulate(
     if target_se is not None:
         if keep != "all" or overrides or exact:
             raise ArgumentError("target_se", target_se, "no target_se with keep, overrides or exact (adaptive runs keep every sample)")
-        return simulate_until(model, target_se, n=n, seed=seed, method=method, max_n=max_n, progress=progress)
+        return simulate_until(model, target_se, n=n, seed=check_seed(seed), method=method, max_n=max_n, progress=progress)
     if max_n is not None:
         raise ArgumentError("max_n", max_n, "no max_n without target_se (max_n caps adaptive sampling: give target_se too, e.g. target_se={'feasible': 0.001})")
     compiled = model.compile()
