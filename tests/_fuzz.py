@@ -5,8 +5,15 @@ Used by tests/test_fuzz.py (a bounded run) and bench/fuzz.py (the long run, 100,
 
 from __future__ import annotations
 
-import time
+import builtins
+import contextlib
+import os
 import resource
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import strategies as st
@@ -64,3 +71,33 @@ def check_formula(formula: str) -> tuple[str, float]:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextlib.contextmanager
+def canary(guard_s: int) -> Iterator[list[str]]:
+    """The canary: records any call of os.system or subprocess.Popen, and any import of os,
+    subprocess, shutil or socket from evaluated code (a frame of '<string>'), in the list it
+    yields; SIGALRM after ``guard_s`` turns a hang into a TimeoutError (a guard, not a budget)."""
+    hits: list[str] = []
+    real_import = builtins.__import__
+    real_system, real_popen = os.system, subprocess.Popen
+
+    def spy_import(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name in ("os", "subprocess", "shutil", "socket") and sys._getframe(1).f_code.co_filename in ("<string>", "<unknown>"):
+            hits.append(f"import {name}")
+        return real_import(name, *args, **kwargs)
+
+    def hang(*_: object) -> None:
+        raise TimeoutError(f"an example ran longer than the {guard_s} s guard")
+
+    os.system = lambda *a: hits.append("os.system") or 0  # type: ignore[assignment]
+    subprocess.Popen = lambda *a, **k: hits.append("subprocess.Popen")  # type: ignore[assignment,misc]
+    builtins.__import__ = spy_import
+    old = signal.signal(signal.SIGALRM, hang)
+    try:
+        yield hits
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+        builtins.__import__ = real_import
+        os.system, subprocess.Popen = real_system, real_popen  # type: ignore[misc]

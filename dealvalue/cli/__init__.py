@@ -1,4 +1,4 @@
-"""The command line: ``dealvalue run``, ``dealvalue models``, ``dealvalue app``, ``dealvalue assess``.
+"""The command line: ``dealvalue run``, ``dealvalue models``, ``dealvalue app``, ``dealvalue assess``, ``dealvalue schema``.
 
 One module per subcommand; each adds its parser (``add_parser``) and runs
 (``run``).  Errors print as one line without a traceback (exit status 2).
@@ -15,11 +15,11 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import DealValueError
-from . import app, assess, models, run, sweep
+from . import app, assess, models, run, schema, sweep
 
 __all__ = ["main", "parser"]
 
-SUBCOMMANDS = {"run": run, "sweep": sweep, "models": models, "app": app, "assess": assess}
+SUBCOMMANDS = {"run": run, "sweep": sweep, "models": models, "app": app, "assess": assess, "schema": schema}
 
 
 def parser() -> argparse.ArgumentParser:

@@ -30,7 +30,9 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..cells import Cell
 from ..errors import DealValueError, ModelFileError
@@ -38,7 +40,7 @@ from ..errors import DealValueError, ModelFileError
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Model
 
-__all__ = ["save", "load", "to_dict", "from_dict", "dumps", "loads", "used_units", "FORMAT", "VERSION", "MAX_FILE_BYTES", "MAX_CELLS", "MAX_NESTING"]
+__all__ = ["save", "load", "to_dict", "from_dict", "dumps", "loads", "used_units", "FORMAT", "VERSION", "MAX_FILE_BYTES", "MAX_CELLS", "MAX_NESTING", "FIELDS", "Field", "schema", "PLAIN_TEXT"]
 
 #: Builds an empty model: ``new_model(name, description=..., seed=...)`` (the Model class).
 NewModel = Callable[..., "Model"]
@@ -47,10 +49,187 @@ FORMAT = "dealvalue-model"
 VERSION = 1
 MAX_FILE_BYTES = 2_000_000  # a model file's size (checked before reading it)
 MAX_CELLS = 20_000  # cells in a model file (counted before parsing, and again after)
-_TOP = {"format", "version", "name", "description", "seed", "units", "cells", "correlations"}
-_CELL = {"name", "formula", "unit", "label", "description", "group", "bounds"}
-_CORRELATION = {"a", "b", "rho"}
 MAX_NESTING = 20  # brackets and tables nested in a model file (checked before parsing)
+MAX_SEED = 2**63 - 1  # a TOML integer
+
+#: Characters no text in a model file may hold: NUL, other control characters, lone surrogates.
+_BAD_CHARS = "\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uD800-\\uDFFF"
+_BAD_CHAR = re.compile(f"[{_BAD_CHARS}]")
+PLAIN_TEXT = f"^[^{_BAD_CHARS}]*$"  # the same rule as a JSON Schema pattern
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the model file format: what the loader checks and what :func:`schema` says.
+
+    ``kind`` is one of ``text``, ``whole`` (an integer from ``minimum`` to ``maximum``), ``number``
+    (int or float from ``minimum`` to ``maximum``), ``formula`` (text or a number), ``const``,
+    ``bounds`` (``[low, high]``) or ``tables`` (a list of tables, each with the fields ``table``).
+    ``what`` is what a refusal says was expected.
+    """
+
+    kind: str
+    what: str
+    doc: str
+    required: bool = False
+    const: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    table: "Mapping[str, Field] | None" = None
+    item_what: str = ""
+    max_items: str | None = None  # the name of the module constant bounding a list's length
+    named: bool = False  # a list whose items are named by their 'name' in refusals: cells.R
+
+
+_TEXT = "expected text"
+UNIT_FIELDS: dict[str, Field] = {
+    "name": Field("text", "expected a unit name", "the unit's name, e.g. doom ([A-Za-z][A-Za-z0-9_]{0,63}, no '__')",
+                  required=True),
+    "definition": Field("text", "expected text like '1000 microdoom'",
+                        "a finite, non-zero factor of other units, e.g. '1000 microdoom'; omitted: a new base unit"),
+}
+CELL_FIELDS: dict[str, Field] = {
+    "name": Field("text", "expected a cell name", "the cell's name: an identifier not starting with '_'", required=True),
+    "formula": Field("formula", "expected formula text", "the formula (the safe formula language), or a number",
+                     required=True),
+    "unit": Field("text", _TEXT, "the declared unit, e.g. USD or MUSD/year"),
+    "label": Field("text", _TEXT, "a short label"),
+    "description": Field("text", _TEXT, "a longer description"),
+    "group": Field("text", _TEXT, "a group name, for display"),
+    "bounds": Field("bounds", "expected [low, high]", "a plausible range [low, high], for display and checks"),
+}
+CORRELATION_FIELDS: dict[str, Field] = {
+    "a": Field("text", "expected a cell name", "an input cell", required=True),
+    "b": Field("text", "expected a cell name", "another input cell", required=True),
+    "rho": Field("number", "expected a number from -1 to 1", "the rank correlation", required=True, minimum=-1, maximum=1),
+}
+#: The model file format: the loader checks these fields and :func:`schema` describes them.
+FIELDS: dict[str, Field] = {
+    "format": Field("const", f"expected {FORMAT!r}", "always dealvalue-model", required=True, const=FORMAT),
+    "version": Field("const", f"this dealvalue reads version {VERSION}", "the format's version", required=True,
+                     const=VERSION),
+    "name": Field("text", _TEXT, "the model's name (default 'model')"),
+    "description": Field("text", _TEXT, "what the model is"),
+    "seed": Field("whole", "expected a whole number >= 0", "the default seed of simulate", minimum=0, maximum=MAX_SEED),
+    "units": Field("tables", "expected a list of units", "user-defined units, definitions before their uses",
+                   table=UNIT_FIELDS, item_what="expected a table with 'name' and optional 'definition'"),
+    "cells": Field("tables", "expected a list of cells", "the cells, in order", table=CELL_FIELDS,
+                   item_what="expected a table with 'name' and 'formula'", max_items="MAX_CELLS", named=True),
+    "correlations": Field("tables", "expected a list", "rank correlations between input cells",
+                          table=CORRELATION_FIELDS, item_what="expected a table with a, b and rho"),
+}
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _check_field(path: str, field: str, value: Any, spec: Field) -> None:
+    """Refuse ``value`` unless it is what ``spec`` says, naming ``field``."""
+    kind = spec.kind
+    if kind == "const":
+        ok = type(value) is type(spec.const) and value == spec.const
+    elif kind == "text":
+        ok = isinstance(value, str)
+    elif kind == "whole":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind == "number":
+        ok = _is_number(value)
+    elif kind == "formula":
+        ok = isinstance(value, str) or _is_number(value)
+    elif kind == "bounds":
+        ok = isinstance(value, list) and len(value) == 2 and all(_is_number(b) for b in value)
+    elif kind == "tables":
+        ok = isinstance(value, list)
+    else:  # pragma: no cover - a mistake in FIELDS
+        raise AssertionError(kind)
+    if ok and kind in ("whole", "number"):
+        ok = (spec.minimum is None or value >= spec.minimum) and (spec.maximum is None or value <= spec.maximum)
+    if not ok:
+        raise ModelFileError(path, field, f"{spec.what}, got {_shown(value)}")
+    if kind == "tables":
+        assert spec.table is not None
+        limit = globals()[spec.max_items] if spec.max_items else None
+        if limit is not None and len(value) > limit:
+            raise ModelFileError(path, field, f"{len(value):,} {field}; the limit is {limit:,}")
+        for i, item in enumerate(value):
+            where = f"{field}[{i}]"
+            if not isinstance(item, dict):
+                raise ModelFileError(path, where, f"{spec.item_what}, got {_shown(item)}")
+            if spec.named and "name" in item:
+                _check_field(path, where + ".name", item["name"], spec.table["name"])
+                where = f"{field}.{item['name']}"
+            _check_table(path, where, item, spec.table)
+
+
+def _shown(value: Any) -> str:
+    """A short repr of a refused value (bounded: deep nesting and huge integers have no repr)."""
+    try:
+        text = repr(value)
+    except (RecursionError, ValueError):
+        return f"a {type(value).__name__} too deep or too large to show"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _check_unknown(path: str, prefix: str, data: dict[Any, Any], table: Mapping[str, Field]) -> None:
+    unknown = [k for k in data if k not in table]
+    if unknown:
+        key = str(min(unknown, key=str))
+        raise ModelFileError(path, f"{prefix}.{key}" if prefix else key,
+                             f"unknown field; expected one of {', '.join(sorted(table))}")
+
+
+def _check_table(path: str, prefix: str, data: dict[Any, Any], table: Mapping[str, Field]) -> None:
+    """Unknown and missing fields, then each field's value (the checks :func:`schema` describes)."""
+    _check_unknown(path, prefix, data, table)
+    for key, spec in table.items():
+        field = f"{prefix}.{key}" if prefix else key
+        if key in data:
+            _check_field(path, field, data[key], spec)
+        elif spec.required:
+            raise ModelFileError(path, field, f"missing; {spec.what}")
+
+
+def _json(spec: Field) -> dict[str, Any]:
+    out: dict[str, Any] = {"description": spec.doc}
+    if spec.kind == "const":
+        out |= {"type": "integer" if isinstance(spec.const, int) else "string", "const": spec.const}
+    elif spec.kind == "text":
+        out |= {"type": "string", "pattern": PLAIN_TEXT}
+    elif spec.kind in ("whole", "number"):
+        out["type"] = "integer" if spec.kind == "whole" else "number"
+        out |= {k: v for k, v in (("minimum", spec.minimum), ("maximum", spec.maximum)) if v is not None}
+    elif spec.kind == "formula":
+        out |= {"type": ["string", "number"], "pattern": PLAIN_TEXT}
+    elif spec.kind == "bounds":
+        out |= {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}
+    else:
+        assert spec.table is not None
+        out |= {"type": "array", "items": _json_table(spec.table)}
+        if spec.max_items:
+            out["maxItems"] = globals()[spec.max_items]
+    return out
+
+
+def _json_table(table: Mapping[str, Field]) -> dict[str, Any]:
+    return {"type": "object", "properties": {k: _json(f) for k, f in table.items()},
+            "required": [k for k, f in table.items() if f.required], "additionalProperties": False}
+
+
+def schema() -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) of the model file's data, made from :data:`FIELDS`,
+    the table the loader checks.  The loader also checks what a schema cannot say: the
+    file's size and nesting, formulas, unit definitions, duplicate names, correlations."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"dealvalue model file ({FORMAT}, version {VERSION})",
+        "description": ("The data of a dealvalue model file (TOML), as the loader checks it "
+                        "(generated from dealvalue.io.toml.FIELDS by `dealvalue schema`). The loader also refuses "
+                        f"files over {MAX_FILE_BYTES:,} bytes or nested deeper than {MAX_NESTING}, formulas the "
+                        "formula language refuses, bad unit definitions, duplicate cell names and correlations "
+                        "that are not positive definite."),
+        **_json_table(FIELDS),
+    }
 
 
 def _check_strings(path: str, value: Any, field: str) -> None:
@@ -70,12 +249,12 @@ def _check_strings(path: str, value: Any, field: str) -> None:
 
 
 def _check_text(path: str, text: str, field: str) -> None:
-    for k, ch in enumerate(text):
-        o = ord(ch)
-        if o == 0 or 0xD800 <= o <= 0xDFFF or (o < 32 and ch not in "\n\t\r"):
-            what = "NUL" if o == 0 else ("a lone surrogate" if o >= 0xD800 else "a control character")
-            raise ModelFileError(path, field or "<top>", f"contains {what} (U+{o:04X}) at character {k + 1}; "
-                                 "expected plain UTF-8 text")
+    bad = _BAD_CHAR.search(text)
+    if bad:
+        k, o = bad.start(), ord(bad.group())
+        what = "NUL" if o == 0 else ("a lone surrogate" if o >= 0xD800 else "a control character")
+        raise ModelFileError(path, field or "<top>", f"contains {what} (U+{o:04X}) at character {k + 1}; "
+                             "expected plain UTF-8 text")
 
 
 def _nesting(text: str) -> int:
@@ -162,69 +341,31 @@ def save(model: "Model", path: str | os.PathLike[str]) -> None:
             fh.write(text)
 
 
-def _want(path: str, field: str, value: Any, kind: type | tuple[type, ...], what: str) -> Any:
-    if not isinstance(value, kind) or isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-        raise ModelFileError(path, field, f"expected {what}, got {value!r}")
-    return value
-
-
 def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Model":
-    """Build a model from plain data (as read from a file) with ``new_model``."""
+    """Build a model from plain data (as read from a file) with ``new_model``.
+    The data is checked against :data:`FIELDS` (what :func:`schema` describes) first."""
     if not isinstance(data, dict):
         raise ModelFileError(path, "<top>", "expected a table of fields")
-    unknown = set(data) - _TOP
-    if unknown:
-        raise ModelFileError(path, sorted(unknown)[0], f"unknown field; expected one of {', '.join(sorted(_TOP))}")
-    if data.get("format") != FORMAT:
-        raise ModelFileError(path, "format", f"expected {FORMAT!r}, got {data.get('format')!r}")
+    _check_unknown(path, "", data, FIELDS)
+    _check_field(path, "format", data.get("format"), FIELDS["format"])
     _check_strings(path, data, "")
-    version = data.get("version")
-    if isinstance(version, bool) or version != VERSION:
-        raise ModelFileError(path, "version", f"this dealvalue reads version {VERSION}, got {version!r}")
-    name = _want(path, "name", data.get("name", "model"), str, "text")
-    description = _want(path, "description", data.get("description", ""), str, "text")
-    seed = data.get("seed")
-    if seed is not None:
-        _want(path, "seed", seed, int, "a whole number")
-        if seed < 0:
-            raise ModelFileError(path, "seed", f"expected a whole number >= 0, got {seed}")
-    units: list[tuple[str, str | None]] = []
-    for i, u in enumerate(_want(path, "units", data.get("units", []), list, "a list of units")):
-        field = f"units[{i}]"
-        _want(path, field, u, dict, "a table with 'name' and optional 'definition'")
-        uname = _want(path, field + ".name", u.get("name"), str, "a unit name")
-        definition = u.get("definition")
-        if definition is not None:
-            _want(path, field + ".definition", definition, str, "text like '1000 microdoom'")
-        units.append((uname, definition))
+    _check_table(path, "", data, FIELDS)
+    name, description, seed = data.get("name", "model"), data.get("description", ""), data.get("seed")
+    units = [(u["name"], u.get("definition")) for u in data.get("units", [])]
     cells = []
     seen: set[str] = set()
-    entries = _want(path, "cells", data.get("cells", []), list, "a list of cells")
-    if len(entries) > MAX_CELLS:
-        raise ModelFileError(path, "cells", f"{len(entries):,} cells; the limit is {MAX_CELLS:,}")
-    for i, c in enumerate(entries):
-        field = f"cells[{i}]"
-        _want(path, field, c, dict, "a table with 'name' and 'formula'")
-        cname = _want(path, field + ".name", c.get("name"), str, "a cell name")
+    for c in data.get("cells", []):
+        cname = c["name"]
         field = f"cells.{cname}"
-        unknown = set(c) - _CELL
-        if unknown:
-            raise ModelFileError(path, f"{field}.{sorted(unknown)[0]}", f"unknown field; expected one of {', '.join(sorted(_CELL))}")
         if cname in seen:
             raise ModelFileError(path, field, "the same cell name appears twice")
         seen.add(cname)
-        formula = c.get("formula")
-        if isinstance(formula, (int, float)) and not isinstance(formula, bool):
+        formula = c["formula"]
+        if not isinstance(formula, str):
             formula = repr(formula) if isinstance(formula, float) else str(formula)
-        _want(path, field + ".formula", formula, str, "formula text")
         bounds = c.get("bounds")
         if bounds is not None:
-            if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, float)) and not isinstance(b, bool) for b in bounds)):
-                raise ModelFileError(path, field + ".bounds", f"expected [low, high], got {bounds!r}")
             bounds = (float(bounds[0]), float(bounds[1]))
-        for key in ("unit", "label", "description", "group"):
-            if key in c:
-                _want(path, f"{field}.{key}", c[key], str, "text")
         try:
             cells.append(Cell(cname, formula, unit=c.get("unit"), label=c.get("label", ""),
                               description=c.get("description", ""), group=c.get("group", ""), bounds=bounds))
@@ -242,19 +383,8 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
     except DealValueError as exc:
         cell = getattr(exc, "cell", None) or getattr(exc, "referenced_by", None) or getattr(exc, "name", None)
         raise ModelFileError(path, f"cells.{cell}" if cell else "cells", str(exc)) from None
-    for i, entry in enumerate(_want(path, "correlations", data.get("correlations", []), list, "a list")):
+    for i, entry in enumerate(data.get("correlations", [])):
         field = f"correlations[{i}]"
-        _want(path, field, entry, dict, "a table with a, b and rho")
-        unknown = set(entry) - _CORRELATION
-        if unknown:
-            raise ModelFileError(path, f"{field}.{sorted(unknown)[0]}", "unknown field; expected one of a, b, rho")
-        for key in ("a", "b"):
-            if key not in entry:
-                raise ModelFileError(path, f"{field}.{key}", "missing; expected a cell name")
-            _want(path, f"{field}.{key}", entry[key], str, "a cell name")
-        if "rho" not in entry:
-            raise ModelFileError(path, f"{field}.rho", "missing; expected a number from -1 to 1")
-        _want(path, f"{field}.rho", entry["rho"], (int, float), "a number from -1 to 1")
         try:
             model.correlate(entry["a"], entry["b"], entry["rho"])
         except KeyError as exc:
@@ -273,9 +403,11 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
 
 def loads(text: str, path: str = "<model>", *, new_model: NewModel) -> "Model":
     """Read a model from the file's text, built with ``new_model``."""
+    if len(text) > MAX_FILE_BYTES:  # characters: a lower bound of the bytes, before anything is scanned
+        raise ModelFileError(path, "<file>", f"larger than {MAX_FILE_BYTES} bytes")
+    _check_text(path, text, "<file>")  # before encoding: a lone surrogate cannot be encoded
     if len(text.encode("utf-8")) > MAX_FILE_BYTES:
         raise ModelFileError(path, "<file>", f"larger than {MAX_FILE_BYTES} bytes")
-    _check_text(path, text.replace("\n", " ").replace("\t", " ").replace("\r", " "), "<file>")
     tables = text.count("[[cells]]") + text.count("name =") // 2 if len(text) > 100_000 else 0
     if tables > 2 * MAX_CELLS:  # an upper bound before parsing; the exact count is checked after
         raise ModelFileError(path, "cells", f"more than {MAX_CELLS:,} cells; the limit is {MAX_CELLS:,}")
