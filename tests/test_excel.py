@@ -39,9 +39,11 @@ def test_long_sheets_print_only_their_top(tmp_path: Path) -> None:
     assert sim.print_area == f"'Simulation'!$A$1:${last_sim_col}${layout.SIM_HEADER_ROW + 50}"
     assert sim.print_title_rows == f"${layout.SIM_HEADER_ROW - 1}:${layout.SIM_HEADER_ROW}"
     assert samples.print_area == f"'Samples'!$A$1:${openpyxl.utils.get_column_letter(samples.max_column)}$53"
-    for ws, cols in ((sim, printed), (samples, samples.max_column)):
-        assert ws.page_setup.fitToHeight == 0 and ws.sheet_properties.pageSetUpPr.fitToPage
-        assert int(ws.page_setup.fitToWidth) == math.ceil(cols / layout.PRINT_COLS)
+    from dealvalue.io.excel.style import BODY_PT, print_scale
+
+    for ws in (sim, samples):  # readable (>= 8 pt), with column A repeated on each page across
+        assert BODY_PT * print_scale(ws) / 100 >= 8
+        assert ws.print_title_cols == "$A:$A"
 
 
 def test_naming_rule_against_excel_rules() -> None:

@@ -154,3 +154,30 @@ def test_editable_cells_are_validated_and_the_rest_is_locked(tmp_path: Path) -> 
     assert any(ws.cell(row=r, column=1).value == layout.T_NEW for r in range(1, ws.max_row + 1))  # where new inputs go
     for title in ("Samples", "Summary", "Sensitivity"):
         assert str(wb[title]["A2"].value).startswith("values at export; recalculate in Python with dv.read_excel")
+
+
+def test_print_settings_readable_titles_footer(tmp_path):
+    """Every sheet prints at 8 pt or more (one page wide only where it fits), with its
+    title rows repeated, the sheet name and 'Page &P of &N' in the footer, and no helper
+    columns in the Simulation print area."""
+    import openpyxl
+
+    import dealvalue as dv
+    from dealvalue.io.excel.style import BODY_PT, print_scale
+
+    m = dv.Model("print", seed=3)
+    m.add("R", "10 to 100", unit="USD")
+    m.add("W", "20 to 90", unit="USD")
+    m.add("feasible", "W >= R")
+    path = tmp_path / "p.xlsx"
+    m.to_excel(path, m.simulate(n=200, seed=1), sim_rows=30, sample_rows=20)
+    wb = openpyxl.load_workbook(path)
+    for ws in wb.worksheets:
+        assert BODY_PT * print_scale(ws) / 100 >= 8, ws.title
+        assert ws.oddFooter.center.text == "Page &P of &N", ws.title
+        assert ws.oddFooter.left.text == "&A", ws.title
+    for title in ("Inputs", "Model", "Simulation", "Samples"):
+        assert wb[title].print_title_rows, title
+    sim = wb["Simulation"]
+    assert sim.print_area.endswith("$D$42")  # draw + R, W, feasible; rows to the 30th draw
+    assert sim.max_column > 4  # the helper columns exist but do not print

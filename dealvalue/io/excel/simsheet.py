@@ -214,7 +214,14 @@ def simulation_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], lea
     for name in model.names:
         ws.cell(row=first, column=col[name]).number_format = fmts[name].value
     cache.blocks["Simulation"] = RowBlock(first, last, last_col, _draw_rows(columns, first, last), style_row=first)
-    set_widths(ws, {1: 16, **{col[nm]: 13 for nm in model.names}})
+    set_widths(ws, {1: 16, **{col[nm]: 16 for nm in model.names}})
+    from openpyxl.styles import Alignment
+
+    for c in range(2, len(model.names) + 2):  # labels and names wrap in their column rather than run into the next
+        for r in (SIM_HEADER_ROW - 1, SIM_HEADER_ROW):
+            ws.cell(row=r, column=c).alignment = Alignment(wrap_text=True, vertical="bottom")
+    ws.row_dimensions[SIM_HEADER_ROW - 1].height = 45
+    ws.row_dimensions[SIM_HEADER_ROW].height = 30
     ws.freeze_panes = ws.cell(row=SIM_HEADER_ROW + 1, column=2)
     print_block(ws, SIM_HEADER_ROW + min(n, PRINT_ROWS), len(model.names) + 1, f"{SIM_HEADER_ROW - 1}:{SIM_HEADER_ROW}")
 

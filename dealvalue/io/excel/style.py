@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import numpy as np
 
 from ...errors import ExcelError
-from .layout import PRINT_COLS, col_letter, ref
+from .layout import col_letter, ref
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.worksheet.worksheet import Worksheet
@@ -199,25 +199,81 @@ def fill(ws: "Worksheet", row: int, col: int, color: str) -> None:
     ws.cell(row=row, column=col).fill = PatternFill("solid", fgColor=color)
 
 
-def printable(ws: "Worksheet") -> None:
-    """Print (and export to PDF) landscape, one page wide."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+#: the printable width of a landscape A4 page (842 pt less 0.7 in margins), in points
+PAGE_WIDTH_PT = 842 - 2 * 0.7 * 72
+#: the printed size of a sheet's body text: the default font's 11 pt times the print scale
+BODY_PT = 11.0
+MIN_PRINT_PT = 8.0
+#: the smallest print scale (percent) that keeps the body text at 8 pt or more
+MIN_SCALE = math.ceil(100 * MIN_PRINT_PT / BODY_PT)
+FOOTER_CENTRE = "Page &P of &N"
+FOOTER_LEFT = "&A"  # the sheet name
+
+
+def printed_width_pt(ws: "Worksheet", last_col: int | None = None) -> float:
+    """The width at 100 % of the printed columns (1 to ``last_col``, default the
+    sheet's), in points: a column ``w`` characters wide is ``7 w + 5`` pixels."""
+    last = last_col or ws.max_column
+    return sum((7 * (ws.column_dimensions[col_letter(c)].width or 8.43) + 5) * 0.75 for c in range(1, last + 1))
+
+
+def print_scale(ws: "Worksheet") -> float:
+    """The scale (percent) a sheet prints at with its page setup, as a spreadsheet applies it:
+    ``fitToPage`` with ``fitToWidth`` pages shrinks the printed columns to that many page widths."""
+    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
+        last = None
+        if ws.print_area:
+            m = re.search(r":\$?([A-Z]+)\$?[0-9]+$", str(ws.print_area).split(",")[0])
+            if m:
+                from openpyxl.utils import column_index_from_string
+
+                last = column_index_from_string(m.group(1))
+        pages = ws.page_setup.fitToWidth or 1
+        return min(100.0, 100 * pages * PAGE_WIDTH_PT / max(printed_width_pt(ws, last), 1))
+    return float(ws.page_setup.scale or 100)
+
+
+def printable(ws: "Worksheet", last_col: int | None = None, title_rows: str | None = None,
+              title_cols: str | None = None) -> None:
+    """Print (and export to PDF) landscape with the body text at 8 pt or more: one page
+    wide where the columns fit at that size, otherwise across pages at the scale
+    ``MIN_SCALE`` with the title columns repeated.  Title rows and columns default
+    to the header row and the columns left of the frozen panes; the footer
+    names the sheet and numbers the pages ("Page 1 of 3")."""
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+
+    ps = ws.page_setup
+    ps.orientation = "landscape"
+    ps.paperSize = ws.PAPERSIZE_A4
+    if ws.freeze_panes and (title_rows is None or title_cols is None):
+        letters, row = coordinate_from_string(ws.freeze_panes)
+        col = column_index_from_string(letters)
+        if title_rows is None and row > 1:
+            title_rows = f"{row - 1}:{row - 1}"
+        if title_cols is None and col > 1:
+            title_cols = f"A:{col_letter(col - 1)}"
+    if title_rows:
+        ws.print_title_rows = title_rows
+    width = printed_width_pt(ws, last_col)
+    if width * MIN_SCALE / 100 <= PAGE_WIDTH_PT:  # narrow enough: one page wide
+        ps.fitToWidth, ps.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:  # wide: pages across at a readable scale, the title columns on each
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        ps.scale = MIN_SCALE
+        if title_cols:
+            ws.print_title_cols = title_cols
+    ws.oddFooter.left.text = FOOTER_LEFT
+    ws.oddFooter.center.text = FOOTER_CENTRE
+    ws.oddFooter.left.size = ws.oddFooter.center.size = 9
 
 
 def print_block(ws: "Worksheet", last_row: int, last_col: int, title_rows: str) -> None:
     """Print (and export to PDF) only the top of a long sheet: rows 1 to
-    ``last_row``, ``PRINT_COLS`` columns a page, ``title_rows`` and column A
-    repeated on every page."""
+    ``last_row`` and columns 1 to ``last_col`` (helper columns beyond it do not
+    print), ``title_rows`` and column A repeated on every page."""
     ws.print_area = f"A1:{col_letter(max(last_col, 1))}{last_row}"
-    ws.print_title_rows = title_rows
-    ws.print_title_cols = "A:A"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = max(1, math.ceil(last_col / PRINT_COLS))
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    printable(ws, last_col, title_rows, "A:A")
 
 
 def fit_columns(ws: "Worksheet", columns: Mapping[int, tuple[float, float]], first_row: int, last_row: int | None = None) -> None:

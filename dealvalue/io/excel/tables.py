@@ -265,7 +265,7 @@ def write_table(wb: "Workbook", title: str, frame: "pd.DataFrame") -> None:
             if isinstance(v, str):
                 longest[c - 1] = max(longest[c - 1], len(v))
     set_widths(ws, {c: max(10, min(50, n + 2)) for c, n in enumerate(longest, start=1)})
-    printable(ws)
+    printable(ws, title_rows="3:3")
 
 
 
