@@ -298,7 +298,6 @@ def check_exact(exact: Any, summarised: Sequence[str]) -> dict[str, tuple[float,
 def override_values(model: "Model", overrides: Mapping[str, Any] | None) -> dict[str, float]:
     """``{cell: value}`` as magnitudes in each cell's unit (pint quantities are converted)."""
     from .errors import FormulaError, UnitMismatchError
-    from .units import ureg
 
     out: dict[str, float] = {}
     if overrides is None:
@@ -310,7 +309,8 @@ def override_values(model: "Model", overrides: Mapping[str, Any] | None) -> dict
         unit = model.unit(name)
         if hasattr(v, "to") and hasattr(v, "magnitude") and hasattr(v, "units"):
             try:
-                out[name] = float(ureg().Quantity(v.magnitude, str(v.units)).to(unit).magnitude)
+                # read in the model's own registry, where its user-defined units live
+                out[name] = float(model.unit_registry.Quantity(v.magnitude, str(v.units)).to(unit).magnitude)
             except Exception:
                 raise UnitMismatchError(name, f"cannot use {v} for a cell in {unit}") from None
             continue

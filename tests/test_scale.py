@@ -142,11 +142,11 @@ def test_overrides_pin_cells_in_their_units() -> None:
     m.add("budget", "150", unit="USD")
     m.add("ok", "budget >= price")
     base = m.simulate(20_000)
-    r = m.simulate(20_000, overrides={"budget": ureg().Quantity(10, "kUSD")})
+    r = m.simulate(20_000, overrides={"budget": ureg.Quantity(10, "kUSD")})
     assert r.mean("ok") == 1.0 and r.mean("budget") == 10_000.0
     assert np.array_equal(r.get("price"), base.get("price"))  # common random numbers
     with pytest.raises(dv.errors.UnitMismatchError):
-        m.simulate(100, overrides={"budget": ureg().Quantity(3, "meter")})
+        m.simulate(100, overrides={"budget": ureg.Quantity(3, "meter")})
 
 
 def test_models_and_results_pickle_after_simulate() -> None:
