@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 N = 10_000  # the smallest-but-one sample count the page offers; keeps the tests quick
-SEED = 1
+SEED = 20260422  # the deal model's own seed (seed = 20260422 in deal.toml): the page starts on it
 TIMEOUT = 120
 
 
@@ -278,7 +278,9 @@ def test_upload_a_model_file_and_refuse_bad_ones() -> None:
     assert not at.exception and not _errors(at)
     model = dv.Model.load(ROOT / "dealvalue" / "models" / "evidence.toml")
     assert at.title[0].value == model.name
-    assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
+    assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=model.seed).prob("feasible"))
+    assert at.session_state["seed"] == model.seed  # the uploaded model's own seed
+    assert at.selectbox(key="source").value == "uploaded file: mine.toml"  # Start from says what is shown
 
     # a formula that tries to run code: refused by the file reader, the page keeps the previous model
     hostile = text.replace('formula = "10 to 100"', "formula = \"__import__('os').system('x')\"")
@@ -287,12 +289,14 @@ def test_upload_a_model_file_and_refuse_bad_ones() -> None:
     errs = _errors(at)
     assert len(errs) == 1 and "hostile.toml: field 'cells.R'" in errs[0] and "may not start with '_'" in errs[0]
     assert at.title[0].value == model.name
+    # the refused file is not listed: a fresh uploader (a new key) while the old model stays
+    assert at.session_state["upload_gen"] == 1 and at.selectbox(key="source").value == "uploaded file: mine.toml"
 
     # too large: refused by size before it is read
     from dealvalue.webapp.state import MAX_UPLOAD_BYTES
 
     big = b"#" * (MAX_UPLOAD_BYTES + 1)
-    at.file_uploader(key="upload").set_value(("big.toml", big, "application/toml")).run()
+    at.file_uploader(key="upload1").set_value(("big.toml", big, "application/toml")).run()
     assert not at.exception
     errs = _errors(at)
     assert len(errs) == 1 and "at most" in errs[0]
@@ -307,7 +311,7 @@ def _open(at: AppTest, view: str) -> AppTest:
 
 def test_sidebar_puts_inputs_right_after_the_model_picker(app: AppTest) -> None:
     headers = [h.value for h in app.sidebar.header]
-    assert headers == ["Model", "Inputs", "Simulation", "Export"]
+    assert headers == ["Model", "Inputs", "Simulation", "Share", "Export"]
 
 
 def test_headline_sentence_names_the_binding_barrier_and_best_intervention() -> None:
@@ -331,11 +335,12 @@ def test_headline_sentence_names_the_binding_barrier_and_best_intervention() -> 
 
     assert ("there is no deal" in line()) == (lnf < 0)
     assert f"binds most is {model.cell(worst).label}" in line()
-    assert "best intervention per dollar: see Interventions" in line()  # not run yet: too slow for every rerun
+    assert "best intervention per dollar: see Interventions" in line()  # too slow for every redraw: never named
+    before = line()
     _open(app, "Interventions")
-    assert f"best intervention per dollar is {best}" in line()
+    assert line() == before and best not in before  # the sentence never depends on the tabs visited
     _open(app, "Deal")
-    assert f"best intervention per dollar is {best}" in line()  # still known for these inputs
+    assert line() == before
 
 
 def test_interventions_show_free_and_one_ranking(app: AppTest) -> None:

@@ -20,7 +20,7 @@ from dealvalue import assess
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 N = 10_000
-SEED = 1
+SEED = 20260422  # the deal model's own seed: the page starts on it
 TIMEOUT = 120
 SYSTEM = "Claude 9"
 

@@ -76,8 +76,32 @@ def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool, where: str | None = None) -> pd.DataFrame:
-    """Histogram of ``names`` on shared bins (``Results.histogram``)."""
-    return results(spec, n, seed).histogram(names, bins=HIST_BINS, log=log, where=where)
+    """Histogram of ``names`` on shared bins (``Results.histogram``), with
+    the samples beyond the bins (the library clips them into the end bins)
+    taken out of the end bins again, so the ends show no tall bars; the
+    share left out is in ``frame.attrs["outside"]`` (cell -> share)."""
+    import numpy as np
+
+    r = results(spec, n, seed)
+    frame = r.histogram(names, bins=HIST_BINS, log=log, where=where)
+    if frame.empty:
+        return frame
+    lo, hi = float(frame["start"].min()), float(frame["end"].max())
+    sub = r.subset(where, names) if where is not None else r
+    outside = {}
+    for name in names:
+        x = sub.get(name)
+        x = x[np.isfinite(x)]
+        if log:
+            x = x[x > 0]
+        below, above = float(np.sum(x < lo)) / max(sub.n, 1), float(np.sum(x > hi)) / max(sub.n, 1)
+        rows = frame.index[frame["cell"] == name]
+        if len(rows):
+            frame.loc[rows[0], "share"] = max(0.0, float(frame.loc[rows[0], "share"]) - below)
+            frame.loc[rows[-1], "share"] = max(0.0, float(frame.loc[rows[-1], "share"]) - above)
+        outside[name] = below + above
+    frame.attrs["outside"] = outside
+    return frame
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

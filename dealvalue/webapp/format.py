@@ -15,7 +15,7 @@ from dealvalue.symbolic import expr_latex, latex_name as _latex_name
 from dealvalue.units import unit_text as _unit_text
 
 __all__ = ["fmt", "unit_text", "symbol_tex", "tex", "latex_name", "md_escape", "error_markdown", "metric_text",
-           "si_axis", "log_axis", "cell_label", "axis_title", "per_dollar_text", "variance_share_note"]
+           "si_axis", "log_axis", "table_height", "explain_refusal", "log_ticks", "compact", "percent", "config_words", "cell_label", "axis_title", "per_dollar_text", "variance_share_note"]
 
 #: A number with 3 significant digits as 1.2k, 3.4M, 5.6B (``deals.report.short_number``).
 fmt = short_number
@@ -60,6 +60,52 @@ def error_markdown(message: str) -> str:
     return body
 
 
+def compact(x: float, digits: int = 2) -> str:
+    """A short number for a headline card: ``digits`` significant digits
+    (more when fewer would need scientific notation: 110M, not 1.1e+02M).
+
+    >>> compact(1.1e8), compact(57.3), compact(160.2), compact(14_300_000)
+    ('110M', '57', '160', '14M')
+    """
+    for d in range(digits, 5):
+        s = fmt(x, digits=d)
+        if "e" not in s.replace("n/a", ""):
+            return s
+    return fmt(x)
+
+
+def percent(p: float, digits: int = 1) -> str:
+    """A probability as the page shows every probability: ``32.4%``."""
+    return f"{100 * p:.{digits}f}%" if math.isfinite(p) else "n/a"
+
+
+def table_height(rows: int) -> int:
+    """A table's height in pixels that shows all its ``rows`` (no short scroll box), header included."""
+    return 35 * (rows + 1) + 3
+
+
+def explain_refusal(name: str, text: str, message: str, unitless: bool) -> str:
+    """The engine's message on a refused input, said about the input edited:
+    an unfinished range (``10 to``) gets its caret after the text, and a unit
+    on a cell without one (a probability) says so before naming the cells it breaks.
+
+    >>> print(explain_refusal("reality", "10 to", "cell 'reality': invalid syntax at position 1\\n    10 to\\n    ^", True))
+    cell 'reality': '10 to' is an unfinished range: a range needs both ends, as in 10 to 100
+        10 to
+             ^
+    """
+    t = text.strip()
+    words = t.split()
+    if words and (words[-1] == "to" or words[0] == "to"):
+        at = len(t) if words[-1] == "to" else 0
+        return (f"cell '{name}': '{t}' is an unfinished range: a range needs both ends, as in 10 to 100\n"
+                f"    {t}\n    {' ' * at}^")
+    if unitless and " breaks cell " in message and "unit" in message:
+        return (f"cell '{name}' has no unit (it is a probability or a ratio), so '{t}' cannot give it one; "
+                + message.removeprefix(f"cell '{name}': "))
+    return message
+
+
 def metric_text(row: Mapping[str, Any]) -> tuple[str, str]:
     """The value and its Monte Carlo error as two strings (a row of ``deals.headline``)."""
     if row["kind"] == "prob":
@@ -69,7 +115,9 @@ def metric_text(row: Mapping[str, Any]) -> tuple[str, str]:
         if not (math.isfinite(lo) and math.isfinite(hi)):
             return "none", "no sample has a ZOPA"
         if lo <= hi:  # two digits in the big number so it fits its box; three in the caption
-            return f"{fmt(lo, digits=2)}–{fmt(hi, digits=2)}", f"{fmt(lo)} ± {fmt(slo)} to {fmt(hi)} ± {fmt(shi)} (MC error), where a deal exists"
+            unit = f" {row['unit']}" if row["unit"] else ""
+            return (f"{compact(lo)}–{compact(hi)}",  # the unit is in the card's label: the value must fit its box
+                    f"{fmt(lo)} ± {fmt(slo)} to {fmt(hi)} ± {fmt(shi)}{unit} (MC error), where a deal exists")
         return "none", f"median ask {fmt(lo)} ± {fmt(slo)} > median bid {fmt(hi)} ± {fmt(shi)} {row['unit']}"
     return fmt(row["value"], row["unit"]), f"± {fmt(row['se'], row['unit'] if row['unit'] != '×' else '')} (MC error)"
 
@@ -86,9 +134,47 @@ def si_axis(title: str) -> alt.Axis:
     return alt.Axis(title=title, labelExpr=_SI_LABELS)
 
 
-def log_axis(title: str) -> alt.Axis:
-    """A log-scale axis with powers of ten labelled 1k, 10M, 1B and no dense grid."""
+def log_ticks(lo: float, hi: float, most: int = 9) -> list[float]:
+    """Powers of ten from below ``lo`` to above ``hi`` (every second, third... when there are more than ``most``).
+
+    >>> log_ticks(3e5, 2e9)
+    [100000.0, 1000000.0, 10000000.0, 100000000.0, 1000000000.0, 10000000000.0]
+    """
+    if not (lo > 0 and hi > 0 and math.isfinite(lo) and math.isfinite(hi)):
+        return []
+    a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+    step = max(1, math.ceil((b - a + 1) / most))
+    return [10.0 ** k for k in range(a, b + 1, step)]
+
+
+def log_axis(title: str, ticks: list[float] | None = None) -> alt.Axis:
+    """A log-scale axis labelled 1k, 10M, 1B and no dense grid: at ``ticks``
+    (regular powers of ten, :func:`log_ticks`) when given."""
+    if ticks:
+        return alt.Axis(title=title, labelExpr=_SI_LABELS, grid=False, values=ticks)
     return alt.Axis(title=title, labelExpr=_SI_LABELS, grid=False, tickCount=6)
+
+
+def config_words(name: str) -> str:
+    """A configuration's name (``evidence_iv / low_freedom_low_influence / ai_developer / reward_seeker / u=1``)
+    in words, from the catalogue's labels."""
+    from dealvalue import deals
+
+    tables = (deals.GOODS, deals.PAYMENTS, deals.COUNTERPARTIES, deals.PROFILES)
+    words = []
+    for part in str(name).split(" / "):
+        part = part.strip()
+        label = next((t[part].label for t in tables if part in t), None)
+        if label is not None:
+            words.append(label)
+        elif part.startswith("u="):
+            try:
+                words.append(f"{100 * float(part[2:]):.0f}% paid upfront")
+            except ValueError:
+                words.append(part)
+        else:
+            words.append(part.replace("_", " "))
+    return "; ".join(words)
 
 
 def cell_label(model: dv.Model, name: str) -> str:

@@ -67,6 +67,24 @@ def init_state(model: str | None = None) -> None:
     """Fill the session state on a session's first run."""
     ss = st.session_state
     if "base" not in ss:
+        from .share import read_params, shipped_name
+
+        link, ss.link_notes = read_params(st.query_params.to_dict())
+        if link:  # a shared link: its model, inputs, samples and seed
+            name = shipped_name(link["base"])
+            option = (shipped_model_option(name) if name is not None and "/" not in name else
+                      f"shipped scenario: {name.removeprefix('scenarios/').replace('_', ' ')}" if name is not None else
+                      "model from the link")
+            ss.start = (option, link["base"], link["label"])
+            ss.base, ss.base_label, ss.gen = link["base"], link["label"], 0
+            ss.input_sets, ss.input_set_specs, ss.notice = {}, {}, ""
+            ss.config, ss.config_why, ss.config_name = None, [], link.get("config")
+            ss.seed = int(link.get("seed", model_seed(link["base"])))
+            if link.get("n") in SAMPLE_CHOICES:
+                ss.samples = link["n"]
+            for cell, formula in link["inputs"].items():
+                ss[f"in:0:{cell}"] = str(formula)
+            return
         option, text, label = start_from(model)
         ss.start = (option, text, label)
         ss.base = text
@@ -77,6 +95,16 @@ def init_state(model: str | None = None) -> None:
         ss.notice = ""
         ss.config = None
         ss.config_why = []
+        ss.seed = model_seed(text)
+
+
+def model_seed(text: str) -> int:
+    """The model file's own seed (``seed = ...`` in the file), else :data:`DEFAULT_SEED`."""
+    try:
+        seed = base_model(text).seed
+    except DealValueError:
+        return DEFAULT_SEED
+    return int(seed) if seed is not None else DEFAULT_SEED
 
 
 def set_base(text: str, label: str) -> None:
@@ -87,6 +115,8 @@ def set_base(text: str, label: str) -> None:
     ss.gen += 1
     ss.config = None
     ss.config_why = []
+    ss.config_name = None
+    ss.seed = model_seed(text)
 
 
 def on_source_change() -> None:
@@ -105,27 +135,40 @@ def on_source_change() -> None:
         ss.config = deals.SCENARIOS.get(stem)  # the configuration the file was built from
     elif kind == "input set":
         set_base(ss.input_sets[name], f"input set {name}")
+    elif kind == "uploaded file" and ss.get("uploaded_text"):
+        set_base(ss.uploaded_text, f"{name} (uploaded)")
 
 
-def on_upload() -> None:
+def on_upload(key: str = "upload") -> None:
     ss = st.session_state
-    f = ss.get("upload")
+    f = ss.get(key)
     if f is None:
         return
+    ok = _load_upload(f)
+    if not ok:  # the old model stays: a fresh uploader, not one listing the refused file
+        ss.upload_gen = int(ss.get("upload_gen") or 0) + 1
+
+
+def _load_upload(f: Any) -> bool:
+    ss = st.session_state
     if f.size > MAX_UPLOAD_BYTES:
         ss.notice = f"{f.name}: the file has {f.size:,} bytes; a model file may have at most {MAX_UPLOAD_BYTES:,}"
-        return
+        return False
     try:
         text = f.getvalue().decode("utf-8")
         base_model(text)
     except UnicodeDecodeError:
         ss.notice = f"{f.name}: not UTF-8 text; a model file is TOML text"
-        return
+        return False
     except DealValueError as exc:
         ss.notice = f"{f.name}: {exc}".replace("model file: ", "")
-        return
+        return False
     ss.notice = ""
     set_base(text, f"{f.name} (uploaded)")
+    ss.uploaded_option = f"uploaded file: {f.name}"
+    ss.uploaded_text = text
+    ss.source = ss.uploaded_option
+    return True
 
 
 def on_save_input_set(spec: Spec) -> None:
@@ -137,6 +180,11 @@ def on_save_input_set(spec: Spec) -> None:
     ss.input_sets[name] = model_file_text(spec)
     ss.setdefault("input_set_specs", {})[name] = spec
     ss.notice = ""
+    ss.saved_msg = f"Saved the input set {name!r}: it is compared below, listed under Start from, and can be recorded " \
+                   "as an assessment on the Assessments tab."
+    chosen = list(ss.get("compare") or ["current inputs"])
+    if f"input set: {name}" not in chosen:
+        ss.compare = [*chosen, f"input set: {name}"]
 
 
 def with_last_valid(base: str, table_edits: tuple[Edit, ...], input_edits: tuple[Edit, ...],

@@ -51,3 +51,7 @@ def alternatives_panel(spec: Spec, n: int, seed: int) -> None:
     capped = f" (capped below the sidebar's {n:,} to keep this view quick)" if m < n else ""
     st.caption(f"{m:,} samples{capped}, seed {seed}. The deal's value per dollar is E[value delivered] / E[money paid]; "
                "it beats an alternative exactly when the deal is bought below our bid.")
+    st.caption("Cells compared: for the deal, E[`value_delivered`] / E[`spend`]; for the advocacy budget, "
+               "E[`expected_value`] / E[`cost`] of the advocacy model, its average value per dollar. The advocacy "
+               "model's own headline is `marginal_value_per_dollar`, the value of the dollars between its low and high "
+               "budgets: a different cell, so the two numbers differ.")

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ..cache import current_model, deal_decomposition
-from ..format import cell_label, fmt, variance_share_note
+from ..format import cell_label, fmt, table_height, variance_share_note
 from ..state import Spec
 
 
@@ -49,5 +49,6 @@ def barriers_panel(spec: Spec, n: int, seed: int) -> None:
     st.markdown("**Over the samples** (mean log-units with Monte Carlo error, 90% range, and each term's share of the variance of ln F)")
     shown = dist.copy()
     shown.index = [("ln F (total)" if i == "ln F" else cell_label(model, str(i))) for i in shown.index]
-    st.dataframe(shown, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.3f") for c in shown.columns})
+    st.dataframe(shown, width="stretch", height=table_height(len(shown)),
+                 column_config={c: st.column_config.NumberColumn(format="%.3f") for c in shown.columns})
     st.caption(variance_share_note(shown))

@@ -11,7 +11,7 @@ import streamlit as st
 import dealvalue as dv
 
 from ..cache import summary_table
-from ..format import md_escape
+from ..format import md_escape, table_height
 from ..state import CELL_FIELDS, Edit, Spec
 
 
@@ -60,6 +60,6 @@ def edit_panel(base: dv.Model, gen: int) -> tuple[Edit, ...]:
 def all_cells_panel(spec: Spec, n: int, seed: int) -> None:
     """The All cells tab: the library's summary of every cell."""
     summary = summary_table(spec, n, seed)
-    st.dataframe(summary, width="stretch", column_config={
+    st.dataframe(summary, width="stretch", height=table_height(len(summary)), column_config={
         "label": st.column_config.TextColumn(width="medium"),
         **{c: st.column_config.NumberColumn(format="compact") for c in ("mean", "stderr", "sd", "p5", "p50", "p95") if c in summary.columns}})

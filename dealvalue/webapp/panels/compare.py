@@ -9,7 +9,7 @@ from dealvalue import models
 from dealvalue.errors import DealValueError
 
 from ..cache import base_model, compare_models, model_file_text
-from ..format import md_escape
+from ..format import md_escape, table_height
 from ..state import Spec, on_save_input_set, shipped_scenarios
 
 
@@ -20,11 +20,15 @@ def compare_panel(spec: Spec, n: int, seed: int) -> None:
     c1, c2 = st.columns([3, 1])
     c1.text_input("Input set name", key="input_set_name", placeholder="e.g. honesty policy")
     c2.button("Save these inputs as an input set", on_click=on_save_input_set, args=(spec,), width="stretch")
+    if ss.get("saved_msg"):
+        st.success(md_escape(ss.pop("saved_msg")))
     saved = {f"input set: {k}": v for k, v in ss.input_sets.items()}
     shipped = {f"scenario: {k}": models.scenario_path(name).read_text(encoding="utf-8") for k, name in shipped_scenarios().items()}
     options = {"current inputs": model_file_text(spec), **saved, **shipped}
-    chosen = st.multiselect("Compare input sets and scenarios (the first is the reference)", list(options),
-                            default=list(options)[:2], key="compare")
+    if "compare" not in ss:
+        ss.compare = list(options)[:2]
+    ss.compare = [c for c in ss.compare if c in options]
+    chosen = st.multiselect("Compare input sets and scenarios (the first is the reference)", list(options), key="compare")
     if len(chosen) < 2:
         st.caption("Save an input set (or pick a shipped scenario) and choose two or more to compare them.")
         return
@@ -43,6 +47,8 @@ def compare_panel(spec: Spec, n: int, seed: int) -> None:
         table = compare_models(texts, n, seed).rename(columns={"scenario": "compared"})
     st.caption(f"All use seed {seed}, so they share random numbers: differences are paired sample by sample, "
                "and their standard errors are much smaller than those of independent runs.")
-    st.dataframe(table, hide_index=True, width="stretch",
+    # a blank, not "None", where the reference row has no difference from itself
+    st.dataframe(table, hide_index=True, width="stretch", height=table_height(len(table)), placeholder="",
                  column_config={"compared": st.column_config.TextColumn(width="medium"),
-                                **{c: st.column_config.NumberColumn(format="compact") for c in table.columns if c not in ("compared", "cell", "unit")}})
+                                **{c: st.column_config.NumberColumn(format="compact") for c in table.columns
+                                   if c not in ("compared", "cell", "unit")}})

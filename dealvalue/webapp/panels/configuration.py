@@ -12,7 +12,8 @@ from dealvalue import deals
 from dealvalue.errors import DealValueError
 
 from ..cache import current_model, deal_configurations, deal_rules
-from ..format import md_escape, unit_text
+from ..format import config_words, fmt, md_escape, percent, table_height, unit_text
+from ..glossary import TERMS
 from ..state import Spec, set_base
 
 
@@ -40,7 +41,7 @@ def configuration_panel(spec: Spec) -> None:
     AI profile x upfront share) sets the factors it touches, with the reason."""
 
     with st.expander("Deal configuration", expanded=False):
-        st.caption("Sets the defaults of the factors a configuration touches, with the seed's reason "
+        st.caption("Sets the defaults of the factors a configuration touches, with the source text's reason "
                    "(shown under the Configurations tab). Your other inputs stay.")
         current = st.session_state.get("config")
         for kind, table, key in (("good bought", deals.GOODS, "cfg_good"), ("payment quadrant", deals.PAYMENTS, "cfg_payment"),
@@ -49,7 +50,7 @@ def configuration_panel(spec: Spec) -> None:
             keys = list(table)
             attr = key.removeprefix("cfg_")
             default = keys.index(getattr(current, attr)) if current is not None else 0
-            st.selectbox(kind.capitalize(), keys, index=default, key=key, format_func=lambda k, t=table: t[k].label,
+            st.selectbox(kind[0].upper() + kind[1:], keys, index=default, key=key, format_func=lambda k, t=table: t[k].label,
                          help="; ".join(table[keys[0]].examples) if kind == "payment quadrant" else None)
         ex = deals.PAYMENTS[st.session_state.get("cfg_payment") or next(iter(deals.PAYMENTS))].examples
         st.caption("Payment examples: " + md_escape("; ".join(ex)))
@@ -103,11 +104,11 @@ def configurations_panel(spec: Spec, rules: Any, n: int, seed: int) -> None:
     ss = st.session_state
     config = ss.get("config")
     if config is not None:
-        st.markdown(f"**Current configuration:** {md_escape(config.name)}")
+        st.markdown(f"**Current configuration:** {md_escape(config_words(config.name))}")
     if ss.get("config_why"):
         why = pd.DataFrame(ss.config_why)
         st.dataframe(why, hide_index=True, width="stretch",
-                     column_config={"reason": st.column_config.TextColumn("why (from the seed)", width="large"),
+                     column_config={"reason": st.column_config.TextColumn("why (from the source text)", width="large"),
                                     "previous": "before", "formula": "now", "set_by": "set by"})
     elif config is None:
         st.caption("Pick a configuration in the sidebar (Deal configuration) to set the factors it touches; "
@@ -123,10 +124,19 @@ def configurations_panel(spec: Spec, rules: Any, n: int, seed: int) -> None:
     capped = f", capped below the sidebar's {n:,} to keep this view quick" if m < n else ""
     st.markdown(f"**Configurations compared** on the current inputs ({m:,} samples each{capped}, seed {seed}; ruled-out ones say why)")
     vu = unit_text(current_model(spec)[0], "value_to_us") if "value_to_us" in current_model(spec)[0] else ""
-    st.dataframe(t[["configuration", "status", "p_feasible", "stderr", "value_to_us", "value_to_us_stderr", "reason"]],
-                 hide_index=True, width="stretch",
-                 column_config={"p_feasible": st.column_config.NumberColumn("P(ZOPA)", format="%.3f"),
-                                "stderr": st.column_config.NumberColumn("±", format="%.3f"),
-                                "value_to_us": st.column_config.NumberColumn(f"E[value to us] ({vu})", format="compact"),
-                                "value_to_us_stderr": st.column_config.NumberColumn("± ", format="compact"),
-                                "reason": st.column_config.TextColumn(width="large")})
+    t = t.copy()
+    short = {c.name: k.replace("_", " ") for k, c in getattr(deals, "SCENARIOS", {}).items()}
+    t["in_words"] = [short.get(str(c), "current configuration") for c in t["configuration"]]
+    t["p_text"] = [f"{percent(p)} ± {100 * e:.1f} pp" if p == p else "" for p, e in zip(t["p_feasible"], t["stderr"])]
+    t["v_text"] = [f"{fmt(v)} ± {fmt(e)}" if v == v else "" for v, e in zip(t["value_to_us"], t["value_to_us_stderr"])]
+    t["reason"] = t["reason"].fillna("")
+    st.dataframe(t[["in_words", "status", "p_text", "v_text", "reason"]], hide_index=True, width="stretch",
+                 height=table_height(len(t)),
+                 column_config={"in_words": st.column_config.TextColumn("configuration", width=200,
+                                                                        help=TERMS["configuration"]),
+                                "status": st.column_config.TextColumn(width=80),
+                                "p_text": st.column_config.TextColumn("P(a ZOPA exists)", width=120),
+                                "v_text": st.column_config.TextColumn(f"E[value to us] ({vu})", width=120),
+                                "reason": st.column_config.TextColumn("reason if ruled out", width=300)})
+    st.markdown("\n".join(f"- **{md_escape(w)}**: {md_escape(config_words(str(c)))}"
+                           for w, c in zip(t["in_words"], t["configuration"])))

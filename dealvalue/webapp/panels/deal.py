@@ -13,17 +13,32 @@ import streamlit as st
 from dealvalue import deals
 
 from ..cache import current_model, deal_zopa, headline, histogram, results
-from ..format import axis_title, fmt, log_axis, metric_text, unit_text
+from ..format import axis_title, cell_label, fmt, log_axis, log_ticks, md_escape, metric_text, unit_text
+from ..glossary import see_glossary
+
+GLOSSED = ("ZOPA", "trust inflation")
 from ..state import Spec
 
 
 def headline_panel(spec: Spec, n: int, seed: int, main: str) -> None:
     """The headline: P(ZOPA exists), expected value to us, median ZOPA, trust inflation."""
     rows = headline(spec, n, seed, main)
+    model, _ = current_model(spec)
     cols = st.columns(len(rows))
     for col, row in zip(cols, rows):
         value, err = metric_text(row)
-        col.metric(row["label"], value, help=row["help"], border=True)
+        label, help_text = str(row["label"]), str(row["help"])
+        for what in ("Mean of ", "Median of "):  # a model without the deal's roles: its cell's label, not its name
+            if label.startswith(what) and label.removeprefix(what) in model:
+                name = label.removeprefix(what)
+                label = what + cell_label(model, name)
+                help_text = f"{what.strip()} of `{name}` over the samples ({md_escape(help_text)})"
+        terms = [t for t in GLOSSED if t.lower() in (label + " " + help_text).lower() or (t == "ZOPA" and "ZOPA" in label)]
+        if "microdoom" in value:
+            terms.append("microdoom")
+        if terms:
+            help_text += "\n\n" + see_glossary(*dict.fromkeys(terms))
+        col.metric(label, value, help=help_text, border=True)
         col.caption(err)
 
 
@@ -36,12 +51,15 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
         return
     a, b = role["ask"], role["bid"]
     hist = histogram(spec, n, seed, (a, b), True)
+    outside = dict(hist.attrs.get("outside", {}))
+    hist = hist.copy()
     u = unit_text(model, a)
     hist["cell"] = hist["cell"].map({a: f"AI's ask ({a})", b: f"our bid ({b})"})
     r = results(spec, n, seed)
     med_a, med_b = r.quantile(a, 0.5), r.quantile(b, 0.5)
     bars = alt.Chart(hist).mark_rect(opacity=0.55).encode(
-        x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(f"price ({u}, log scale)")),
+        x=alt.X("start:Q", scale=alt.Scale(type="log"),
+                axis=log_axis(f"price ({u}, log scale)", log_ticks(float(hist["start"].min()), float(hist["end"].max())))),
         x2="end:Q",
         y=alt.Y("share:Q", title="share of samples", stack=None),
         color=alt.Color("cell:N", title=None, legend=alt.Legend(orient="top"),
@@ -62,16 +80,20 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
     st.altair_chart(alt.layer(*layers).properties(height=330, title="Ask and bid: a deal exists where the bid is above the ask"),
                     width="stretch")
     lines = f"Dashed lines: the median ask ({fmt(med_a, u)}) and the median bid ({fmt(med_b, u)})."
+    if any(v > 0 for v in outside.values()):
+        lines += (f" The outer {100 * max(outside.values()):.1f}% of the samples at most (beyond the 0.1% and 99.9% "
+                  "quantiles) lie off the chart.")
     if med_a <= med_b:
         st.caption(f"{lines} Between these medians of the samples lies a ZOPA (shaded).")
     else:
         st.caption(f"{lines} At these medians of the samples there is no ZOPA: the ask is above the bid.")
     if "F" in role:
         f = role["F"]
-        fh = histogram(spec, n, seed, (f,), True)
+        fh = histogram(spec, n, seed, (f,), True).copy()
         fh["side"] = np.where(fh["start"] >= 1, "bid ≥ ask: a deal exists", "bid < ask: no deal")
         chart = alt.Chart(fh).mark_rect().encode(
-            x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(f"surplus ratio {f} = bid / ask (log scale)")), x2="end:Q",
+            x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(f"surplus ratio {f} = bid / ask (log scale)",
+                                                                   log_ticks(float(fh["start"].min()), float(fh["end"].max())))), x2="end:Q",
             y=alt.Y("share:Q", title="share of samples"),
             color=alt.Color("side:N", title=None, legend=alt.Legend(orient="top"),
                             scale=alt.Scale(domain=["bid < ask: no deal", "bid ≥ ask: a deal exists"], range=["#e45756", "#54a24b"])),
@@ -84,7 +106,8 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
         sh = histogram(spec, n, seed, (s,), True, role["feasible"])
         if not sh.empty:
             chart = alt.Chart(sh).mark_rect(color="#54a24b").encode(
-                x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(axis_title(model, s) + ", log scale")), x2="end:Q",
+                x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(axis_title(model, s) + ", log scale",
+                                                                          log_ticks(float(sh["start"].min()), float(sh["end"].max())))), x2="end:Q",
                 y=alt.Y("share:Q", title="share of samples with a ZOPA"),
                 tooltip=[alt.Tooltip("start:Q", format=",.3g"), alt.Tooltip("end:Q", format=",.3g"), alt.Tooltip("share:Q", format=".2%")],
             ).properties(height=280, title=f"Surplus where a deal exists: {model.cell(s).label or s}")
@@ -99,4 +122,5 @@ def deal_tables_panel(spec: Spec, n: int, seed: int) -> None:
     st.markdown(f"**The ZOPA's ends** ({u}; quantiles over the samples, and over those where a ZOPA exists)")
     shown = z.rename(columns={c: f"{100 * c:g}%" for c in z.columns if isinstance(c, float)})
     st.dataframe(shown, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="compact") for c in shown.columns if c != "n"})
+                 column_config={c: st.column_config.NumberColumn(format="compact", width=95) if c != "n" else
+                                st.column_config.NumberColumn(width=80) for c in shown.columns})

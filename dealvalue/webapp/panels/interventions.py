@@ -1,7 +1,8 @@
-"""The Interventions tab: the seed's interventions ranked by value per dollar."""
+"""The Interventions tab: the source text's interventions ranked by value per dollar."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import altair as alt
@@ -10,18 +11,19 @@ import streamlit as st
 from dealvalue.stats import Z_95
 
 from ..cache import current_model, deal_interventions
-from ..format import cell_label, md_escape, per_dollar_text, unit_text
+from ..format import cell_label, fmt, md_escape, per_dollar_text, table_height, unit_text
+from ..glossary import TERMS
 from ..state import Spec
 
 
 def interventions_panel(spec: Spec, n: int, seed: int) -> None:
-    """The seed's interventions ranked by value per dollar, on common random numbers."""
+    """The source text's interventions ranked by value per dollar, on common random numbers."""
     model, _ = current_model(spec)
     with st.spinner("Running each intervention on the same draws…"):
         t = deal_interventions(spec, n, seed)
     st.session_state.interventions_key = (spec, n, seed)  # the headline line may now name the best one
     if t.empty:
-        st.info("None of the seed's interventions touches a cell of this model.")
+        st.info("None of the source text's interventions touches a cell of this model.")
         return
     t = t.copy()
     free = t["free"].astype(bool) if "free" in t.columns else (t["cost"] == 0)
@@ -47,21 +49,27 @@ def interventions_panel(spec: Spec, n: int, seed: int) -> None:
     unit = f"{vu} of expected value per USD spent" if vu else "per USD spent"
     st.markdown(f"**Ranked by value per dollar**, the chart's order (free interventions that help come first). "
                 f"Value per dollar: {md_escape(unit)}.")
-    cols = ["intervention", "cost", "delta_p", "delta_p_stderr", "delta_value", "per_dollar"]
+    # Percentage points with their MC error in one column, costs as text (blank when not costed), so the
+    # whole table fits 1280 px with the interventions' names in full.
+    t["cost_text"] = [fmt(float(c)) if c is not None and math.isfinite(float(c)) else "" for c in t["cost"]]
+    t["dp_text"] = [f"{100 * d:+.2f} ± {100 * e:.2f} pp" for d, e in zip(t["delta_p"], t["delta_p_stderr"])]
+    t["dv_text"] = [fmt(float(v)) for v in t["delta_value"]]
+    cols = ["intervention", "cost_text", "dp_text", "dv_text", "per_dollar"]
     config: dict[str, Any] = {
-        "intervention": st.column_config.TextColumn(width="medium"),
-        "cost": st.column_config.NumberColumn("cost (USD)", format="compact"),
-        "delta_p": st.column_config.NumberColumn("Δ P(ZOPA)", format="%+.4f"),
-        "delta_p_stderr": st.column_config.NumberColumn("± (MC)", format="%.4f"),
-        "delta_value": st.column_config.NumberColumn(f"Δ E[value to us] ({vu})", format="compact"),
-        "per_dollar": st.column_config.TextColumn(f"value per dollar ({vu}/USD)" if vu else "value per dollar"),
+        "intervention": st.column_config.TextColumn("intervention", width=300),
+        "cost_text": st.column_config.TextColumn("cost (USD)", width=70),
+        "dp_text": st.column_config.TextColumn("Δ P(a ZOPA exists)", width=140,
+                                               help="Change in the probability, percentage points ± MC error"),
+        "dv_text": st.column_config.TextColumn(f"Δ E[value] ({vu})" if vu else "Δ E[value]", width=100),
+        "per_dollar": st.column_config.TextColumn(f"per dollar ({vu}/USD)" if vu else "per dollar", width=110),
     }
     if "doom_per_MUSD" in t.columns:
         cols.append("doom_per_MUSD")
-        config["doom_per_MUSD"] = st.column_config.TextColumn("microdoom per M USD")
-    st.dataframe(t[cols], hide_index=True, width="stretch", column_config=config)
+        config["doom_per_MUSD"] = st.column_config.TextColumn("microdoom / M USD", width=120,
+                                                              help=TERMS["microdoom"])
+    st.dataframe(t[cols], hide_index=True, width="stretch", height=table_height(len(t)), column_config=config)
     st.caption(f"{n:,} samples; every intervention runs on the same draws as the baseline, so the differences are paired. "
                "Costs are illustrative (the library's defaults).")
-    with st.expander("Why each intervention (from the seed)"):
+    with st.expander("Why each intervention (from the source text: the taxonomy of barriers)"):
         st.markdown("\n".join(f"- **{md_escape(str(i))}** (changes {md_escape(str(c))}): {md_escape(str(w))}"
                               for i, c, w in zip(t["intervention"], t["target"], t["why"])))

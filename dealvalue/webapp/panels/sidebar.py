@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -10,6 +11,7 @@ import dealvalue as dv
 from dealvalue import models
 from dealvalue.errors import DealValueError
 
+from ..share import state_params
 from ..cache import current_model, model_file_text, workbook_bytes
 from ..format import error_markdown, unit_text
 from ..state import (DEFAULT_SAMPLES, DEFAULT_SEED, MAX_UPLOAD_BYTES, SAMPLE_CHOICES, Edit, Spec, on_source_change,
@@ -25,11 +27,16 @@ def model_panel() -> None:
         options.insert(0, ss.start[0])
     options += [f"shipped scenario: {name}" for name in shipped_scenarios()]
     options += [f"input set: {name}" for name in ss.input_sets]
-    st.sidebar.selectbox("Start from", options, index=options.index(ss.start[0]),
-                         key="source", on_change=on_source_change,
+    if ss.get("uploaded_option"):  # the uploaded file is what the page shows: say so under Start from
+        options.append(ss.uploaded_option)
+    if ss.get("source") not in options:
+        ss.source = ss.start[0]
+    st.sidebar.selectbox("Start from", options, key="source", on_change=on_source_change,
                          help="Choosing a model, scenario or input set replaces the inputs with its own.")
     with st.sidebar.expander("…or upload a model file (.toml)"):
-        st.file_uploader("Model file (.toml)", type=["toml"], key="upload", on_change=on_upload,
+        # a new key after a refused file, so the uploader does not go on listing the file that was not loaded
+        key = "upload" if not ss.get("upload_gen") else f"upload{ss.upload_gen}"
+        st.file_uploader("Model file (.toml)", type=["toml"], key=key, on_change=on_upload, args=(key,),
                          help=f"A dealvalue model file, at most {MAX_UPLOAD_BYTES // 1000} KB. It is read as data: formulas go through the safe parser and nothing is run.")
     st.sidebar.caption(f"Now showing: **{ss.base_label}**")
 
@@ -37,12 +44,16 @@ def model_panel() -> None:
 def sampling_panel() -> tuple[int, int]:
     """Sidebar: sample count and seed (call inside the sidebar)."""
     st.header("Simulation")
-    n = st.select_slider("Samples", options=SAMPLE_CHOICES, value=DEFAULT_SAMPLES, key="samples",
+    if "samples" not in st.session_state:
+        st.session_state.samples = DEFAULT_SAMPLES
+    n = st.select_slider("Samples", options=SAMPLE_CHOICES, key="samples",
                          format_func=lambda v: f"{v:,}",
                          help="More samples, smaller Monte Carlo error (it falls as 1/√n).")
-    seed = int(st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=DEFAULT_SEED, step=1, key="seed",
-                               help="Same seed, same random numbers: input sets and scenarios run with one seed "
-                                    "differ only by their inputs."))
+    if "seed" not in st.session_state:
+        st.session_state.seed = DEFAULT_SEED
+    seed = int(st.number_input("Random seed", min_value=0, max_value=2**31 - 1, step=1, key="seed",
+                               help="The random-number seed (the model file's own seed to begin with). Same seed, same "
+                                    "random numbers: input sets and scenarios run with one seed differ only by their inputs."))
     return int(n), seed
 
 
@@ -76,11 +87,35 @@ def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str,
                 cell = model.cell(name)
                 label = input_label(model, name)
                 help_text = (cell.description or "No description in the model file.") + f"\n\nModel file formula: `{cell.formula}`"
-                text = st.text_input(label, value=cell.formula, key=f"in:{gen}:{name}", help=help_text)
+                key = f"in:{gen}:{name}"
+                if key not in st.session_state:  # a link may have set it already
+                    st.session_state[key] = cell.formula
+                text = st.text_input(label, key=key, help=help_text)
                 slots[name] = st.container()
                 if text.strip() and text.strip() != cell.formula:
                     edits.append((name, (("formula", text.strip()),)))
     return tuple(edits), slots
+
+
+def share_panel(base: str, input_edits: tuple[Edit, ...], n: int, seed: int) -> None:
+    """Sidebar: the link that reproduces this page (its state is in the URL's query parameters)."""
+    ss = st.session_state
+    inputs = {c: str(dict(f)["formula"]) for c, f in input_edits if f is not None and "formula" in dict(f)}
+    cfg = ss.get("config")
+    config = cfg.name if cfg is not None else ss.get("config_name")
+    params = state_params(base, inputs, config, n, seed)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+    st.header("Share")
+    try:
+        here = str(st.context.url or "").split("?")[0]
+    except Exception:  # no browser (tests): a relative link
+        here = ""
+    link = f"{here}?{urlencode(params)}"
+    ss.share_link = link
+    st.caption("The link reproduces this page: model, edited inputs, configuration, samples and seed "
+               "(copy it with the button at the right of the box).")
+    st.code(link, language=None, wrap_lines=True)
 
 
 def export_panel(spec: Spec, n: int, seed: int, main: str) -> None:
