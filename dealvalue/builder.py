@@ -144,7 +144,7 @@ class Builder:
         k = len(self.dists) + 1
         name = f"{self.cell or 'formula'}__{k}"
         lo = v.dist.support()[0]
-        sym = self.sp.Symbol(name, real=True, positive=True) if lo >= 0 and not isinstance(v.dist, (D.Bernoulli, D.Mixture)) else self.sp.Symbol(name, real=True)
+        sym = self.sp.Symbol(name, real=True, positive=True) if lo >= 0 and not isinstance(v.dist, (D.Bernoulli, D.Mixture)) and v.dist.kind not in D.DISCRETE_KINDS else self.sp.Symbol(name, real=True)
         self.dists[name] = v.dist
         return Value(sym, v.unit, v.label, unit_literal=v.unit_literal)
 
@@ -472,22 +472,29 @@ class Builder:
             except Exception as exc:
                 raise self.err(node, str(exc)) from None
             return Value(None, target, label, dist=dist, unit_literal=any(c.unit_literal for c in comps))
+        if name == "discrete":
+            return self.make_discrete(arg_nodes, node, label)
+        if name == "truncate":
+            return self.make_truncate(arg_nodes, node, label)
         vals = [self.build(a) for a in arg_nodes]
         for v, a in zip(vals, arg_nodes):
             if v.dist is not None:
                 raise self.err(a, f"the parameters of {shown} must be numbers, not the distribution {v.label!r}")
             if v.expr.free_symbols:
                 raise self.err(a, f"the parameters of {shown} must be numbers; {v.label!r} depends on other cells")
-        if name in ("beta", "bernoulli", "lognorm"):
+        first = 1 if name in ("gamma", "student_t") else 0  # shape / df: a pure number before parameters with the unit
+        if first and not vals[0].unit.dimensionless:
+            raise UnitMismatchError(self.cell, f"{name}()'s first parameter is dimensionless; {vals[0].label!r} is {self.unit_name(vals[0].unit)}")
+        if name in ("beta", "bernoulli", "lognorm", "exponential", "binomial", "poisson"):
             for v in vals:
                 if not v.unit.dimensionless:
                     raise UnitMismatchError(self.cell, f"{name}() takes dimensionless parameters; {v.label!r} is {self.unit_name(v.unit)}")
             unit = self.one
             nums = [self.constant_value(v, a, f"a parameter of {shown}") for v, a in zip(vals, arg_nodes)]
         else:
-            exprs, unit = self.common("combine", vals)
-            nums = []
-            for e, v, a in zip(exprs, vals, arg_nodes):
+            exprs, unit = self.common("combine", vals[first:])
+            nums = [self.constant_value(vals[0], arg_nodes[0], f"a parameter of {shown}")] if first else []
+            for e, v, a in zip(exprs, vals[first:], arg_nodes[first:]):
                 nums.append(self.constant_value(Value(e, unit, v.label), a, f"a parameter of {shown}"))
         try:
             dist = D.make(name, nums)
@@ -496,11 +503,48 @@ class Builder:
             raise self.err(node, f"{label}: {reason}") from None
         return Value(None, unit, label, dist=dist, unit_literal=any(v.unit_literal for v in vals))
 
+    def make_discrete(self, arg_nodes: list[ast.AST], node: ast.AST, label: str) -> Value:
+        values_node, weights_node = arg_nodes
+        if not isinstance(values_node, ast.List) or not isinstance(weights_node, ast.List):
+            raise self.err(node, "discrete() takes a list of values and a list of weights: discrete([1, 2], [0.3, 0.7])")
+        vals = [self.build(v) for v in values_node.elts]
+        for v, a in zip(vals, values_node.elts):
+            if v.dist is not None or v.expr.free_symbols:
+                raise self.err(a, f"the values of discrete() must be numbers, not {v.label!r}")
+        exprs, unit = self.common("combine", vals) if vals else ([], self.one)
+        nums = [self.constant_value(Value(e, unit, v.label), a, "a value of discrete()")
+                for e, v, a in zip(exprs, vals, values_node.elts)]
+        weights = [self.constant_value(self.build(w), w, "a weight of discrete()") for w in weights_node.elts]
+        try:
+            dist: D.Distribution = D.Discrete(tuple(nums), tuple(weights))
+        except Exception as exc:
+            raise self.err(node, f"{label}: {getattr(exc, 'reason', str(exc))}") from None
+        return Value(None, unit, label, dist=dist, unit_literal=any(v.unit_literal for v in vals))
+
+    def make_truncate(self, arg_nodes: list[ast.AST], node: ast.AST, label: str) -> Value:
+        inner = self.build(arg_nodes[0])
+        if inner.dist is None:
+            raise self.err(arg_nodes[0], f"truncate() takes a distribution first, not {inner.label!r}: truncate(norm(0, 1), -2, 2)")
+        bounds = [self.build(a) for a in arg_nodes[1:]]
+        for v, a in zip(bounds, arg_nodes[1:]):
+            if v.dist is not None or v.expr.free_symbols:
+                raise self.err(a, f"the bounds of truncate() must be numbers, not {v.label!r}")
+        nums = []
+        for v, a in zip(bounds, arg_nodes[1:]):
+            if not v.zero and not compatible(v.unit, inner.unit):
+                raise self.mismatch("truncate", inner, v)
+            nums.append(self.constant_value(Value(self.to_unit(v, inner.unit), inner.unit, v.label), a, "a bound of truncate()"))
+        try:
+            dist: D.Distribution = D.Truncated(inner.dist, nums[0], nums[1])
+        except Exception as exc:
+            raise self.err(node, f"{label}: {getattr(exc, 'reason', str(exc))}") from None
+        return Value(None, inner.unit, label, dist=dist, unit_literal=inner.unit_literal or any(v.unit_literal for v in bounds))
+
     def n_Tuple(self, node: ast.Tuple) -> Value:
         raise self.err(node, "a comma only separates a function's arguments; write a thousand as 1000 or 1_000")
 
     def n_List(self, node: ast.List) -> Value:
-        raise self.err(node, "lists are only allowed inside mixture()")
+        raise self.err(node, "lists are only allowed inside mixture() and discrete()")
 
 
 def scale(dist: D.Distribution, f: float) -> D.Distribution:
@@ -519,4 +563,16 @@ def scale(dist: D.Distribution, f: float) -> D.Distribution:
         return D.Pert(dist.low * f, dist.mode * f, dist.high * f, dist.lam)
     if isinstance(dist, D.Mixture):
         return D.Mixture(tuple(scale(c, f) for c in dist.components), dist.weights)
+    if isinstance(dist, D.Gamma):
+        return D.Gamma(dist.shape, dist.scale * f)
+    if isinstance(dist, D.Exponential):
+        return D.Exponential(dist.rate / f)
+    if isinstance(dist, D.StudentT):
+        return D.StudentT(dist.df, dist.loc * f, dist.scale * f)
+    if isinstance(dist, D.LognormMS):
+        return D.LognormMS(dist.mean * f, dist.sd * f)
+    if isinstance(dist, D.Discrete):
+        return D.Discrete(tuple(v * f for v in dist.values), dist.weights)
+    if isinstance(dist, D.Truncated):
+        return D.Truncated(scale(dist.dist, f), dist.low * f, dist.high * f)
     raise FormulaError(None, dist.formula(), "cannot convert the unit of this distribution")

@@ -28,6 +28,7 @@ MATH_FUNCTIONS = {
 }
 DIST_FUNCTIONS = {
     "to", "norm", "lognorm", "beta", "uniform", "triangular", "pert", "bernoulli", "mixture",
+    "gamma", "exponential", "binomial", "poisson", "student_t", "lognorm_ms", "discrete", "truncate",
 }
 FUNCTIONS = frozenset(MATH_FUNCTIONS | DIST_FUNCTIONS)
 CONSTANTS = {"pi"}
@@ -39,7 +40,8 @@ ARITY: dict[str, tuple[int, int]] = {
     "ceil": (1, 1), "round": (1, 2), "sin": (1, 1), "cos": (1, 1), "tan": (1, 1),
     "if": (3, 3), "to": (2, 2), "norm": (2, 2), "lognorm": (2, 2), "beta": (2, 2),
     "uniform": (2, 2), "triangular": (3, 3), "pert": (3, 3), "bernoulli": (1, 1),
-    "mixture": (2, 2),
+    "mixture": (2, 2), "gamma": (2, 2), "exponential": (1, 1), "binomial": (2, 2), "poisson": (1, 1),
+    "student_t": (1, 3), "lognorm_ms": (2, 2), "discrete": (2, 2), "truncate": (3, 3),
 }
 
 INTERNAL_UNIT = "_u"      # 100 USD  ->  _u(100, 'USD')

@@ -255,7 +255,7 @@ def test_functions_check_units() -> None:
 @pytest.mark.parametrize(
     "text, message, position",
     [
-        ("gamma(2, 3)", "unknown function 'gamma'; known: abs, bernoulli", 0),
+        ("weibull(2, 3)", "unknown function 'weibull'; known: abs, bernoulli", 0),
         ("3 EUR", "'EUR' after the number 3 is not a known unit", 2),
         ("(p * 2", "'(' is never closed", 0),
         ("p * 2)", "')' has no matching '('", 5),

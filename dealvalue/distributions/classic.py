@@ -1,134 +1,19 @@
-"""Distributions: one small immutable class each, with its own checks.
-
-Every distribution can
-
-* ``sample(rng, n)``: draw ``n`` values with a :class:`numpy.random.Generator`
-  (plain Monte Carlo; fast native samplers),
-* ``ppf(u)``: turn uniforms in (0, 1) into values (inverse CDF; Latin
-  hypercube and quasi-Monte Carlo sampling, and Excel's ``RAND()`` sheets),
-* ``cdf(x)``, ``median()``, ``support()``,
-* ``formula()``: print itself back in the formula language.
-
-Parameters follow Squiggle's names.  Two bare numbers mean an interval only in
-``to``: ``Norm(0, 1)`` is a mean and a standard deviation, not squigglepy's
-90% interval.
-
-Examples
---------
->>> from dealvalue.distributions import To, Beta
->>> d = To(10, 100)
->>> round(d.median(), 6)  # the geometric mean of the 90% interval
-31.622777
->>> [round(float(x), 6) for x in d.ppf([0.05, 0.95])]
-[10.0, 100.0]
->>> Beta(0, 1)
-Traceback (most recent call last):
-...
-dealvalue.errors.DistributionError: beta(0, 1): expected a > 0 and b > 0
-"""
+"""The classic kinds: to, norm, lognorm, beta, uniform, triangular, pert, bernoulli, mixture."""
 
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Sequence
+from typing import ClassVar
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from .errors import DistributionError
+from ..errors import DistributionError
+from ..stats import Z_90  # a 90% interval is mean +- Z_90 sd
+from .base import MAX_LOG_MU, Distribution, FloatArray, check_finite, number_text, shown_value
 
-__all__ = [
-    "Distribution",
-    "To",
-    "Norm",
-    "Lognorm",
-    "Beta",
-    "Uniform",
-    "Triangular",
-    "Pert",
-    "Bernoulli",
-    "Mixture",
-    "from_squigglepy",
-    "DISTRIBUTIONS",
-]
-
-from .stats import Z_90  # a 90% interval is mean +- Z_90 sd
-
-FloatArray = NDArray[np.float64]
-
-
-def number_text(x: float) -> str:
-    """Shortest text that reads back as the same float."""
-    if float(x).is_integer() and abs(x) < 1e15:
-        return str(int(x))
-    return repr(float(x))
-
-
-def shown_value(value: Any) -> str:
-    """A short text for a parameter value, also for an integer too long to print."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
-        return f"an integer of {len(str(abs(value) >> 0)) if value.bit_length() < 13000 else 'over 4000'} digits"
-    text = repr(value) if isinstance(value, str) else str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _finite(dist: "Distribution", **params: Any) -> None:
-    """Check that every parameter is a finite real number."""
-    for key, value in params.items():
-        problem = None
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-            problem = f"parameter {key} must be a number, got {shown_value(value)}"
-        else:
-            try:
-                finite = math.isfinite(value)
-            except OverflowError:  # an int beyond the float range, e.g. 10**400
-                finite = False
-            if not finite:
-                problem = f"parameter {key} must be finite (a number of at most {sys.float_info.max:.3g}), got {shown_value(value)}"
-        if problem:
-            shown = ", ".join(shown_value(v) for v in params.values())
-            raise DistributionError(f"{dist.kind}({shown})", problem)
-
-
-class Distribution:
-    """Base of the distribution classes (an interface, with no state)."""
-
-    kind: ClassVar[str] = ""
-
-    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
-        raise NotImplementedError
-
-    def ppf(self, u: ArrayLike) -> FloatArray:
-        raise NotImplementedError
-
-    def cdf(self, x: ArrayLike) -> FloatArray:
-        raise NotImplementedError
-
-    def median(self) -> float:
-        return float(self.ppf(np.array([0.5]))[0])
-
-    def quantile(self, q: float) -> float:
-        return float(self.ppf(np.array([q]))[0])
-
-    def support(self) -> tuple[float, float]:
-        return (-math.inf, math.inf)
-
-    def params(self) -> dict[str, float]:
-        """Parameters by name, in the order the formula takes them."""
-        raise NotImplementedError
-
-    def formula(self) -> str:
-        return f"{self.kind}({', '.join(number_text(v) for v in self.params().values())})"
-
-    def __str__(self) -> str:
-        return self.formula()
-
-    def _repr_html_(self) -> str:
-        from .display import distribution_html
-
-        return distribution_html(self)
+__all__ = ["To", "Norm", "Lognorm", "Beta", "Uniform", "Triangular", "Pert", "Bernoulli", "Mixture"]
 
 
 @dataclass(frozen=True)
@@ -140,7 +25,7 @@ class Norm(Distribution):
     kind: ClassVar[str] = "norm"
 
     def __post_init__(self) -> None:
-        _finite(self, mean=self.mean, sd=self.sd)
+        check_finite(self, mean=self.mean, sd=self.sd)
         if not self.sd > 0:
             raise DistributionError(self.formula(), f"expected sd > 0, got {self.sd:g}")
 
@@ -164,9 +49,6 @@ class Norm(Distribution):
         return float(self.mean)
 
 
-MAX_LOG_MU = 700.0  # exp(700) ~ 1e304: the median of a lognormal stays a finite float
-
-
 @dataclass(frozen=True)
 class Lognorm(Distribution):
     """Lognormal; ``mu`` and ``sigma`` are those of the underlying normal."""
@@ -176,7 +58,7 @@ class Lognorm(Distribution):
     kind: ClassVar[str] = "lognorm"
 
     def __post_init__(self) -> None:
-        _finite(self, mu=self.mu, sigma=self.sigma)
+        check_finite(self, mu=self.mu, sigma=self.sigma)
         if not self.sigma > 0:
             raise DistributionError(self.formula(), f"expected sigma > 0, got {self.sigma:g}")
         if abs(self.mu) > MAX_LOG_MU:
@@ -223,7 +105,7 @@ class To(Distribution):
     kind: ClassVar[str] = "to"
 
     def __post_init__(self) -> None:
-        _finite(self, low=self.low, high=self.high)
+        check_finite(self, low=self.low, high=self.high)
         text = self.formula()
         if not self.low < self.high:
             raise DistributionError(
@@ -268,7 +150,7 @@ class Beta(Distribution):
     kind: ClassVar[str] = "beta"
 
     def __post_init__(self) -> None:
-        _finite(self, a=self.a, b=self.b)
+        check_finite(self, a=self.a, b=self.b)
         if not (self.a > 0 and self.b > 0):
             raise DistributionError(self.formula(), "expected a > 0 and b > 0")
 
@@ -301,7 +183,7 @@ class Uniform(Distribution):
     kind: ClassVar[str] = "uniform"
 
     def __post_init__(self) -> None:
-        _finite(self, low=self.low, high=self.high)
+        check_finite(self, low=self.low, high=self.high)
         if not self.low < self.high:
             raise DistributionError(self.formula(), "expected low < high")
 
@@ -331,7 +213,7 @@ class Triangular(Distribution):
     kind: ClassVar[str] = "triangular"
 
     def __post_init__(self) -> None:
-        _finite(self, left=self.left, mode=self.mode, right=self.right)
+        check_finite(self, left=self.left, mode=self.mode, right=self.right)
         if not (self.left <= self.mode <= self.right and self.left < self.right):
             raise DistributionError(self.formula(), "expected left <= mode <= right and left < right")
 
@@ -373,7 +255,7 @@ class Pert(Distribution):
     kind: ClassVar[str] = "pert"
 
     def __post_init__(self) -> None:
-        _finite(self, low=self.low, mode=self.mode, high=self.high, lam=self.lam)
+        check_finite(self, low=self.low, mode=self.mode, high=self.high, lam=self.lam)
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise DistributionError(self.formula(), "expected low <= mode <= high and low < high")
         if not self.lam > 0:
@@ -419,7 +301,7 @@ class Bernoulli(Distribution):
     kind: ClassVar[str] = "bernoulli"
 
     def __post_init__(self) -> None:
-        _finite(self, p=self.p)
+        check_finite(self, p=self.p)
         if not 0 <= self.p <= 1:
             raise DistributionError(self.formula(), f"expected 0 <= p <= 1, got {self.p:g}")
 
@@ -456,7 +338,7 @@ class Mixture(Distribution):
         for k, c in enumerate(self.components):
             if not isinstance(c, Distribution):
                 raise DistributionError("mixture(...)", f"component {k + 1} must be a distribution, got {shown_value(c)}")
-        _finite(self, **{f"w{i}": w for i, w in enumerate(self.weights)})
+        check_finite(self, **{f"w{i}": w for i, w in enumerate(self.weights)})
         object.__setattr__(self, "weights", tuple(float(w) for w in self.weights))
         text = self.formula()
         if len(self.components) == 0:
@@ -469,7 +351,7 @@ class Mixture(Distribution):
         for c in self.components:
             if not isinstance(c, Distribution):
                 raise DistributionError(text, f"component {c!r} is not a distribution")
-        _finite(self, **{f"w{i}": w for i, w in enumerate(self.weights)})
+        check_finite(self, **{f"w{i}": w for i, w in enumerate(self.weights)})
         if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
             raise DistributionError(text, "expected weights >= 0 with a positive sum")
 
@@ -516,56 +398,3 @@ class Mixture(Distribution):
     def support(self) -> tuple[float, float]:
         sup = [c.support() for c in self.components]
         return (min(s[0] for s in sup), max(s[1] for s in sup))
-
-
-DISTRIBUTIONS: dict[str, type[Distribution]] = {
-    cls.kind: cls for cls in (To, Norm, Lognorm, Beta, Uniform, Triangular, Pert, Bernoulli, Mixture)
-}
-
-
-def from_squigglepy(obj: Any) -> Distribution:
-    """Convert a squigglepy distribution, keeping squigglepy's meaning.
-
-    ``sq.norm(-1, 1)`` is a 90% interval there, so it becomes ``Norm(0, 0.608)``;
-    ``sq.to(10, 100)`` becomes ``To(10, 100)``.
-    """
-    name = type(obj).__name__
-    text = f"squigglepy {name}"
-    if getattr(obj, "lclip", None) is not None or getattr(obj, "rclip", None) is not None:
-        raise DistributionError(text, "clipped squigglepy distributions are not supported; use clip() in a formula")
-    cred = getattr(obj, "credibility", None)
-    x, y = getattr(obj, "x", None), getattr(obj, "y", None)
-    if name == "LognormalDistribution":
-        if x is not None and y is not None and cred == 90:
-            return To(float(x), float(y))
-        return Lognorm(float(obj.norm_mean), float(obj.norm_sd))
-    if name == "NormalDistribution":
-        return Norm(float(obj.mean), float(obj.sd))
-    if name == "BetaDistribution":
-        return Beta(float(obj.a), float(obj.b))
-    if name == "UniformDistribution":
-        return Uniform(float(x), float(y))  # type: ignore[arg-type]
-    if name == "TriangularDistribution":
-        return Triangular(float(obj.left), float(obj.mode), float(obj.right))
-    if name == "PERTDistribution":
-        return Pert(float(obj.left), float(obj.mode), float(obj.right), float(obj.lam))
-    if name == "BernoulliDistribution":
-        return Bernoulli(float(obj.p))
-    if name == "MixtureDistribution":
-        comps = tuple(from_squigglepy(d) if not isinstance(d, (int, float)) else _const_error(text) for d in obj.dists)
-        return Mixture(comps, tuple(float(w) for w in obj.weights))
-    raise DistributionError(
-        text,
-        "not supported; supported squigglepy types: to/lognorm, norm, beta, uniform, "
-        "triangular, pert, bernoulli, mixture",
-    )
-
-
-def _const_error(text: str) -> Distribution:
-    raise DistributionError(text, "mixture components must be distributions")
-
-
-def make(kind: str, args: Sequence[float]) -> Distribution:
-    """Build a distribution from its kind and positional numeric parameters."""
-    cls = DISTRIBUTIONS[kind]
-    return cls(*args)  # type: ignore[call-arg]
