@@ -401,3 +401,12 @@ def test_long_labels_wrap_instead_of_running_into_the_next_column(tmp_path: Path
     # the notes at the top of Inputs span the table and wrap
     assert {"A2:R2", "A3:R3"} <= {str(rng) for rng in wb["Inputs"].merged_cells.ranges}
     assert wb["Inputs"]["A3"].alignment.wrap_text and wb["Inputs"].row_dimensions[3].height >= 30
+
+
+def test_a_kind_the_workbook_cannot_draw_is_refused_naming_the_cell(tmp_path: Path) -> None:
+    m = dv.Model("counts", seed=1)
+    m.add("arrivals", "poisson(4)")
+    m.add("twice", "2 * arrivals")
+    with pytest.raises(dv.ExcelError, match=r"cell 'arrivals': the workbook draws only .*a poisson distribution has no spreadsheet formula"):
+        m.to_excel(str(tmp_path / "counts.xlsx"))
+    assert not list(tmp_path.iterdir())  # nothing written

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ... import distributions as D
+from ...errors import ExcelError
 from .printer import excel_names, leaf_excel_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -149,6 +150,8 @@ def plan(model: "Model") -> tuple[list[InputRow], list[InputRow], dict[str, str]
     for leaf, owner in compiled.leaf_owner.items():
         by_owner.setdefault(owner, []).append(leaf)
     mixture_note = "median of a mixture, computed by Python (no closed form)"
+    for leaf, literal in compiled.leaves.items():
+        check_drawable(compiled.leaf_owner[leaf], literal)
     for name in model.names:
         if not model.is_input(name):
             continue
@@ -176,3 +179,17 @@ def plan(model: "Model") -> tuple[list[InputRow], list[InputRow], dict[str, str]
         note = mixture_note if kind == "mixture" else ""
         leaf_rows.append(InputRow(leaf, xname, kind, dist, live=kind != "mixture", note=note))
     return inputs, leaf_rows, symbols
+
+
+def check_drawable(cell: str, dist: D.Distribution) -> None:
+    """Refuse a distribution the workbook cannot draw with a spreadsheet
+    formula (its kind has no inverse CDF among the workbook's kinds), naming
+    the cell, instead of writing a draw that shows ``#N/A``."""
+    from .draws import KINDS, flatten_mixture
+
+    parts = [c for _, c in flatten_mixture(dist)] if isinstance(dist, D.Mixture) else [dist]
+    for part in parts:
+        if part.kind not in KINDS:
+            raise ExcelError(f"cell {cell!r}", part.formula(),
+                             f"the workbook draws only {', '.join(KINDS)} (and mixtures of them); "
+                             f"a {part.kind} distribution has no spreadsheet formula here")
