@@ -26,7 +26,7 @@ from .layout import col_letter
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-__all__ = ["Cache", "RowBlock", "value_xml", "finish", "column_cells", "join_rows", "number_rows"]
+__all__ = ["Cache", "RowBlock", "value_xml", "finish", "column_cells", "join_rows", "number_rows", "number_texts"]
 
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)><f>([^<]*)</f><v ?/></c>')
 _ERROR = "#NUM!"
@@ -179,8 +179,23 @@ def finish(path: str | os.PathLike[str], cache: Cache, level: int = 1) -> None:
         Path(out).unlink(missing_ok=True)
 
 
+def number_texts(x: "np.ndarray") -> list[str]:
+    """``repr`` of each number of a float array (what :func:`value_xml` writes; a non-finite
+    value's text is a placeholder).  A column of few distinct values (an indicator, a
+    constant) formats each distinct value once: ``repr`` is most of a cell's cost."""
+    import numpy as np
+
+    values = x.tolist()
+    if x.size >= 64:
+        distinct = np.unique(x)
+        if distinct.size * 8 <= x.size and not np.signbit(x[x == 0]).any():  # -0.0 would look up 0.0
+            known = {v: repr(v) for v in distinct.tolist()}
+            return [known.get(v, "") for v in values]  # NaN is not found: patched by the caller
+    return list(map(repr, values))
+
+
 def column_cells(letter: str, rows: list[str], values: "np.ndarray", attrs: str = "", formula: str = "",
-                 blank: bool = False) -> list[str]:
+                 blank: bool = False, texts: list[str] | None = None) -> list[str]:
     """The cells of one column over ``rows`` (row numbers as text), each with the
     value ``values[i]`` cached after ``formula`` (its ``<f>`` element, or none).
 
@@ -188,6 +203,7 @@ def column_cells(letter: str, rows: list[str], values: "np.ndarray", attrs: str 
     the values (``repr``, exactly :func:`value_xml`'s text), no Python-level
     function call per cell; the few non-finite values are patched afterwards.
     A value that is not a finite number is an error cell, or no cell when ``blank``.
+    ``texts`` are the values' :func:`number_texts`, when a caller has them already.
     """
     import numpy as np
 
@@ -202,9 +218,11 @@ def column_cells(letter: str, rows: list[str], values: "np.ndarray", attrs: str 
             out.append(f'<c r="{letter}{r}"{attrs}{t}>{formula}<v>{text}</v></c>')
         return out
     x = x.astype(float, copy=False)
+    if texts is None:
+        texts = number_texts(x)
     head = f'<c r="{letter}'
     tail = f'"{attrs}>{formula}<v>'
-    out = [f"{head}{r}{tail}{v!r}</v></c>" for r, v in zip(rows, x.tolist())]  # measured faster than map(str.format)
+    out = [f"{head}{r}{tail}{t}</v></c>" for r, t in zip(rows, texts)]  # measured faster than map(str.format)
     for i in np.flatnonzero(~np.isfinite(x)).tolist():
         out[i] = "" if blank else f'<c r="{letter}{rows[i]}"{attrs} t="e">{formula}<v>{_ERROR}</v></c>'
     return out

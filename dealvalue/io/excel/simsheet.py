@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from ... import distributions as D
-from .cache import Cache, RowBlock, column_cells, join_rows, value_xml
+from .cache import Cache, RowBlock, column_cells, join_rows, number_texts, value_xml
 from .draws import excel_number, kind_ppf_text, mixture_draw, mixture_ppf_text
 from .formats import CellFormat
 from .layout import (
@@ -250,9 +250,13 @@ def _draw_rows(columns: list[tuple[int, str | None, np.ndarray]], first: int,
             numbers = [str(r) for r in range(start, stop + 1)]
             cols_text: list[list[str]] = [list(map('<c r="A{}"><v>{}</v></c>'.format, numbers,
                                                    range(start - first + 1, stop - first + 2)))]
+            texts: dict[int, list[str]] = {}  # a uniform's two columns (value, switch) share one array: formatted once
             for letter, s, head, body, values in specs:
-                part = values[start - first: stop - first + 1]
-                cells = column_cells(letter, numbers, part, s, body or "")
+                part = np.asarray(values[start - first: stop - first + 1])
+                known = texts.get(id(values))
+                if known is None and part.dtype.kind in "biuf":
+                    known = texts[id(values)] = number_texts(part.astype(float, copy=False))
+                cells = column_cells(letter, numbers, part, s, body or "", texts=known)
                 if head is not None and start == first:  # the shared formula's master cell
                     t, text = value_xml(part[:1].tolist()[0])
                     cells[0] = f'<c r="{letter}{first}"{s}{t}>{head}<v>{text}</v></c>'
