@@ -234,7 +234,7 @@ def join_rows(rows: list[str], columns: list[list[str]]) -> str:
 
 
 def number_rows(block: "np.ndarray | list[list[float]]", first_row: int,
-                chunk: int = 2000) -> Callable[[dict[str, str]], Iterator[str]]:
+                chunk: int = 500) -> Callable[[dict[str, str]], Iterator[str]]:
     """Rows of plain numbers (blank for a non-finite value), as a :class:`RowBlock`'s ``rows``."""
     import numpy as np
 
