@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/export_bench.py             # time the export, print a table
     .venv/bin/python bench/export_bench.py --example   # (re)write exports/example.xlsx
-    .venv/bin/python bench/export_bench.py --ratio     # export vs a plain openpyxl loop, and peak memory
+    .venv/bin/python bench/export_bench.py --ratio     # export vs a plain openpyxl loop, and peak RSS
+    .venv/bin/python bench/export_bench.py --ratio --repeats 3   # medians of 3 runs per side
 
 The model is dealvalue/models/deal.toml (the taxonomy deal model), or dealvalue/models/evidence.toml
 when the deal model is absent.  dealvalue.deals.sheets.to_excel gives the deal model's
@@ -104,29 +105,69 @@ def baseline(path: Path, rows: int, cols: int) -> float:
     return time.perf_counter() - t
 
 
-def ratio(sim_rows: int = 10_000) -> None:
-    """The deal model's export at 10,000 samples and 10,000 live rows against the plain loop, and peak memory."""
-    import tracemalloc
+def _rss_mb() -> float:
+    """This process's resident memory now (Linux /proc), in MB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
 
-    import openpyxl
 
-    from dealvalue.deals.sheets import to_excel
+def one(kind: str, sim_rows: int, cols: int, repeats: int) -> None:
+    """One side of --ratio, in a fresh process: the timings and peak RSS as JSON on stdout.
+    openpyxl and pandas are imported before the clock starts, for both sides."""
+    import json
+    import resource
 
-    model, results = build()
+    import openpyxl  # noqa: F401
+    import pandas  # noqa: F401
+
+    out: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as d:
-        path = Path(d) / "deal.xlsx"
-        tracemalloc.start()
-        t = time.perf_counter()
-        to_excel(model, path, results, sim_rows=sim_rows)
-        ours = time.perf_counter() - t
-        peak = tracemalloc.get_traced_memory()[1] / 1e6
-        tracemalloc.stop()
-        ws = openpyxl.load_workbook(path, read_only=True)["Simulation"]
-        cols = ws.max_column
-        plain = baseline(Path(d) / "plain.xlsx", sim_rows, cols)
-        print(f"deal model export ({len(model)} cells, {SAMPLES:,} samples, {sim_rows:,} live rows x {cols} columns): "
-              f"{ours:.2f} s, {path.stat().st_size / 1e6:.1f} MB, peak traced memory {peak:.0f} MB")
-        print(f"plain openpyxl write_only loop, same {sim_rows:,} x {cols} formula cells: {plain:.2f} s; ratio {ours / plain:.2f}")
+        path = Path(d) / f"{kind}.xlsx"
+        times = []
+        if kind == "deal":
+            from dealvalue.deals.sheets import to_excel
+
+            model, results = build()
+            out["rss_before_mb"] = _rss_mb()
+            for _ in range(repeats):
+                t = time.perf_counter()
+                to_excel(model, path, results, sim_rows=sim_rows)
+                times.append(time.perf_counter() - t)
+            out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before reading it back
+            ws = openpyxl.load_workbook(path, read_only=True)["Simulation"]
+            out.update(cells=len(model), cols=ws.max_column)
+        else:
+            out["rss_before_mb"] = _rss_mb()
+            for _ in range(repeats):
+                times.append(baseline(path, sim_rows, cols))
+        out.setdefault("peak_rss_mb", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        out.update(seconds=statistics.median(times), best=min(times), size_mb=path.stat().st_size / 1e6)
+    print(json.dumps(out))
+
+
+def ratio(sim_rows: int = 10_000, repeats: int = 1) -> None:
+    """The deal model's export at 10,000 samples and 10,000 live rows against the plain loop
+    (each in a fresh subprocess, the same run), with each process's peak RSS."""
+    import json
+    import subprocess
+
+    def run(kind: str, cols: int = 0) -> dict[str, Any]:
+        cmd = [sys.executable, __file__, "--one", kind, "--rows", str(sim_rows), "--cols", str(cols),
+               "--repeats", str(repeats)]
+        return json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+
+    ours = run("deal")
+    plain = run("plain", ours["cols"])
+    print(f"deal model export ({ours['cells']} cells, {SAMPLES:,} samples, {sim_rows:,} live rows x {ours['cols']} columns): "
+          f"{ours['seconds']:.2f} s (best {ours['best']:.2f}), {ours['size_mb']:.1f} MB; peak RSS {ours['peak_rss_mb']:.0f} MB "
+          f"({ours['rss_before_mb']:.0f} MB before the export, with the model and its samples)")
+    print(f"plain openpyxl write_only loop, same {sim_rows:,} x {ours['cols']} formula cells: {plain['seconds']:.2f} s "
+          f"(best {plain['best']:.2f}), peak RSS {plain['peak_rss_mb']:.0f} MB; ratio {ours['seconds'] / plain['seconds']:.3f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,11 +175,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--example", action="store_true", help="write exports/example.xlsx instead of timing")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--ratio", action="store_true", help="time the export against a plain openpyxl loop, with peak memory")
+    p.add_argument("--rows", type=int, default=10_000, help="live simulation rows for --ratio")
+    p.add_argument("--one", choices=["deal", "plain"], help=argparse.SUPPRESS)  # a side of --ratio, in its own process
+    p.add_argument("--cols", type=int, default=0, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.example:
         example()
+    elif args.one:
+        one(args.one, args.rows, args.cols, args.repeats)
     elif args.ratio:
-        ratio()
+        ratio(args.rows, args.repeats if "--repeats" in (argv if argv is not None else sys.argv) else 1)
     else:
         bench(args.repeats)
     return 0

@@ -18,12 +18,15 @@ import os
 import re
 import zipfile
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ...errors import ExcelError
 from .layout import col_letter
 
-__all__ = ["Cache", "RowBlock", "value_xml", "finish"]
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+__all__ = ["Cache", "RowBlock", "value_xml", "finish", "column_cells", "join_rows", "number_rows", "number_texts"]
 
 _CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-z]+="[^"]*")*)><f>([^<]*)</f><v ?/></c>')
 _ERROR = "#NUM!"
@@ -101,18 +104,45 @@ def _sheet_members(path: str) -> dict[str, str]:
 
 def _stream(dst: zipfile.ZipFile, name: str, head: str, block: RowBlock, styles: dict[str, str],
             tail: str) -> None:
+    """Write the member: ``head``, the block's rows, ``tail``.  The text is built in
+    this thread while another compresses the previous chunk (zlib and crc32 release
+    the GIL); at most two chunks wait, so memory stays bounded."""
+    import queue
+    import threading
+
     with dst.open(name, "w", force_zip64=True) as out:
-        out.write(head.encode("utf-8"))
-        parts: list[str] = []
-        size = 0
-        for row in block.rows(styles):
-            parts.append(row)
-            size += len(row)
-            if size > 1 << 20:
-                out.write("".join(parts).encode("utf-8"))
-                parts, size = [], 0
-        out.write("".join(parts).encode("utf-8"))
-        out.write(tail.encode("utf-8"))
+        chunks: "queue.Queue[bytes | None]" = queue.Queue(maxsize=2)
+        failed: list[BaseException] = []
+
+        def compress() -> None:
+            while (data := chunks.get()) is not None:
+                if not failed:
+                    try:
+                        out.write(data)
+                    except BaseException as e:  # re-raised in the writing thread
+                        failed.append(e)
+
+        worker = threading.Thread(target=compress, name="dealvalue-xlsx-deflate", daemon=True)
+        worker.start()
+        try:
+            chunks.put(head.encode("utf-8"))
+            parts: list[str] = []
+            size = 0
+            for row in block.rows(styles):
+                if failed:
+                    break
+                parts.append(row)
+                size += len(row)
+                if size > 1 << 22:
+                    chunks.put("".join(parts).encode("utf-8"))
+                    parts, size = [], 0
+            chunks.put("".join(parts).encode("utf-8"))
+            chunks.put(tail.encode("utf-8"))
+        finally:
+            chunks.put(None)
+            worker.join()
+        if failed:
+            raise failed[0]
 
 
 def finish(path: str | os.PathLike[str], cache: Cache, level: int = 1) -> None:
@@ -149,16 +179,75 @@ def finish(path: str | os.PathLike[str], cache: Cache, level: int = 1) -> None:
         Path(out).unlink(missing_ok=True)
 
 
-def number_rows(block: "Iterator[list[float]] | list[list[float]]", first_row: int) -> Callable[[dict[str, str]], Iterator[str]]:
+def number_texts(x: "np.ndarray") -> list[str]:
+    """``repr`` of each number of a float array (what :func:`value_xml` writes; a non-finite
+    value's text is a placeholder).  A column of few distinct values (an indicator, a
+    constant) formats each distinct value once: ``repr`` is most of a cell's cost."""
+    import numpy as np
+
+    values = x.tolist()
+    if x.size >= 64:
+        distinct = np.unique(x)
+        if distinct.size * 8 <= x.size and not np.signbit(x[x == 0]).any():  # -0.0 would look up 0.0
+            known = {v: repr(v) for v in distinct.tolist()}
+            return [known.get(v, "") for v in values]  # NaN is not found: patched by the caller
+    return list(map(repr, values))
+
+
+def column_cells(letter: str, rows: list[str], values: "np.ndarray", attrs: str = "", formula: str = "",
+                 blank: bool = False, texts: list[str] | None = None) -> list[str]:
+    """The cells of one column over ``rows`` (row numbers as text), each with the
+    value ``values[i]`` cached after ``formula`` (its ``<f>`` element, or none).
+
+    The column is formatted in one pass: one f-string over the row numbers and
+    the values (``repr``, exactly :func:`value_xml`'s text), no Python-level
+    function call per cell; the few non-finite values are patched afterwards.
+    A value that is not a finite number is an error cell, or no cell when ``blank``.
+    ``texts`` are the values' :func:`number_texts`, when a caller has them already.
+    """
+    import numpy as np
+
+    x = np.asarray(values)
+    if x.dtype.kind not in "biuf":  # strings or objects: the general path, cell by cell
+        out = []
+        for r, v in zip(rows, x.tolist()):
+            if blank and not isinstance(v, str) and (v is None or not math.isfinite(v)):
+                out.append("")
+                continue
+            t, text = value_xml(v)
+            out.append(f'<c r="{letter}{r}"{attrs}{t}>{formula}<v>{text}</v></c>')
+        return out
+    x = x.astype(float, copy=False)
+    if texts is None:
+        texts = number_texts(x)
+    head = f'<c r="{letter}'
+    tail = f'"{attrs}>{formula}<v>'
+    out = [f"{head}{r}{tail}{t}</v></c>" for r, t in zip(rows, texts)]  # measured faster than map(str.format)
+    for i in np.flatnonzero(~np.isfinite(x)).tolist():
+        out[i] = "" if blank else f'<c r="{letter}{rows[i]}"{attrs} t="e">{formula}<v>{_ERROR}</v></c>'
+    return out
+
+
+def join_rows(rows: list[str], columns: list[list[str]]) -> str:
+    """Rows ``<row r="..">`` of the cells in ``columns`` (one list per column, in order), as one text."""
+    return "".join(map('<row r="{}">{}</row>'.format, rows, map("".join, zip(*columns))))
+
+
+def number_rows(block: "np.ndarray | list[list[float]]", first_row: int,
+                chunk: int = 500) -> Callable[[dict[str, str]], Iterator[str]]:
     """Rows of plain numbers (blank for a non-finite value), as a :class:`RowBlock`'s ``rows``."""
+    import numpy as np
+
+    data = np.asarray(block, dtype=float)
 
     def rows(styles: dict[str, str]) -> Iterator[str]:
-        letters: list[str] = []
-        for i, line in enumerate(block):
-            while len(letters) < len(line):
-                letters.append(col_letter(len(letters) + 1))
-            r = first_row + i
-            cells = "".join(f'<c r="{letters[j]}{r}"><v>{v!r}</v></c>' for j, v in enumerate(line) if math.isfinite(v))
-            yield f'<row r="{r}">{cells}</row>'
+        if data.ndim != 2 or not data.size:
+            return
+        letters = [col_letter(j + 1) for j in range(data.shape[1])]
+        for start in range(0, data.shape[0], chunk):
+            part = data[start: start + chunk]
+            numbers = [str(first_row + start + i) for i in range(part.shape[0])]
+            yield join_rows(numbers, [column_cells(letters[j], numbers, part[:, j], blank=True)
+                                      for j in range(part.shape[1])])
 
     return rows

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 
 from ... import distributions as D
-from .cache import Cache, RowBlock, value_xml
+from .cache import Cache, RowBlock, column_cells, join_rows, number_texts, value_xml
 from .draws import excel_number, kind_ppf_text, mixture_draw, mixture_ppf_text
 from .formats import CellFormat
 from .layout import (
@@ -161,6 +161,7 @@ def simulation_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], lea
              "name (mean_ask, sd_ask, p5_ask, p50_ask, p95_ask; P_feasible for a 0/1 cell). "
              f"Printing shows the statistics and the first {min(n, PRINT_ROWS)} draws.", "Simulation")
     taken = {x.lower() for x in xnames.values()} | {switch.lower()}
+    stats = {name: sim_statistics(values[name]) for name in model.names}
     for k, stat in enumerate(SIM_STATS):
         r = 4 + k
         put_text(ws, r, 1, stat, "Simulation")
@@ -177,7 +178,7 @@ def simulation_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], lea
                 "non-numeric rows": f"ROWS({rng})-COUNT({rng})",
             }[stat]
             put_formula(ws, r, c, text)
-            cache.put("Simulation", r, c, sim_statistics(values[name])[stat])
+            cache.put("Simulation", r, c, stats[name][stat])
             fill(ws, r, c, POINT_FILL)
             f = fmts[name]
             ws.cell(row=r, column=c).number_format = {"mean": f.mean, "sd": f.sd}.get(
@@ -243,22 +244,23 @@ def _draw_rows(columns: list[tuple[int, str | None, np.ndarray]], first: int,
             specs.append((letter, s, f'<f t="shared" ref="{letter}{first}:{letter}{last}" si="{si}">{master}</f>',
                           f'<f t="shared" si="{si}"/>', values))
             si += 1
-        chunk = 2000
+        chunk = 500
         for start in range(first, last + 1, chunk):
             stop = min(last, start + chunk - 1)
-            cols_text: list[list[str]] = [[f'<c r="A{r}"><v>{r - first + 1}</v></c>' for r in range(start, stop + 1)]]
+            numbers = [str(r) for r in range(start, stop + 1)]
+            cols_text: list[list[str]] = [list(map('<c r="A{}"><v>{}</v></c>'.format, numbers,
+                                                   range(start - first + 1, stop - first + 2)))]
+            texts: dict[int, list[str]] = {}  # a uniform's two columns (value, switch) share one array: formatted once
             for letter, s, head, body, values in specs:
-                part = values[start - first: stop - first + 1]
-                out = []
-                for i, v in enumerate(part.tolist()):
-                    r = start + i
-                    t, text = value_xml(v)
-                    if head is None:
-                        out.append(f'<c r="{letter}{r}"{s}{t}><v>{text}</v></c>')
-                    else:
-                        out.append(f'<c r="{letter}{r}"{s}{t}>{head if r == first else body}<v>{text}</v></c>')
-                cols_text.append(out)
-            for i, cells in enumerate(zip(*cols_text)):
-                yield f'<row r="{start + i}">{"".join(cells)}</row>'
+                part = np.asarray(values[start - first: stop - first + 1])
+                known = texts.get(id(values))
+                if known is None and part.dtype.kind in "biuf":
+                    known = texts[id(values)] = number_texts(part.astype(float, copy=False))
+                cells = column_cells(letter, numbers, part, s, body or "", texts=known)
+                if head is not None and start == first:  # the shared formula's master cell
+                    t, text = value_xml(part[:1].tolist()[0])
+                    cells[0] = f'<c r="{letter}{first}"{s}{t}>{head}<v>{text}</v></c>'
+                cols_text.append(cells)
+            yield join_rows(numbers, cols_text)
 
     return rows

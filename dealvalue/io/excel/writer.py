@@ -251,7 +251,7 @@ def to_excel(
     simulation_sheet(wb, model, inputs, leaf_rows, int(sim_rows), fmts, seed, cache, {**names, **symbols})
     samples = samples_sheet(wb, results, int(sample_rows))
     if samples.shape[0]:
-        cache.blocks["Samples"] = RowBlock(4, 3 + samples.shape[0], samples.shape[1], number_rows(samples.tolist(), 4))
+        cache.blocks["Samples"] = RowBlock(4, 3 + samples.shape[0], samples.shape[1], number_rows(samples, 4))
     summary_sheet(wb, results, main)
     sensitivity_sheet(wb, results, main)
     for title, frame in extra.items():
