@@ -67,7 +67,11 @@ def streamlit_server(env: Mapping[str, str] | None = None) -> Iterator[str]:
 
 
 def launch(playwright: Any) -> Any:
-    """Debian's Chromium, headless, with the flags this machine needs."""
+    """Debian's Chromium, headless, with the flags this machine needs; a test
+    fails (never skips) where it is not installed."""
+    from services import require
+
+    require(CHROMIUM.exists(), "Debian's Chromium at /usr/bin/chromium", "apt-get install chromium")
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 

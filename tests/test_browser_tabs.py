@@ -14,16 +14,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _browser import CHROMIUM, ROOT, launch, streamlit_server, wait_idle  # noqa: E402
-from services import require  # noqa: E402
+from _browser import ROOT, launch, streamlit_server, wait_idle  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 900
 MODELS = ("deal", "advocacy", "evidence")
-
-
-@pytest.fixture(autouse=True)
-def _chromium() -> None:
-    require(CHROMIUM.exists(), "Debian's Chromium at /usr/bin/chromium", "apt-get install chromium")
 
 
 @pytest.fixture(scope="module")
