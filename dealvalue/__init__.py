@@ -63,6 +63,9 @@ _LAZY = {
     "read_excel": "model",
     "from_squiggle": "peers",
     "from_guesstimate": "peers",
+    "budget": "budgets",
+    "Budget": "budgets",
+    "BudgetExceeded": "budgets",
 }
 
 __all__ = [
@@ -102,9 +105,13 @@ __all__ = [
     "read_excel",
     "from_squiggle",
     "from_guesstimate",
+    "budget",
+    "Budget",
+    "BudgetExceeded",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .budgets import Budget, BudgetExceeded, budget
     from .cells import Cell
     from .distributions import Bernoulli, Beta, Distribution, Lognorm, Mixture, Norm, Pert, To, Triangular, Uniform
     from .formula import parse

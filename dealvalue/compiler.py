@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 
 from . import distributions as D
+from .budgets import check_time
 from .errors import CycleError, UnknownCellError
 from .formula import Parsed
 
@@ -52,7 +53,8 @@ def compile_graph(cells: Mapping[str, Any], parsed: Mapping[str, Parsed], inputs
     steps = []
     leaves: dict[str, D.Distribution] = {}
     owner: dict[str, str] = {}
-    for name in order:
+    for i, name in enumerate(order):
+        check_time("compiling the model", f"{i:,} of {len(order):,} cells")
         p = parsed[name]
         for leaf, dist in p.dists.items():
             leaves[leaf] = dist

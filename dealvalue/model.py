@@ -408,6 +408,7 @@ class Model(ModelUnits, Storage):
         """
         import sympy
 
+        from .budgets import solve_within  # under a budget's time: in a child process, stopped when time is up
         self.cell(for_)
         e = self.formula_expr(equation, keep=[for_, *keep])
         if isinstance(e, sympy.Piecewise) and len(e.args) == 2 and e.args[0][0] == 1:
@@ -417,7 +418,7 @@ class Model(ModelUnits, Storage):
         sym = self._symbols[for_]
         if sym not in e.free_symbols:
             raise FormulaError(None, equation, f"the equation does not depend on {for_!r}")
-        return list(sympy.solve(e, sym))
+        return solve_within(e, sym, f"solving {equation!r} for {for_!r}")
 
     def latex(self, name: str, keep: Iterable[str] = ()) -> str:
         """The cell's expression as LaTeX (for the app and reports).

@@ -41,6 +41,7 @@ import numpy as np
 
 from .blocks import BLOCK, METHODS, block_bounds, block_count, correlation_groups, sample_blocks, stream_key
 from .chunks import CHUNK_BLOCKS, ChunkOut, Folder, chunk_ranges, default_threads, exact_quantiles, run_chunk, run_chunks
+from .budgets import check_memory, check_time
 from .errors import ArgumentError, ArgumentTypeError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -209,11 +210,15 @@ def simulate(
     levels = check_exact(exact, summarised)
     started = time.perf_counter()
     ranges = chunk_ranges(n, int(chunk_blocks))
-    leaves = {k: np.empty(n) for k in compiled.leaves} if keep_leaves else {}
     # a cell that is exactly one distribution literal is its leaf's array (no copy)
     aliased = {s.name: s.leaf for s in compiled.steps if keep_leaves and s.leaf is not None and s.name not in pins}
-    values = {k: leaves[aliased[k]] if k in aliased else np.empty(n) for k in kept}
     copied = tuple(k for k in kept if k not in aliased)
+    check_memory(f"simulate(n={n:,})", run_bytes(n, len(compiled.leaves) if keep_leaves else 0, len(copied),
+                                                  len(compiled.leaves) + len(compiled.steps), ranges, threads),
+                 "keep='summary' keeps statistics only, or use fewer samples" if keep_leaves or copied
+                 else "fewer threads or a smaller chunk_blocks hold fewer samples at once")
+    leaves = {k: np.empty(n) for k in compiled.leaves} if keep_leaves else {}
+    values = {k: leaves[aliased[k]] if k in aliased else np.empty(n) for k in kept}
 
     def task(first: int, stop: int) -> ChunkOut:
         lo, hi = block_bounds(n, first)[0], block_bounds(n, stop - 1)[1]
@@ -228,6 +233,7 @@ def simulate(
     folder = Folder(summarised)
     for out in run_chunks(task, ranges, threads):
         folder.add(out)
+        check_time(f"simulate(n={n:,})", f"{block_bounds(n, out.stop - 1)[1]:,} samples")
         if bar is not None:
             bar.update(block_bounds(n, out.stop - 1)[1] - block_bounds(n, out.first)[0])
     if bar is not None:
@@ -250,6 +256,20 @@ def simulate(
         stats=folder.stats,
         overrides=dict(pins),
     )
+
+
+def run_bytes(n: int, kept_leaves: int, kept_cells: int, arrays_per_chunk: int, ranges: Sequence[tuple[int, int]],
+              threads: int) -> int:
+    """Bytes a run allocates for its float64 arrays: ``n`` samples of each
+    kept leaf and cell, and the arrays of the chunks in flight (at most
+    ``2 * threads``, each a block range with ``arrays_per_chunk`` arrays).
+
+    >>> run_bytes(1_000_000, 1, 1, 2, [(0, 2)], 1) == 8 * (2_000_000 + 2 * 2 * BLOCK)
+    True
+    """
+    rows = max((min(n, stop * BLOCK) - first * BLOCK for first, stop in ranges), default=0)
+    in_flight = min(len(ranges), 2 * max(threads, 1))
+    return 8 * (n * (kept_leaves + kept_cells) + rows * in_flight * arrays_per_chunk)
 
 
 def check_keep(model: "Model", keep: Any) -> tuple[tuple[str, ...], bool]:

@@ -15,6 +15,7 @@ EXPECTED = {
     "DealValueError", "FormulaError", "UnknownCellError", "DuplicateCellError", "CycleError",
     "UnitMismatchError", "DistributionError", "BoundsError", "ModelFileError", "CellInUseError", "ExcelError",
     "ArgumentError", "ArgumentTypeError", "PeerModelError",
+    "budget", "Budget", "BudgetExceeded",
 }
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from ..budgets import solve_within
 from .core import CORE_INPUTS, check_core, core_model
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,7 +46,7 @@ def _solve_for(model: "Model", equation: str, cell: str, keep_cells: Iterable[st
     if e.has(sympy.Max, sympy.Min, sympy.Piecewise):
         return []
     try:
-        return list(sympy.solve(e, model.symbol(cell)))
+        return solve_within(e, model.symbol(cell), f"solving {equation!r} for {cell!r}")
     except (NotImplementedError, ValueError, TypeError):
         return []
 
@@ -184,7 +185,7 @@ def _break_even_row(model: "Model", f: str, values: Mapping[str, float], overrid
             # sympy is quick on rational functions; exponents and switches go to the numeric search
             if not e.has(sympy.Max, sympy.Min, sympy.Piecewise) and e.is_rational_function(model.symbol(f)):
                 try:
-                    sols_f = sympy.solve(e - sympy_symbol, model.symbol(f))
+                    sols_f = solve_within(e - sympy_symbol, model.symbol(f), f"solving {c} = target for {f!r}")
                 except (NotImplementedError, ValueError, TypeError):
                     sols_f = []
                 vals = {**values, "target__": targets[0]}

@@ -23,6 +23,7 @@ from dealvalue.deals.sheets import to_excel
 from dealvalue.errors import DealValueError
 
 from .format import symbol_tex, tex
+from .limits import KEPT_SAMPLES
 
 if TYPE_CHECKING:  # pragma: no cover
     from .state import Edit, Spec
@@ -57,9 +58,14 @@ def current_model(spec: Spec) -> tuple[dv.Model, dict[str, str]]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def results(spec: Spec, n: int, seed: int) -> dv.Results:
-    """Monte Carlo results of the current model (shared: do not change)."""
+    """Monte Carlo results of the current model (shared: do not change).
+    Above :data:`~.limits.KEPT_SAMPLES` samples, only the headline's cells
+    keep their samples (the others have statistics only)."""
     model, _ = current_model(spec)
-    return model.simulate(n=n, seed=seed)
+    if n <= KEPT_SAMPLES:
+        return model.simulate(n=n, seed=seed)
+    role = deals.roles(model)
+    return model.simulate(n=n, seed=seed, keep=[role[k] for k in ("feasible", "ask", "bid") if k in role])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

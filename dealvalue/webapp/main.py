@@ -13,10 +13,12 @@ import streamlit as st
 
 import dealvalue as dv
 from dealvalue import deals
+from dealvalue.budgets import BudgetExceeded
 from dealvalue.errors import DealValueError, UnknownCellError
 
 from .cache import base_model, current_model, headline_sentence, results, staged_model
 from .glossary import TERMS
+from .limits import KEPT_SAMPLES, budget_text, run_budget
 from .format import cell_label, error_markdown, explain_refusal, md_escape, unit_text
 from .panels.alternatives import alternatives_panel
 from .panels.assessments import assessments_panel, keep_inputs
@@ -53,7 +55,10 @@ def show_view(tab: Any, panel: Callable[..., None], *args: Any) -> None:
     (the library's one-line message, no traceback)."""
     with tab:
         try:
-            panel(*args)
+            with run_budget():
+                panel(*args)
+        except BudgetExceeded as exc:
+            st.warning(md_escape(budget_text(exc)), icon="⏱️")
         except UnknownCellError as exc:
             st.info(f"This view does not apply to this model: it needs {md_escape(str(exc).removeprefix('no cell named '))}, "
                     "a cell this model does not have.")
@@ -161,17 +166,24 @@ def main(model: str | None = None) -> None:
     role = deals.roles(current)
     outputs = list(current.formulas) or list(current.inputs)
     main_default = role.get("value_us") or role.get("surplus") or role.get("feasible") or outputs[-1]
+    n_view = min(n, KEPT_SAMPLES)  # what the charts and tables show (the first samples of the same run)
     try:
-        with st.spinner(f"Simulating {n:,} samples…"):
+        with run_budget(), st.spinner(f"Simulating {n:,} samples…"):
             results(spec, n, seed)
+            with head:
+                numbers = not (deal and ruled_out_panel(spec, rules))
+                if numbers:
+                    headline_panel(spec, n, seed, main_default)
+    except BudgetExceeded as exc:
+        head.error(md_escape(budget_text(exc)), icon="⏱️")
+        return
     except DealValueError as exc:
         head.error("The model cannot be run with these inputs: " + error_markdown(str(exc)))
         return
-    with head:
-        numbers = not (deal and ruled_out_panel(spec, rules))
-        if numbers:
-            headline_panel(spec, n, seed, main_default)
-        sentence = head.empty()  # filled once the open tab has run (it may have run the interventions)
+    if n > n_view:
+        head.caption(f"Headline numbers from all {n:,} samples; charts and tables from the first {n_view:,} of them "
+                     f"(above {KEPT_SAMPLES:,} samples the app keeps the samples of the headline's cells only).")
+    sentence = head.empty()  # filled once the open tab has run (it may have run the interventions)
     deal = deal and is_deal_model(current)  # the user's edits may have removed a core cell
     missing = "Your edits removed a cell the deal functions need"
     first_tab = tabs[views[0]]
@@ -180,26 +192,26 @@ def main(model: str | None = None) -> None:
         st.info(missing + what)
 
     def first_view() -> None:
-        zopa_panel(spec, n, seed)
+        zopa_panel(spec, n_view, seed)
         if deal:
-            deal_tables_panel(spec, n, seed)
+            deal_tables_panel(spec, n_view, seed)
 
     if first_tab.open:
         show_view(first_tab, first_view)
     for view, panel in (("Barriers", barriers_panel), ("Interventions", interventions_panel)):
         if view in tabs and tabs[view].open:
             if deal:
-                show_view(tabs[view], panel, spec, n, seed)
+                show_view(tabs[view], panel, spec, n_view, seed)
             else:
                 show_view(tabs[view], needs_deal, ": " + ", ".join(f"`{c}`" for c in core_missing(current)))
     later: tuple[tuple[str, Callable[..., None], tuple[Any, ...]], ...] = (
-        ("Window", window_panel, (spec, seed)), ("Alternatives", alternatives_panel, (spec, n, seed)),
-        ("Configurations", configurations_panel, (spec, rules, n, seed)))
+        ("Window", window_panel, (spec, seed)), ("Alternatives", alternatives_panel, (spec, n_view, seed)),
+        ("Configurations", configurations_panel, (spec, rules, n_view, seed)))
     for view, panel, args in later:
         if view in tabs and tabs[view].open:
             show_view(tabs[view], panel if deal else needs_deal, *(args if deal else ()))
     if tabs["Sensitivity"].open:
-        show_view(tabs["Sensitivity"], sensitivity_view, current, spec, n, seed, outputs, main_default, deal)
+        show_view(tabs["Sensitivity"], sensitivity_view, current, spec, n_view, seed, outputs, main_default, deal)
     formulas_view = "Thresholds & formulas" if "Thresholds & formulas" in tabs else "Formulas"
     if tabs[formulas_view].open:
         def formulas_body() -> None:
@@ -208,18 +220,23 @@ def main(model: str | None = None) -> None:
             formulas_panel(spec, solve=not deal)
         show_view(tabs[formulas_view], formulas_body)
     if tabs[COMPARE].open:
-        show_view(tabs[COMPARE], compare_panel, spec, n, seed)
+        show_view(tabs[COMPARE], compare_panel, spec, n_view, seed)
     if tabs[ASSESSMENTS].open:
-        show_view(tabs[ASSESSMENTS], assessments_panel, spec, n, seed)
+        show_view(tabs[ASSESSMENTS], assessments_panel, spec, n_view, seed)
     if tabs["All cells"].open:
-        show_view(tabs["All cells"], all_cells_panel, spec, n, seed)
+        show_view(tabs["All cells"], all_cells_panel, spec, n_view, seed)
     if tabs[GLOSSARY].open:
         show_view(tabs[GLOSSARY], glossary_panel)
     if numbers and deal:
         # The same sentence whichever tabs were visited: the best intervention needs every intervention run
         # at these samples (seconds), too slow for every redraw, so the sentence never names it.
-        sentence.markdown(md_escape(headline_sentence(spec, n, seed, False))
-                          + " Details: Barriers and Interventions tabs; terms: Glossary tab.")
+        try:
+            with run_budget():
+                sentence.markdown(md_escape(headline_sentence(spec, n_view, seed, False))
+                                  + " Details: Barriers and Interventions tabs; terms: Glossary tab.")
+        except BudgetExceeded as exc:
+            sentence.warning(md_escape(budget_text(exc)), icon="⏱️")
     with export_slot:
         share_panel(ss.base, spec[2], n, seed)
-        export_panel(spec, n, seed, main_default)
+        with run_budget():
+            export_panel(spec, n_view, seed, main_default)

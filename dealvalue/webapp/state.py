@@ -29,8 +29,8 @@ from dealvalue import deals, models
 from dealvalue.errors import DealValueError
 
 from .cache import base_model, current_model, model_file_text
+from .limits import SAMPLE_CHOICES
 
-SAMPLE_CHOICES = (1_000, 10_000, 30_000, 100_000, 300_000, 1_000_000)
 DEFAULT_SAMPLES = 100_000
 DEFAULT_SEED = 1
 DEFAULT_MODEL = "deal"
