@@ -210,7 +210,7 @@ def test_bad_edits_are_reported_with_their_cell(tmp_path: Path) -> None:
     m.correlate("R", "W", 0.5)
     good = tmp_path / "good.xlsx"
     m.to_excel(good, m.simulate(n=500, seed=1), sim_rows=5, sample_rows=10)
-    allowed = "to, norm, lognorm, beta, uniform, triangular, pert, bernoulli"
+    allowed = "to, norm, lognorm, beta, uniform, triangular, pert, bernoulli, gamma, exponential, binomial, student_t, lognorm_ms"
 
     def read_with(sheet: str, name: str, col: int, value: Any, *more: tuple[int, Any]) -> None:
         wb = openpyxl.load_workbook(good)
@@ -228,10 +228,10 @@ def test_bad_edits_are_reported_with_their_cell(tmp_path: Path) -> None:
     # an unknown distribution name is an error, not a silently kept beta(8, 2)
     with pytest.raises(ExcelError, match=rf"Inputs!G\d+ \(p, distribution\): unknown distribution; expected one of {allowed} \(got 'betta'\)"):
         read_with("Inputs", "p", layout.C_KIND, "betta")
-    with pytest.raises(ExcelError, match=r"Inputs!G\d+ \(p, distribution\): unknown distribution.*\(got 'gamma'\)"):
-        read_with("Inputs", "p", layout.C_KIND, "gamma", (layout.C_P1, 2.0), (layout.C_P1 + 1, 3.0))
-    with pytest.raises(ExcelError, match=r"Inputs!G\d+ \(wild__1, distribution\): unknown distribution.*\(got 'gamma'\)"):
-        read_with("Inputs", "wild__1", layout.C_KIND, "gamma")
+    with pytest.raises(ExcelError, match=r"Inputs!G\d+ \(p, distribution\): unknown distribution.*\(got 'poisson'\)"):
+        read_with("Inputs", "p", layout.C_KIND, "poisson", (layout.C_P1, 2.0), (layout.C_P1 + 1, 3.0))
+    with pytest.raises(ExcelError, match=r"Inputs!G\d+ \(wild__1, distribution\): unknown distribution.*\(got 'poisson'\)"):
+        read_with("Inputs", "wild__1", layout.C_KIND, "poisson")
     with pytest.raises(ExcelError, match=r"Inputs!G\d+ \(mix, distribution\): a mixture row's distribution cannot be changed.*\(got 'beta'\)"):
         read_with("Inputs", "mix", layout.C_KIND, "beta")
     with pytest.raises(ExcelError, match=r"Inputs!G\d+ \(k, distribution\): a constant row's.*\(got 'norm'\)"):
@@ -407,6 +407,6 @@ def test_a_kind_the_workbook_cannot_draw_is_refused_naming_the_cell(tmp_path: Pa
     m = dv.Model("counts", seed=1)
     m.add("arrivals", "poisson(4)")
     m.add("twice", "2 * arrivals")
-    with pytest.raises(dv.ExcelError, match=r"cell 'arrivals': the workbook draws only .*a poisson distribution has no spreadsheet formula"):
+    with pytest.raises(dv.ExcelError, match=r"cell 'arrivals': the workbook draws .*gamma.*; a poisson distribution has no inverse CDF in Excel"):
         m.to_excel(str(tmp_path / "counts.xlsx"))
     assert not list(tmp_path.iterdir())  # nothing written

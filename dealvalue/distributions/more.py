@@ -276,8 +276,19 @@ class Discrete(Distribution):
         if any(w < 0 for w in self.weights) or not sum(self.weights) > 0:
             raise DistributionError(self.formula(), "expected weights >= 0 with a positive sum")
 
-    def _table(self) -> tuple[FloatArray, FloatArray]:
-        """Distinct sorted values and their cumulative probabilities (the last exactly 1)."""
+    def table(self) -> tuple[FloatArray, FloatArray]:
+        """Distinct sorted values and their cumulative probabilities (the last exactly 1).
+
+        Returns
+        -------
+        values, cumulative : numpy.ndarray
+            The distinct values in increasing order, and P(X <= value) for each.
+
+        Examples
+        --------
+        >>> Discrete((2, 1, 2), (1, 2, 1)).table()
+        (array([1., 2.]), array([0.5, 1. ]))
+        """
         v = np.asarray(self.values)
         w = np.asarray(self.weights)
         xs, inv = np.unique(v, return_inverse=True)
@@ -298,12 +309,12 @@ class Discrete(Distribution):
         return np.asarray(self.values)[rng.choice(len(self.values), size=n, p=w / w.sum())]
 
     def ppf(self, u: ArrayLike) -> FloatArray:
-        xs, cum = self._table()
+        xs, cum = self.table()
         k = np.searchsorted(cum, _u(u), side="left")
         return np.asarray(xs[np.clip(k, 0, len(xs) - 1)], dtype=float)
 
     def cdf(self, x: ArrayLike) -> FloatArray:
-        xs, cum = self._table()
+        xs, cum = self.table()
         k = np.searchsorted(xs, _u(x), side="right")
         return np.where(k > 0, cum[np.maximum(k - 1, 0)], 0.0)
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from ... import distributions as D
 from ...errors import ExcelError
+from .draws import KINDS, undrawable
 from .printer import excel_names, leaf_excel_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,11 +37,13 @@ MAX_SIM_ROWS = 100_000
 MAX_SAMPLE_ROWS = 1_000_000
 
 SHEETS = ("About", "Inputs", "Model", "Simulation", "Samples", "Summary", "Sensitivity")
-SIMPLE = ("to", "norm", "lognorm", "beta", "uniform", "triangular", "pert", "bernoulli")
+SIMPLE = KINDS  # the kinds with an editable parameter row (the others are FIXED)
 PARAMS = {
     "to": ("low", "high"), "norm": ("mean", "sd"), "lognorm": ("mu", "sigma"), "beta": ("a", "b"),
     "uniform": ("low", "high"), "triangular": ("left", "mode", "right"),
     "pert": ("low", "mode", "high", "lam"), "bernoulli": ("p",),
+    "gamma": ("shape", "scale"), "exponential": ("rate",), "binomial": ("n", "p"),
+    "student_t": ("df", "loc", "scale"), "lognorm_ms": ("mean", "sd"),
 }
 
 # section titles (column A) that the reader looks for
@@ -117,7 +120,7 @@ class InputRow:
 
     name: str              # cell name or leaf name
     xname: str             # its defined name
-    kind: str              # a SIMPLE kind, "mixture", "constant" or "formula"
+    kind: str              # a SIMPLE kind, a FIXED kind ("mixture", "truncate", "discrete"), "constant" or "formula"
     dist: D.Distribution | None
     row: int = 0           # set by the writer once the row is placed
     leaves: list[str] = field(default_factory=list)  # for "formula" inputs
@@ -183,13 +186,10 @@ def plan(model: "Model") -> tuple[list[InputRow], list[InputRow], dict[str, str]
 
 def check_drawable(cell: str, dist: D.Distribution) -> None:
     """Refuse a distribution the workbook cannot draw with a spreadsheet
-    formula (its kind has no inverse CDF among the workbook's kinds), naming
-    the cell, instead of writing a draw that shows ``#N/A``."""
-    from .draws import KINDS, flatten_mixture
-
-    parts = [c for _, c in flatten_mixture(dist)] if isinstance(dist, D.Mixture) else [dist]
-    for part in parts:
-        if part.kind not in KINDS:
-            raise ExcelError(f"cell {cell!r}", part.formula(),
-                             f"the workbook draws only {', '.join(KINDS)} (and mixtures of them); "
-                             f"a {part.kind} distribution has no spreadsheet formula here")
+    formula (see :func:`~.draws.undrawable`), naming the cell, instead of
+    writing a draw that shows ``#N/A``."""
+    why = undrawable(dist)
+    if why is not None:
+        raise ExcelError(f"cell {cell!r}", dist.formula(),
+                         f"the workbook draws {', '.join(KINDS)} and discrete distributions, and mixtures "
+                         f"and truncations of them; {why}")

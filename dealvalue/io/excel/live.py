@@ -13,7 +13,7 @@ from ... import distributions as D
 from .formats import CellFormat, magnitude_format
 from .cache import Cache
 from .protect import Validations
-from .draws import dist_params, excel_number, kind_median_text
+from .draws import dist_params, excel_number, kind_median_text, number_ppf_text
 from .layout import (
     C_BOUNDS, C_DESC, C_FORMULA, C_GROUP, C_KIND, C_LABEL, C_NAME, C_NOTE, C_NUM, C_P1, C_PNAMES, C_POINT, C_UNIT,
     C_USRC, C_XNAME, INPUT_HEADERS, M_BOUNDS, M_DESC, M_FORMULA, M_GROUP, M_VALUE, MODEL_HEADERS,
@@ -108,6 +108,9 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
                 put_formula(ws, r, C_POINT, kind_median_text(ref(r, C_KIND), P))
             elif row.kind == "constant":
                 put(ws, r, C_POINT, points[row.name])
+            elif row.kind in ("truncate", "discrete"):  # the median as a formula of the numbers
+                assert row.dist is not None
+                put_formula(ws, r, C_POINT, number_ppf_text(row.dist, "0.5"))
             elif row.kind == "formula" and row.live:
                 expr = model.parsed(row.name).expr
                 put_formula(ws, r, C_POINT, excel_formula(expr, symbols, row.name))

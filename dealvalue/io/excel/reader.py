@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ... import distributions as D
 from ...errors import ArgumentTypeError, DealValueError, ExcelError, FormulaError
+from .draws import FIXED
 from .limits import MAX_SHEET_CELLS, check_workbook
 from .layout import (
     C_BOUNDS, C_DESC, C_FORMULA, C_GROUP, C_KIND, C_LABEL, C_NAME, C_NUM, C_P1, C_POINT, C_UNIT, C_USRC, C_XNAME,
@@ -398,7 +399,7 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
         if kind is None:  # its formula text now names other cells: a formula cell, nothing to edit here
             continue
         value = typed_over(r)
-        if kind in ("constant", "mixture", "formula"):
+        if kind in ("constant", "formula", *FIXED):
             unchanged_kind(r, kind)
         if kind == "constant":
             if value is not None and value != points[cname]:
@@ -411,7 +412,7 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
             replaced.add(cname)
             continue
         dist = orig.distribution(cname)
-        if dist is not None and not isinstance(dist, D.Mixture):
+        if dist is not None and dist.kind in SIMPLE:
             new = edited_distribution(r, dist)
             if new != dist:
                 declare(cname)
@@ -438,9 +439,9 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
             edits.setdefault(owner, {})[k] = _constant_text(value, lit_unit)
             expected.setdefault(owner, {})[k] = None
             continue
-        if isinstance(dist, D.Mixture):
-            unchanged_kind(r, "mixture")
-        new = edited_distribution(r, dist) if not isinstance(dist, D.Mixture) else dist
+        if dist.kind in FIXED:
+            unchanged_kind(r, dist.kind)
+        new = edited_distribution(r, dist) if dist.kind in SIMPLE else dist
         if new != dist:
             edits.setdefault(owner, {})[k] = _literal_text(new, lit_unit)
         expected.setdefault(owner, {})[k] = new

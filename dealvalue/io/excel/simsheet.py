@@ -19,7 +19,7 @@ import numpy as np
 
 from ... import distributions as D
 from .cache import Cache, RowBlock, column_cells, join_rows, number_texts, value_xml
-from .draws import excel_number, kind_ppf_text, mixture_draw, mixture_ppf_text
+from .draws import excel_number, kind_ppf_text, mixture_draw, mixture_ppf_text, number_ppf_text
 from .formats import CellFormat
 from .layout import (
     C_KIND, C_P1, C_POINT, PRINT_ROWS, SIM_HEADER_ROW, SIM_STATS, SIM_SWITCH_ROW, SIMPLE, InputRow, col_letter, ref,
@@ -123,6 +123,9 @@ def simulation_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], lea
             S, s = uniform(f"pick {leaf}")
             text = mixture_ppf_text(dist, U, S)
             leaf_values[leaf] = mixture_draw(dist, u, s)
+        elif dist.kind in ("truncate", "discrete"):  # no parameter row: a formula of its numbers
+            text = number_ppf_text(dist, U)
+            leaf_values[leaf] = np.asarray(dist.ppf(u), dtype=float)
         else:
             P = [ref(row.row, C_P1 + j, True, "Inputs") for j in range(4)]
             text = kind_ppf_text(ref(row.row, C_KIND, True, "Inputs"), P, U)
