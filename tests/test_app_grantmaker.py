@@ -135,3 +135,20 @@ def test_histogram_has_no_tall_end_bars_and_regular_log_ticks() -> None:
     ticks = log_ticks(float(h["start"].min()), float(h["end"].max()))
     ratios = {round(b / a, 9) for a, b in zip(ticks, ticks[1:])}
     assert len(ratios) == 1 and all(re.fullmatch(r"1(0+)?\.0|1e\+\d+|0\.0*1", str(t)) for t in ticks), ticks
+
+
+def test_a_cell_named_e_does_not_read_as_eulers_number() -> None:
+    """Defect 7: in the formulas a cell ``e`` is italic e, Euler's number upright e and exp(...) written exp."""
+    from dealvalue.webapp.share import pack
+
+    m = dv.Model(name="e and exp")
+    m.add("e", "2 to 3")
+    m.add("x", "0.5")
+    m.add("y", "e * exp(x) + exp(1)")
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["mt"] = pack(m.dumps())
+    at.query_params["n"] = "1000"
+    at.run()
+    _open(at, "Formulas")
+    [y] = [str(x.body).strip("$\n") for x in at.latex if "y =" in str(x.body)]
+    assert y == r"y = e \cdot \exp\left(x\right) + \mathrm{e}", y
