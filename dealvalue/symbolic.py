@@ -49,7 +49,7 @@ def _cell_printer() -> Any:
     import sympy
     from sympy.printing.latex import LatexPrinter
 
-    class CellLatexPrinter(LatexPrinter):
+    class CellLatexPrinter(LatexPrinter):  # type: ignore[misc]  # sympy is untyped
         def _print(self, expr: Any, **kwargs: Any) -> str:
             if expr is sympy.E:  # sympy's E prints itself (its own _latex method), before any _print_Exp1
                 return r"\mathrm{e}"

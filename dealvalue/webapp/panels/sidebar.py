@@ -14,7 +14,8 @@ from dealvalue.errors import DealValueError
 from ..share import state_params
 from ..cache import current_model, model_file_text, workbook_bytes
 from ..format import error_markdown, unit_text
-from ..state import (DEFAULT_SAMPLES, DEFAULT_SEED, MAX_UPLOAD_BYTES, SAMPLE_CHOICES, Edit, Spec, on_source_change,
+from ..limits import SAMPLE_CHOICES
+from ..state import (DEFAULT_SAMPLES, DEFAULT_SEED, MAX_UPLOAD_BYTES, Edit, Spec, on_source_change,
                      on_upload, shipped_model_option, shipped_scenarios)
 
 
