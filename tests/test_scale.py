@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -171,7 +172,9 @@ def test_models_and_results_pickle_after_simulate() -> None:
 
 def test_sweep_locally_and_on_a_two_worker_local_cluster_agree() -> None:
     """A real LocalCluster with two worker processes; a test that cannot start it fails."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from dealvalue.scale import local_cluster
 
     from dealvalue.scale import simulate_dask, sweep
 
@@ -185,7 +188,12 @@ def test_sweep_locally_and_on_a_two_worker_local_cluster_agree() -> None:
     for _, row in local.iterrows():
         p = norm.sf((3 - row["u"]) / row["b"], 10, 2)
         assert abs(row["mean"] - p) < 4 * math.sqrt(p * (1 - p) / (BLOCK + 500)) + 1e-9
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+    with local_cluster(2) as cluster, Client(cluster) as client:
+        # the workers started with the allocator setting that keeps chunk arrays on the heap
+        from dealvalue.scale import WORKER_ENVIRON
+
+        envs = client.run(lambda: {k: os.environ.get(k) for k in WORKER_ENVIRON})
+        assert len(envs) == 2 and all(e == WORKER_ENVIRON for e in envs.values())
         remote = sweep(m, over, n=BLOCK + 500, seed=8, target="hit", client=client)
         assert remote.equals(local)
         n = 5 * BLOCK + 3
