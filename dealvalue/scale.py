@@ -39,10 +39,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .results import Results
 
 __all__ = ["sweep", "simulate_dask", "grid", "point_stats", "blocks_task", "map_points", "worker_count", "local_cluster",
-           "TASKS_PER_WORKER", "WORKER_ENVIRON"]
+           "TASKS_PER_WORKER", "WORKER_ENVIRON", "MAX_POINTS"]
 
 P = TypeVar("P")
 R = TypeVar("R")
+MAX_POINTS = 1_000_000  # grid points of one sweep: a grid is built before anything runs
 TASKS_PER_WORKER = 4  # batches per worker: few tasks, yet a slow worker does not hold the rest up
 # Dask starts workers with MALLOC_TRIM_THRESHOLD_=65536 (so that freed memory goes back to the
 # system).  Setting any glibc malloc threshold switches off its dynamic mmap threshold, which
@@ -168,6 +169,10 @@ def grid(model: "Model", over: Mapping[str, Iterable[Any]]) -> list[dict[str, fl
         if not vals:
             raise ArgumentError("over", over, f"at least one value for {name!r}")
         lists.append([override_values(model, {name: v})[name] for v in vals])
+    size = math.prod(len(v) for v in lists)
+    if size > MAX_POINTS:
+        raise ArgumentError("over", {k: f"{len(v):,} values" for k, v in zip(over, lists)},
+                            f"a grid of at most {MAX_POINTS:,} points (this one has {size:,})")
     return [dict(zip(over, point)) for point in itertools.product(*lists)]
 
 

@@ -223,6 +223,36 @@ def test_cli_run_summary_and_sweep(tmp_path, capsys) -> None:  # type: ignore[no
     assert main(["sweep", "evidence", "--over", "c_ai=1:0:1"]) == 2
 
 
+@pytest.mark.parametrize("over, words", [
+    ("c_ai=1:0:0.5", "START <= STOP, STEP > 0"),
+    ("c_ai=0:1:0", "START <= STOP, STEP > 0"),
+    ("c_ai=nan,1", "finite numbers"),
+    ("c_ai=0:inf:1", "finite numbers"),
+    ("c_ai=0:1e9:1e-9", "at most 1,000,000 values per cell (this range has 1,000,000,000,000,000,001)"),
+    ("=1,2", "CELL=START:STOP:STEP"),
+])
+def test_cli_sweep_refuses_bad_ranges_at_once(over: str, words: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A range too big to build, or not a range, is refused before any model is
+    loaded or any list is built (a billion-point range used to hang)."""
+    from dealvalue.cli import main
+
+    assert main(["sweep", "evidence", "--over", over]) == 2
+    err = capsys.readouterr().err
+    assert "--over" in err and words in err and over[:10] in err
+
+
+def test_sweep_refuses_a_grid_over_the_limit_and_a_csv_in_a_missing_folder(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from dealvalue.cli import main
+    from dealvalue.scale import grid
+
+    m = small_model()
+    with pytest.raises(dv.DealValueError, match=r"a grid of at most 1,000,000 points \(this one has 1,000,000,000\)"):
+        grid(m, {"u": range(1000), "b": range(1000), "x": range(1000)})
+    missing = tmp_path / "no" / "t.csv"
+    assert main(["sweep", "evidence", "--over", "c_ai=0.5", "--csv", str(missing)]) == 2
+    assert "--csv" in capsys.readouterr().err and not missing.parent.exists()
+
+
 PINNED = Path(__file__).parent / "data" / "evidence_samples.json"
 
 
