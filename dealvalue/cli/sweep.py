@@ -73,6 +73,9 @@ def run(args: argparse.Namespace) -> int:
     from .dask import client
     from .run import show_progress
 
+    from ..simulate import MAX_STREAMED_SAMPLES, check_n
+
+    n = check_n(args.samples, "--samples", MAX_STREAMED_SAMPLES)
     over = dict(parse_over(t) for t in args.over)
     if args.csv:
         from pathlib import Path
@@ -85,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             raise ArgumentError("--csv", args.csv, exc.expected) from None
     model = Model.load(args.model)
     with client(args.dask) as c:
-        table = sweep(model, over, n=args.samples, seed=args.seed, target=args.target, client=c, method=args.method,
+        table = sweep(model, over, n=n, seed=args.seed, target=args.target, client=c, method=args.method,
                       progress=show_progress(args))
     if args.csv:
         from ..io.atomic import atomic_path
