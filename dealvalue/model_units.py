@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from . import units as U
 from .errors import UnitMismatchError
+from .model_graph import ModelGraph
 from .units import parse_unit
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,13 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["ModelUnits"]
 
 
-class ModelUnits:
-    """Mixed into :class:`dealvalue.Model`."""
-
-    _registry: Any
-    _cells: "dict[str, Cell]"
-    _units: dict[str, Any]
-    _parsed: dict[str, Any]
+class ModelUnits(ModelGraph):
+    """The model's units (inherited by :class:`dealvalue.Model`)."""
 
     def _apply(self, new: "dict[str, Cell]") -> None:  # pragma: no cover - Model's
         raise NotImplementedError
@@ -81,6 +77,12 @@ class ModelUnits:
             self._registry = old
             raise
         self._touch()
+
+    def unit(self, name: str) -> "pint.Unit":
+        """The cell's pint unit (declared, or inferred for formulas)."""
+        self.cell(name)
+        unit: pint.Unit = self._units[name]
+        return unit
 
     def parse_unit(self, text: str, cell: str | None = None) -> "pint.Unit":
         """A unit string read with this model's units."""
