@@ -123,7 +123,21 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
     __hash__ = None  # type: ignore[assignment]  # mutable
 
     def copy(self) -> "Model":
-        """An independent copy (cells are immutable and shared)."""
+        """An independent copy (cells are immutable and shared).
+
+        Returns
+        -------
+        Model
+            Edits to the copy leave this model as it is.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "2")
+        >>> c = m.copy(); c.replace("x", "3")
+        >>> m.evaluate("x"), c.evaluate("x")
+        (2.0, 3.0)
+        """
         m = type(self).__new__(type(self))
         m.__dict__.update(self.__dict__)
         m._cells = dict(self._cells)
@@ -137,8 +151,31 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
     def with_edits(
         self, edits: Iterable[tuple[str, Mapping[str, Any] | Iterable[tuple[str, Any]] | None]]
     ) -> tuple["Model", dict[str, str]]:
-        """A copy with every valid edit applied, and why each other edit was
-        refused; see :func:`dealvalue.edits.apply_edits`."""
+        """A copy with every valid edit applied, and why each other edit was refused.
+
+        See :func:`dealvalue.edits.apply_edits`.
+
+        Parameters
+        ----------
+        edits : iterable of (str, mapping or None)
+            ``(cell, fields)`` pairs: the fields of :meth:`replace` (``formula``,
+            ``unit``, ...) to change, or None to remove the cell.
+
+        Returns
+        -------
+        model : Model
+            The copy, with the valid edits.
+        refused : dict of str to str
+            Cell name -> why its edit was refused.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "2"); m.add("y", "x + 1")
+        >>> new, refused = m.with_edits([("x", {"formula": "5"}), ("y", {"formula": "x +"})])
+        >>> new.evaluate("y"), list(refused)
+        (6.0, ['y'])
+        """
         from .edits import apply_edits
 
         return apply_edits(self, edits)
@@ -158,12 +195,44 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
     ) -> None:
         """Add a cell.
 
-        ``formula`` is formula text, a number, a :mod:`dealvalue.distributions`
-        object, a squigglepy distribution, a sympy expression or a pint
-        Quantity of one number, ``5 * dv.ureg.USD`` (its unit becomes the
-        cell's; see :mod:`dealvalue.interop`).  Raises if ``name`` exists (unless
-        ``replace=True``), names unknown cells, makes a cycle, mixes units, or
-        breaks ``bounds``; on any error the model is left as it was.
+        Parameters
+        ----------
+        name : str
+            The cell's name (a letter, then letters, digits, underscores).
+        formula : str, number, Distribution, sympy.Expr or pint.Quantity
+            Formula text, a number, a :mod:`dealvalue.distributions` object, a
+            squigglepy distribution, a sympy expression or a pint Quantity of
+            one number, ``5 * dv.ureg.USD`` (its unit becomes the cell's; see
+            :mod:`dealvalue.interop`).
+        unit : str, optional
+            The cell's unit; a formula cell's is inferred when not given.
+        label : str, optional
+            A short human name, shown in tables and charts.
+        description : str, optional
+            Free text (sources, reasoning).
+        group : str, optional
+            A group name, for grouped sensitivity analysis.
+        bounds : tuple of float, optional
+            ``(low, high)`` the cell's values must stay within.
+        replace : bool, default False
+            Replace a cell of that name instead of refusing.
+
+        Raises
+        ------
+        DuplicateCellError
+            ``name`` exists and ``replace`` is False.
+        FormulaError, UnknownCellError, CycleError, UnitMismatchError, BoundsError
+            The formula does not parse, names unknown cells, makes a cycle,
+            mixes units or breaks ``bounds``; the model is left as it was.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model()
+        >>> m.add("R", "10 to 100", unit="USD", label="reward")
+        >>> m.add("ask", "R / beta(8, 2)")
+        >>> str(m.unit("ask")), m.inputs
+        ('USD', ('R',))
         """
         cell = Cell(name, formula, unit=unit, label=label, description=description, group=group, bounds=bounds)
         if name in self._cells and not replace:
@@ -171,8 +240,33 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
         self._apply({name: cell})
 
     def replace(self, name: str, formula: Any = None, **fields: Any) -> None:
-        """Change a cell: its formula and/or any of ``unit``, ``label``,
-        ``description``, ``group``, ``bounds``.  Fields not given are kept."""
+        """Change a cell; fields not given are kept.
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+        formula : optional
+            A new formula (anything :meth:`add` takes).
+        **fields
+            New values of ``unit``, ``label``, ``description``, ``group`` or
+            ``bounds``.
+
+        Raises
+        ------
+        UnknownCellError
+            No such cell.
+        FormulaError, CycleError, UnitMismatchError, BoundsError
+            As for :meth:`add`; the model is left as it was.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "90", unit="USD"); m.add("ask", "R / 0.5")
+        >>> m.replace("R", "10"); m.replace("ask", label="the AI's ask")
+        >>> m.evaluate("ask"), m.cell("ask").label
+        (20.0, "the AI's ask")
+        """
         old = self.cell(name)
         if formula is not None:
             fields["formula"] = formula
@@ -180,7 +274,25 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
         self._apply({name: cell})
 
     def remove(self, name: str) -> None:
-        """Remove a cell that no other cell uses."""
+        """Remove a cell that no other cell uses.
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+
+        Raises
+        ------
+        CellInUseError
+            Other cells' formulas name it (the message lists them).
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "2"); m.add("y", "x + 1")
+        >>> m.remove("y"); m.names
+        ('x',)
+        """
         self.cell(name)
         users = self.dependents(name)
         if users:
@@ -193,15 +305,50 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
         self._touch()
 
     def add_cells(self, cells: Iterable[Cell]) -> None:
-        """Add or replace several cells at once, in any order (all or nothing)."""
+        """Add or replace several cells at once, in any order (all or nothing).
+
+        Parameters
+        ----------
+        cells : iterable of Cell
+            The cells; their formulas may name each other.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model()
+        >>> m.add_cells([dv.Cell("y", "x + 1"), dv.Cell("x", "2")])
+        >>> m.evaluate("y")
+        3.0
+        """
         self._apply({c.name: c for c in cells})
 
     def correlate(self, a: str, b: str, rho: float) -> None:
         """Give inputs ``a`` and ``b`` a rank (Spearman) correlation ``rho``.
 
-        Both must be inputs holding one distribution.  Samples keep their
-        marginal distributions; they are paired by the Iman-Conover method.
-        ``rho = 0`` removes the correlation.
+        Samples keep their marginal distributions; they are paired by the
+        Iman-Conover method.
+
+        Parameters
+        ----------
+        a, b : str
+            Two inputs, each holding one distribution.
+        rho : float
+            The rank correlation, ``-1 < rho < 1``; 0 removes it.
+
+        Raises
+        ------
+        DistributionError
+            A cell is not an input holding one distribution, ``a == b``, or
+            ``rho`` is out of range.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "10 to 100"); m.add("W", "50 to 500")
+        >>> m.correlate("R", "W", 0.8)
+        >>> r = m.simulate(n=5_000, seed=1)
+        >>> round(float(r.samples[["R", "W"]].corr("spearman").iloc[0, 1]), 1)
+        0.8
         """
         for x in (a, b):
             self.cell(x)
@@ -273,14 +420,13 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
 
         Parameters
         ----------
-        n
+        n : int
             The number of samples (an integral float such as ``1e4`` too).
-        seed
-            An int, a numpy ``Generator`` or ``SeedSequence``; None takes
-            the model's seed (or a fresh one).
-        method
-            ``"mc"``, ``"lhs"`` or ``"qmc"``.
-        progress
+        seed : int, numpy.random.Generator or numpy.random.SeedSequence, optional
+            None takes the model's seed (or a fresh one).
+        method : {"mc", "lhs", "qmc"}
+            Plain Monte Carlo, Latin hypercube or scrambled Sobol' points.
+        progress : bool, default False
             Show a progress bar.
         **kwargs
             Passed on: ``overrides={"R": 90}`` pins cells to values for the
@@ -290,6 +436,16 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
         -------
         Results
             Joint samples of every cell.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 1)"); m.add("big", "x > 0.9")
+        >>> r = m.simulate(n=10_000, seed=1)
+        >>> r.n, abs(r.mean("big") - 0.1) < 4 * r.stderr("big")
+        (10000, True)
+        >>> m.simulate(n=100, seed=1, overrides={"x": 0.95}).mean("big")
+        1.0
         """
         from .simulate import simulate
 
@@ -297,7 +453,23 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
 
     # ------------------------------------------------------------ views
     def describe(self) -> "pd.DataFrame":
-        """One row per cell: kind, formula, unit, label, group, bounds."""
+        """One row per cell: kind, formula, unit, label, group, bounds.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by cell name.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "10 to 100", unit="USD"); m.add("ask", "R / 0.5")
+        >>> m.describe()[["kind", "formula", "unit"]]
+                 kind    formula unit
+        name
+        R       input  10 to 100  USD
+        ask   formula    R / 0.5  USD
+        """
         import pandas as pd
 
         rows = [{"name": c.name, "kind": "input" if self.is_input(c.name) else "formula", "formula": c.formula,
@@ -322,10 +494,24 @@ def read_excel(path: "str | os.PathLike[str]", mismatch: str = "error") -> Model
     distribution parameters, point values typed over with a number (that
     input becomes a constant) and changed rank correlations.
 
-    ``path`` is the workbook (``.xlsx``); returns the model, with the edits.
-    Raises :class:`~dealvalue.ExcelError` for a file that is not a dealvalue
-    workbook (or is over a size limit), or an edit that cannot be read, named
-    by its sheet cell.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The workbook (``.xlsx``).
+    mismatch : {"error", "text"}
+        Where a formula cell's Excel formula disagrees with its dealvalue
+        text: refuse, or take the text.
+
+    Returns
+    -------
+    Model
+        The model, with the edits.
+
+    Raises
+    ------
+    ExcelError
+        The file is not a dealvalue workbook (or is over a size limit), or an
+        edit cannot be read; named by its sheet cell.
 
     Examples
     --------

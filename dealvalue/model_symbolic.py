@@ -21,16 +21,49 @@ class ModelSymbolic(ModelGraph):
     """Symbolic views of a model (inherited by :class:`dealvalue.Model`)."""
 
     def symbol(self, name: str) -> "sympy.Symbol":
-        """The sympy Symbol that stands for cell ``name``."""
+        """The sympy Symbol that stands for cell ``name``.
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+
+        Returns
+        -------
+        sympy.Symbol
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("c_h", "0.5")
+        >>> m.symbol("c_h")
+        c_h
+        """
         self.cell(name)
         return self._symbols[name]
 
     def expr(self, name: str, keep: Iterable[str] = ()) -> "sympy.Expr":
         """The cell as a sympy expression in the input symbols.
 
-        Formula cells are expanded down to inputs, except those named in
-        ``keep``, which stay as their own symbols.  Distribution literals
-        inside formulas appear as symbols ``cell__k``.
+        Parameters
+        ----------
+        name : str
+            The cell.
+        keep : iterable of str, optional
+            Formula cells that stay as their own symbols instead of being
+            expanded down to inputs.
+
+        Returns
+        -------
+        sympy.Expr
+            Distribution literals inside formulas appear as symbols ``cell__k``.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "90"); m.add("c", "0.5"); m.add("ask", "R / c"); m.add("gap", "ask - 100")
+        >>> m.expr("gap"), m.expr("gap", keep=["ask"])
+        (R/c - 100, ask - 100)
         """
         self.cell(name)
         keep = frozenset(keep)
@@ -55,7 +88,31 @@ class ModelSymbolic(ModelGraph):
         return e.xreplace(subs) if subs else e
 
     def formula_expr(self, text: str, keep: Iterable[str] = ()) -> "sympy.Expr":
-        """Parse a formula over this model's cells (not added) and expand it."""
+        """Parse a formula over this model's cells (not added) and expand it.
+
+        Parameters
+        ----------
+        text : str
+            Formula text; it may name cells but hold no distribution.
+        keep : iterable of str, optional
+            Formula cells left as symbols (see :meth:`expr`).
+
+        Returns
+        -------
+        sympy.Expr
+
+        Raises
+        ------
+        FormulaError
+            The text does not parse, names unknown cells or holds a distribution.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "90"); m.add("c", "0.5"); m.add("ask", "R / c")
+        >>> m.formula_expr("2 * ask")
+        2*R/c
+        """
         with U.using(self._registry):
             p = parse(text, units=self._units, cell=None, symbol_for=lambda n: self._symbols[n])
         if p.dists:
@@ -65,11 +122,32 @@ class ModelSymbolic(ModelGraph):
     def solve(self, equation: str, for_: str, keep: Iterable[str] = ()) -> list["sympy.Expr"]:
         """Solve ``equation = 0`` (or a comparison as an equality) for a cell.
 
-        ``for_`` may be an input or a formula cell (which is then kept as a
-        symbol).  Formula cells named in ``keep`` stay symbols too, which
-        keeps solutions short in large models.  Returns the list of
-        solutions from :func:`sympy.solve`.
+        Parameters
+        ----------
+        equation : str
+            Formula text over the model's cells, an expression equal to zero or
+            a comparison such as ``W >= ask``.
+        for_ : str
+            The cell to solve for: an input, or a formula cell (then kept as a
+            symbol).
+        keep : iterable of str, optional
+            Formula cells kept as symbols too, which keeps solutions short in
+            large models.
 
+        Returns
+        -------
+        list of sympy.Expr
+            The solutions from :func:`sympy.solve`.
+
+        Raises
+        ------
+        FormulaError
+            The equation does not depend on ``for_``.
+        BudgetExceeded
+            The solve ran over the active :func:`dealvalue.budget`'s time.
+
+        Examples
+        --------
         >>> import dealvalue as dv
         >>> m = dv.Model()
         >>> m.add("R", "90", unit="USD"); m.add("W", "100", unit="USD")
@@ -92,16 +170,29 @@ class ModelSymbolic(ModelGraph):
         return solve_within(e, sym, f"solving {equation!r} for {for_!r}")
 
     def latex(self, name: str, keep: Iterable[str] = ()) -> str:
-        """The cell's expression as LaTeX (for the app and reports).
+        r"""The cell's expression as LaTeX (for the app and reports).
 
         Names keep their underscores: ``c_h`` prints as :math:`c_{h}` (a short
-        subscript), ``risk_premium`` as ``\\mathrm{risk\\_premium}`` (sympy
-        alone would print ``risk_{premium}``).
+        subscript), ``risk_premium`` as ``\mathrm{risk\_premium}`` (sympy alone
+        would print ``risk_{premium}``).
 
+        Parameters
+        ----------
+        name : str
+            The cell.
+        keep : iterable of str, optional
+            Formula cells left as symbols (see :meth:`expr`).
+
+        Returns
+        -------
+        str
+
+        Examples
+        --------
         >>> import dealvalue as dv
         >>> m = dv.Model(); m.add("c_h", "0.5"); m.add("risk_premium", "2")
         >>> m.add("x", "risk_premium / c_h")
         >>> print(m.latex("x"))
-        \\frac{\\mathrm{risk\\_premium}}{c_{h}}
+        \frac{\mathrm{risk\_premium}}{c_{h}}
         """
         return expr_latex(self.expr(name, keep=keep))
