@@ -78,9 +78,23 @@ class Results(ResultsStatistics):
 
     @property
     def samples(self) -> "pd.DataFrame":
-        """All cells' joint samples, one column per cell; ``attrs["units"]``
-        maps each column to its unit text (``""`` for a pure number), kept by
-        :meth:`save` and :meth:`to_csv`."""
+        """All cells' joint samples, one column per cell.
+
+        ``attrs["units"]`` maps each column to its unit text (``""`` for a pure
+        number), kept by :meth:`save` and :meth:`to_csv`.
+
+        Returns
+        -------
+        pandas.DataFrame
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "10 to 100", unit="USD"); m.add("c", "beta(8, 2)")
+        >>> df = m.simulate(n=100, seed=1).samples
+        >>> df.shape, df.attrs["units"]
+        ((100, 2), {'R': 'USD', 'c': ''})
+        """
         if self._frame is None:
             import pandas as pd
 
@@ -90,19 +104,42 @@ class Results(ResultsStatistics):
         return frame
 
     def units(self) -> dict[str, str]:
-        """Each kept cell's unit text (``""`` for a pure number)."""
+        """Each kept cell's unit text (``""`` for a pure number).
+
+        Returns
+        -------
+        dict of str to str
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "10 to 100", unit="USD"); m.add("ask", "R / beta(8, 2)")
+        >>> m.simulate(n=10, seed=1).units()
+        {'R': 'USD', 'ask': 'USD'}
+        """
         from .units import unit_text
 
         return {name: unit_text(self.model.unit(name)) for name in self.values}
 
     def save(self, path: "str | os.PathLike[str]") -> None:
-        """Write the samples, the units and the model file's text to a Parquet
-        file, atomically; see :func:`dealvalue.saved.save`.
+        """Write the samples, the units and the model file's text to Parquet.
+
+        Atomically; see :func:`dealvalue.saved.save`.
 
         Parameters
         ----------
-        path
+        path : str or os.PathLike
             The file to write (its folder must exist).
+
+        Examples
+        --------
+        >>> import dealvalue as dv, os, tempfile
+        >>> m = dv.Model(); m.add("R", "10 to 100", unit="USD")
+        >>> r = m.simulate(n=100, seed=1)
+        >>> path = os.path.join(tempfile.mkdtemp(), "run.parquet")
+        >>> r.save(path); back = dv.Results.load(path)
+        >>> bool((back.get("R") == r.get("R")).all()), back.units()
+        (True, {'R': 'USD'})
         """
         from .saved import save
 
@@ -114,29 +151,48 @@ class Results(ResultsStatistics):
 
         Parameters
         ----------
-        path
+        path : str or os.PathLike
             The Parquet file.
-        new_model
+        new_model : type, optional
             The model class (its ``loads`` reads the embedded model file);
             None is :class:`dealvalue.Model`.
 
         Returns
         -------
         Results
+
+        Examples
+        --------
+        >>> import dealvalue as dv, os, tempfile
+        >>> m = dv.Model("demo"); m.add("R", "10 to 100", unit="USD")
+        >>> path = os.path.join(tempfile.mkdtemp(), "run.parquet")
+        >>> m.simulate(n=100, seed=1).save(path)
+        >>> back = dv.Results.load(path); back.n, back.model == m
+        (100, True)
         """
         from .saved import load
 
         return load(cls, path, new_model)
 
     def to_csv(self, path: "str | os.PathLike[str]") -> None:
-        """Write the samples as CSV, with the units in a first comment line
-        (``# units: {"ask": "USD"}``; read back with
-        :func:`dealvalue.saved.read_csv`).
+        """Write the samples as CSV, with the units in a first comment line.
+
+        The line reads ``# units: {"ask": "USD"}``; read the file back with
+        :func:`dealvalue.saved.read_csv`.
 
         Parameters
         ----------
-        path
+        path : str or os.PathLike
             The file to write (its folder must exist).
+
+        Examples
+        --------
+        >>> import dealvalue as dv, os, tempfile
+        >>> m = dv.Model(); m.add("R", "10 to 100", unit="USD")
+        >>> path = os.path.join(tempfile.mkdtemp(), "run.csv")
+        >>> m.simulate(n=10, seed=1).to_csv(path)
+        >>> open(path).readline().strip()
+        '# units: {"R": "USD"}'
         """
         from .saved import to_csv
 
@@ -243,7 +299,19 @@ class Results(ResultsStatistics):
 
     # ------------------------------------------------------------ sensitivity
     def uncertain_inputs(self) -> list[str]:
-        """Inputs that vary across samples, then distribution literals inside formulas."""
+        """Inputs that vary across samples, then distribution literals inside formulas.
+
+        Returns
+        -------
+        list of str
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "10 to 100"); m.add("k", "2"); m.add("ask", "k * R / beta(8, 2)")
+        >>> m.simulate(n=100, seed=1).uncertain_inputs()
+        ['R', 'ask__1']
+        """
         names = [n for n in self.model.inputs if np.ptp(self.values[n]) > 0]
         owner = self.model.compile().leaf_owner
         names += [leaf for leaf, cell in owner.items() if not self.model.is_input(cell)]
@@ -255,6 +323,26 @@ class Results(ResultsStatistics):
         Each uncertain input is set to its ``low`` and ``high`` quantiles (from
         the samples) while every other input stays at its point value (median);
         rows are sorted by the swing ``|at_high - at_low|``, largest first.
+
+        Parameters
+        ----------
+        target : str
+            The cell whose swing is measured.
+        low, high : float
+            The quantile levels each input is set to.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by input: ``low, high, at_low, at_high, swing, base``.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("a", "uniform(0, 1)"); m.add("b", "uniform(0, 10)"); m.add("y", "a + b")
+        >>> t = m.simulate(n=10_000, seed=1).tornado("y")
+        >>> list(t.index), round(float(t.loc["b", "swing"]), 0)
+        (['b', 'a'], 9.0)
         """
         import pandas as pd
 
@@ -280,8 +368,26 @@ class Results(ResultsStatistics):
         return df.sort_values("swing", ascending=False, kind="stable").set_index("input")
 
     def rank_correlations(self, target: str) -> "pd.Series":
-        """Spearman rank correlation of each uncertain input with ``target``,
-        largest magnitude first."""
+        """Spearman rank correlation of each uncertain input with ``target``.
+
+        Parameters
+        ----------
+        target : str
+            The cell.
+
+        Returns
+        -------
+        pandas.Series
+            Largest magnitude first.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("a", "uniform(0, 1)"); m.add("b", "uniform(0, 10)"); m.add("y", "b - a")
+        >>> rc = m.simulate(n=10_000, seed=1).rank_correlations("y")
+        >>> list(rc.index), bool(rc["b"] > 0.9), bool(rc["a"] < 0)
+        (['b', 'a'], True, True)
+        """
         import pandas as pd
 
         y = self.get(target)
@@ -311,8 +417,34 @@ class Results(ResultsStatistics):
         return results_html(self)
 
     def plot(self, cells: "str | Sequence[str]", log: bool = False, where: str | None = None, bins: int = 60) -> Any:
-        """An Altair histogram of one or several cells, overlaid, with units on
-        the axis; see :func:`dealvalue.plots.histogram`."""
+        """An Altair histogram of one or several cells, overlaid, with units on the axis.
+
+        See :func:`dealvalue.plots.histogram`.
+
+        Parameters
+        ----------
+        cells : str or sequence of str
+            The cells (one unit, or all dimensionless).
+        log : bool, default False
+            Log-spaced bins and a log axis (positive samples only).
+        where : str, optional
+            A 0/1 cell: only the samples where it is 1.
+        bins : int
+            Number of bins.
+
+        Returns
+        -------
+        altair.Chart
+            A chart the caller may change further.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "10 to 100", unit="USD"); m.add("W", "50 to 500", unit="USD")
+        >>> chart = m.simulate(n=1_000, seed=1).plot(["R", "W"], log=True)
+        >>> type(chart).__name__
+        'Chart'
+        """
         from .plots import histogram
 
         return histogram(self, cells, log=log, where=where, bins=bins)

@@ -50,15 +50,32 @@ class ResultsStatistics:
 
         Parameters
         ----------
-        name
+        name : str
             A cell (or a distribution literal, ``cell__k``).
-        unit
+        unit : str, optional
             A unit compatible with the cell's; None keeps the cell's.
 
         Returns
         -------
         numpy.ndarray
             The samples (read-only unless converted).
+
+        Raises
+        ------
+        UnknownCellError
+            No such cell in these results.
+        ArgumentError
+            The run kept only statistics of this cell.
+        UnitMismatchError
+            ``unit`` does not convert from the cell's.
+
+        Examples
+        --------
+        >>> import numpy as np, dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "1000 to 2000", unit="USD")
+        >>> r = m.simulate(n=1_000, seed=1)
+        >>> np.allclose(r.get("R", "kUSD") * 1000, r.get("R"), rtol=1e-12)
+        True
         """
         if name not in self.values:
             if name in self.leaves:
@@ -103,7 +120,25 @@ class ResultsStatistics:
         return np.asarray(arr[ok])
 
     def nonfinite(self, name: str) -> int:
-        """How many samples of the cell are NaN or infinite."""
+        """How many samples of the cell are NaN or infinite.
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+
+        Returns
+        -------
+        int
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(-1, 1)"); m.add("y", "sqrt(x)")
+        >>> r = m.simulate(n=1_000, seed=1)
+        >>> r.nonfinite("x"), 400 < r.nonfinite("y") < 600
+        (0, True)
+        """
         if name not in self.values and name not in self.leaves and name in self.stats:
             return self.stats[name].moments.nonfinite
         return int((~np.isfinite(self.get(name))).sum())
@@ -113,13 +148,21 @@ class ResultsStatistics:
 
         Parameters
         ----------
-        name
+        name : str
             The cell.
 
         Returns
         -------
         float
             The mean of its finite samples, in the cell's unit.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 1)")
+        >>> r = m.simulate(n=10_000, seed=1)
+        >>> abs(r.mean("x") - 0.5) < 4 * r.stderr("x")
+        True
         """
         cs = self._streamed(name)
         if cs is not None:
@@ -127,7 +170,25 @@ class ResultsStatistics:
         return float(np.mean(self._finite(name)))
 
     def prob(self, name: str) -> float:
-        """P(cell is true) for a comparison cell (alias of :meth:`mean`)."""
+        """P(cell is true) for a comparison cell (alias of :meth:`mean`).
+
+        Parameters
+        ----------
+        name : str
+            A 0/1 cell.
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 1)"); m.add("big", "x > 0.75")
+        >>> r = m.simulate(n=10_000, seed=1)
+        >>> abs(r.prob("big") - 0.25) < 4 * r.stderr("big")
+        True
+        """
         return self.mean(name)
 
     def stderr(self, name: str) -> float:
@@ -140,6 +201,24 @@ class ResultsStatistics:
         Monte Carlo's), and for ``method="qmc"`` they are not its error at
         all: run with ``target_se=...`` and read :meth:`batch_stderr`, which
         uses the spread of independent scrambles.
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+
+        Returns
+        -------
+        float
+            In the cell's unit.
+
+        Examples
+        --------
+        >>> import math, dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 1)"); m.add("big", "x > 0.5")
+        >>> r = m.simulate(n=10_000, seed=1)
+        >>> p = r.mean("big"); r.stderr("big") == math.sqrt(p * (1 - p) / 10_000)
+        True
         """
         cs = self._streamed(name)
         if cs is not None:
@@ -151,13 +230,20 @@ class ResultsStatistics:
 
         Parameters
         ----------
-        name
+        name : str
             The cell.
 
         Returns
         -------
         float
             In the cell's unit.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "norm(10, 2)")
+        >>> round(m.simulate(n=100_000, seed=1).sd("x"), 1)
+        2.0
         """
         cs = self._streamed(name)
         if cs is not None:
@@ -165,10 +251,31 @@ class ResultsStatistics:
         return float(np.std(self._finite(name), ddof=1))
 
     def quantile(self, name: str, q: float) -> float:
-        """The ``q`` quantile (numpy's linear interpolation).  For a cell
-        whose samples were not kept, within 0.5% relative error of the
-        ``method="lower"`` sample quantile (see :mod:`dealvalue.streaming`),
-        or exact when the run asked for it (``simulate(exact=...)``)."""
+        """The ``q`` quantile (numpy's linear interpolation).
+
+        For a cell whose samples were not kept, within 0.5% relative error of
+        the ``method="lower"`` sample quantile (see :mod:`dealvalue.streaming`),
+        or exact when the run asked for it (``simulate(exact=...)``).
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+        q : float
+            A level in [0, 1].
+
+        Returns
+        -------
+        float
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 100)")
+        >>> r = m.simulate(n=100_000, seed=1)
+        >>> abs(r.quantile("x", 0.9) - 90) < 4 * r.quantile_stderr("x", 0.9)
+        True
+        """
         cs = self._streamed(name)
         if cs is not None:
             if not 0 <= q <= 1:
@@ -177,7 +284,30 @@ class ResultsStatistics:
         return float(np.quantile(self._finite(name), q))
 
     def quantiles(self, name: str, qs: Sequence[float] = (0.05, 0.5, 0.95)) -> "pd.Series":
-        """Quantiles of the cell as a Series indexed by q."""
+        """Quantiles of the cell as a Series indexed by q.
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+        qs : sequence of float
+            Levels in [0, 1].
+
+        Returns
+        -------
+        pandas.Series
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 100)")
+        >>> m.simulate(n=100_000, seed=1).quantiles("x").round(0)
+        q
+        0.05     5.0
+        0.50    50.0
+        0.95    95.0
+        Name: x, dtype: float64
+        """
         import pandas as pd
 
         qs = [float(q) for q in qs]
@@ -189,9 +319,31 @@ class ResultsStatistics:
         return pd.Series(vals, index=pd.Index(qs, name="q"), name=name)
 
     def quantile_stderr(self, name: str, q: float) -> float:
-        """Standard error of the q-quantile, from the distribution-free
-        order-statistic 95% interval (ranks ``n q +- Z_95 sqrt(n q (1 - q))``)
-        divided by ``2 Z_95``."""
+        """Standard error of the q-quantile.
+
+        From the distribution-free order-statistic 95% interval (ranks
+        ``n q +- Z_95 sqrt(n q (1 - q))``) divided by ``2 Z_95``.
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+        q : float
+            A level in [0, 1].
+
+        Returns
+        -------
+        float
+            In the cell's unit.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 100)")
+        >>> r = m.simulate(n=10_000, seed=1)
+        >>> 0 < r.quantile_stderr("x", 0.5) < 1
+        True
+        """
         if not 0 <= q <= 1:
             raise ArgumentError("q", q, "a quantile level in [0, 1]")
         cs = self._streamed(name)
@@ -205,11 +357,28 @@ class ResultsStatistics:
         return float((x[hi] - x[lo]) / (2 * Z_95))
 
     def summary(self, names: Iterable[str] | None = None, units: Mapping[str, str] | None = None) -> "pd.DataFrame":
-        """One row per cell: label, unit, mean, its standard error, sd,
-        5th / 50th / 95th percentiles, and the count of non-finite samples.
+        """One row per cell: label, unit, mean, its standard error, sd, 5th / 50th
+        / 95th percentiles, and the count of non-finite samples.
 
-        ``units`` shows chosen cells in other compatible units, e.g.
-        ``{"ask": "kUSD"}``.
+        Parameters
+        ----------
+        names : iterable of str, optional
+            The cells (default: all).
+        units : mapping of str to str, optional
+            Cells shown in other compatible units, e.g. ``{"ask": "kUSD"}``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by cell name.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "1000 to 2000", unit="USD")
+        >>> s = m.simulate(n=1_000, seed=1).summary(units={"R": "kUSD"})
+        >>> list(s.columns), s.loc["R", "unit"], bool(1 < s.loc["R", "p50"] < 2)
+        (['label', 'unit', 'mean', 'stderr', 'sd', 'p5', 'p50', 'p95', 'nonfinite'], 'kUSD', True)
         """
         import pandas as pd
 
@@ -247,7 +416,19 @@ class ResultsStatistics:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The cells these results describe (samples or statistics), in model order."""
+        """The cells these results describe (samples or statistics), in model order.
+
+        Returns
+        -------
+        tuple of str
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "1 to 10"); m.add("y", "2 * x")
+        >>> m.simulate(n=10, seed=1).names
+        ('x', 'y')
+        """
         return tuple(self.values) + tuple(k for k in self.stats if k not in self.values)
 
     def _streamed_row(self, name: str, unit: str | None) -> dict[str, Any]:
@@ -264,12 +445,34 @@ class ResultsStatistics:
                 "p5": p5, "p50": p50, "p95": p95, "nonfinite": m.nonfinite}
 
     def batch_stderr(self, name: str) -> float:
-        """Standard error of :meth:`mean` from the spread of the means of
-        equal independent batches (``sd(batch means) / sqrt(batches)``).
+        """Standard error of :meth:`mean` from the spread of batch means.
 
-        The error estimate for ``"lhs"`` and ``"qmc"`` runs, whose samples are
-        not independent so ``sd / sqrt(n)`` is not their error.  Needs a run
-        with ``target_se`` and at least two equal batches.
+        ``sd(batch means) / sqrt(batches)`` over equal independent batches: the
+        error estimate for ``"lhs"`` and ``"qmc"`` runs, whose samples are not
+        independent so ``sd / sqrt(n)`` is not their error.
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+
+        Returns
+        -------
+        float
+
+        Raises
+        ------
+        ArgumentError
+            The run was not made of at least two equal batches (simulate with
+            ``target_se=...``).
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 1)")
+        >>> r = m.simulate(n=4_096, seed=1, method="qmc", target_se={"x": 0.001})
+        >>> len(r.batch_sizes) >= 2, r.batch_stderr("x") < 0.001
+        (True, True)
         """
         sizes = self.batch_sizes
         if len(sizes) < 2 or len(set(sizes)) != 1:
