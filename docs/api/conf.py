@@ -21,3 +21,6 @@ html_theme = "basic"
 html_static_path: list[str] = []
 exclude_patterns = ["_build"]
 # no intersphinx: the build reads nothing from the network
+# class pages (_templates/autosummary/class.rst) show their methods and properties, including those of
+# Model's and Results' parts (model_graph, model_symbolic, model_eval, model_units, storage, results_stats)
+templates_path = ["_templates"]
