@@ -287,6 +287,20 @@ def compare_models(texts: tuple[tuple[str, str], ...], n: int, seed: int) -> tup
     return table, charts
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def one_page(spec: Spec, n: int, n_view: int, seed: int, main: str, link: str, model_label: str, made: str,
+             configuration: str | None, edited: tuple[tuple[str, str, str, str], ...]) -> str:
+    """The one-page summary of the page (:func:`dealvalue.webapp.onepage.summary_html`): the
+    headline from the run of ``n`` samples, the charts and interventions from the first ``n_view``."""
+    from .onepage import summary_html
+
+    model, _ = current_model(spec)
+    deal = all(c in model for c in deals.CORE)
+    return summary_html(model, results(spec, n, seed), results(spec, n_view, seed),
+                        deal_interventions(spec, n_view, seed) if deal else None, edited, link, seed=seed,
+                        model_label=model_label, made=made, configuration=configuration, main=main)
+
+
 @st.cache_data(max_entries=2, show_spinner=False)
 def workbook_bytes(spec: Spec, n: int, seed: int, main: str) -> bytes:
     """The Excel workbook of the current model (``dealvalue.deals.sheets.to_excel``
