@@ -34,6 +34,7 @@ Edited = tuple[str, str, str, str]
 
 _STYLE = """
 @page { size: A4; margin: 11mm 12mm; }
+@media screen { body { padding: 10mm 4mm; } }
 * { box-sizing: border-box; }
 body { font-family: "Helvetica Neue", Arial, sans-serif; font-size: 9.5pt; color: #222; margin: 0 auto; max-width: 186mm;
        line-height: 1.3; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
