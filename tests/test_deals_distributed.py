@@ -23,9 +23,11 @@ CONFIGS = [
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     """A LocalCluster with two worker processes; a test that cannot start it fails."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    from dealvalue.scale import local_cluster
+
+    with local_cluster(2) as cluster, \
             Client(cluster) as c:
         yield c
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -171,7 +172,9 @@ def test_models_and_results_pickle_after_simulate() -> None:
 
 def test_sweep_locally_and_on_a_two_worker_local_cluster_agree() -> None:
     """A real LocalCluster with two worker processes; a test that cannot start it fails."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from dealvalue.scale import local_cluster
 
     from dealvalue.scale import simulate_dask, sweep
 
@@ -185,7 +188,12 @@ def test_sweep_locally_and_on_a_two_worker_local_cluster_agree() -> None:
     for _, row in local.iterrows():
         p = norm.sf((3 - row["u"]) / row["b"], 10, 2)
         assert abs(row["mean"] - p) < 4 * math.sqrt(p * (1 - p) / (BLOCK + 500)) + 1e-9
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+    with local_cluster(2) as cluster, Client(cluster) as client:
+        # the workers started with the allocator setting that keeps chunk arrays on the heap
+        from dealvalue.scale import WORKER_ENVIRON
+
+        envs = client.run(lambda: {k: os.environ.get(k) for k in WORKER_ENVIRON})
+        assert len(envs) == 2 and all(e == WORKER_ENVIRON for e in envs.values())
         remote = sweep(m, over, n=BLOCK + 500, seed=8, target="hit", client=client)
         assert remote.equals(local)
         n = 5 * BLOCK + 3
@@ -213,6 +221,36 @@ def test_cli_run_summary_and_sweep(tmp_path, capsys) -> None:  # type: ignore[no
     assert main(["sweep", "evidence", "--over", "c_ai=0.5,0.9", "--samples", "5000", "--json"]) == 0
     assert [r["c_ai"] for r in json.loads(capsys.readouterr().out)] == [0.5, 0.9]
     assert main(["sweep", "evidence", "--over", "c_ai=1:0:1"]) == 2
+
+
+@pytest.mark.parametrize("over, words", [
+    ("c_ai=1:0:0.5", "START <= STOP, STEP > 0"),
+    ("c_ai=0:1:0", "START <= STOP, STEP > 0"),
+    ("c_ai=nan,1", "finite numbers"),
+    ("c_ai=0:inf:1", "finite numbers"),
+    ("c_ai=0:1e9:1e-9", "at most 1,000,000 values per cell (this range has 1,000,000,000,000,000,001)"),
+    ("=1,2", "CELL=START:STOP:STEP"),
+])
+def test_cli_sweep_refuses_bad_ranges_at_once(over: str, words: str, capsys) -> None:  # type: ignore[no-untyped-def]
+    """A range too big to build, or not a range, is refused before any model is
+    loaded or any list is built (a billion-point range used to hang)."""
+    from dealvalue.cli import main
+
+    assert main(["sweep", "evidence", "--over", over]) == 2
+    err = capsys.readouterr().err
+    assert "--over" in err and words in err and over[:10] in err
+
+
+def test_sweep_refuses_a_grid_over_the_limit_and_a_csv_in_a_missing_folder(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from dealvalue.cli import main
+    from dealvalue.scale import grid
+
+    m = small_model()
+    with pytest.raises(dv.DealValueError, match=r"a grid of at most 1,000,000 points \(this one has 1,000,000,000\)"):
+        grid(m, {"u": range(1000), "b": range(1000), "x": range(1000)})
+    missing = tmp_path / "no" / "t.csv"
+    assert main(["sweep", "evidence", "--over", "c_ai=0.5", "--csv", str(missing)]) == 2
+    assert "--csv" in capsys.readouterr().err and not missing.parent.exists()
 
 
 PINNED = Path(__file__).parent / "data" / "evidence_samples.json"

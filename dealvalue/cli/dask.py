@@ -24,12 +24,12 @@ def client(where: str | None) -> Iterator[Any]:
         from ..errors import ArgumentError
 
         raise ArgumentError("--dask", where, "the Dask extra installed: pip install 'dealvalue[dask]'")
-    from distributed import Client, LocalCluster
+    from distributed import Client
+
+    from ..scale import local_cluster
 
     if where == "local":
-        cluster = LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,  # type: ignore[no-untyped-call]
-                               dashboard_address=None)
-        with cluster, Client(cluster) as c:  # type: ignore[no-untyped-call]
+        with local_cluster(LOCAL_WORKERS) as cluster, Client(cluster) as c:  # type: ignore[no-untyped-call]
             yield c
     else:
         with Client(where) as c:  # type: ignore[no-untyped-call]

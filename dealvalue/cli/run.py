@@ -74,7 +74,10 @@ def run(args: argparse.Namespace) -> int:
     from .dask import client
 
     model, n_default = load(args.model)
-    n = n_default if args.samples is None else (int(args.samples) if float(args.samples).is_integer() else args.samples)
+    from ..simulate import MAX_SAMPLES, MAX_STREAMED_SAMPLES, check_n
+
+    n = n_default if args.samples is None else check_n(
+        args.samples, "--samples", MAX_STREAMED_SAMPLES if args.keep == "summary" else MAX_SAMPLES)
     progress = show_progress(args, n >= PROGRESS_FROM)
     if args.dask is not None and args.keep != "summary":
         raise ArgumentError("--dask", args.dask, "--keep summary with --dask (workers send statistics, not samples)")

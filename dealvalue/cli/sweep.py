@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from typing import Any
 
 from ..errors import ArgumentError
+from ..scale import MAX_POINTS
 
 __all__ = ["add_parser", "run", "parse_over"]
 
@@ -40,18 +42,29 @@ def parse_over(text: str) -> tuple[str, list[float]]:
     ('c', [0.1, 0.3])
     """
     name, sep, spec = text.partition("=")
+    expected = "CELL=START:STOP:STEP (START <= STOP, STEP > 0) or CELL=v1,v2,... with finite numbers"
     try:
-        if not sep or not name:
+        if not sep or not name.strip():
             raise ValueError
         if ":" in spec:
             start, stop, step = (float(x) for x in spec.split(":"))
-            if step <= 0 or stop < start:
+            if not all(math.isfinite(v) for v in (start, stop, step)) or step <= 0 or stop < start:
                 raise ValueError
             count = int((stop - start) / step + 1e-9) + 1
-            return name.strip(), [round(start + i * step, 12) for i in range(count)]
-        return name.strip(), [float(x) for x in spec.split(",")]
+            values = None
+        else:
+            values = [float(x) for x in spec.split(",")]
+            if not all(math.isfinite(v) for v in values):
+                raise ValueError
+            count = len(values)
     except ValueError:
-        raise ArgumentError("--over", text, "CELL=START:STOP:STEP (STEP > 0) or CELL=v1,v2,...") from None
+        raise ArgumentError("--over", text, expected) from None
+    if count > MAX_POINTS:
+        raise ArgumentError("--over", text if len(text) <= 80 else text[:77] + "...",
+                            f"at most {MAX_POINTS:,} values per cell (this range has {count:,})")
+    if values is None:
+        values = [round(start + i * step, 12) for i in range(count)]
+    return name.strip(), values
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,13 +73,28 @@ def run(args: argparse.Namespace) -> int:
     from .dask import client
     from .run import show_progress
 
-    model = Model.load(args.model)
+    from ..simulate import MAX_STREAMED_SAMPLES, check_n
+
+    n = check_n(args.samples, "--samples", MAX_STREAMED_SAMPLES)
     over = dict(parse_over(t) for t in args.over)
+    if args.csv:
+        from pathlib import Path
+
+        from ..io.atomic import check_folder
+
+        try:
+            check_folder(Path(args.csv))  # before the simulations, not after them
+        except ArgumentError as exc:
+            raise ArgumentError("--csv", args.csv, exc.expected) from None
+    model = Model.load(args.model)
     with client(args.dask) as c:
-        table = sweep(model, over, n=int(args.samples), seed=args.seed, target=args.target, client=c, method=args.method,
+        table = sweep(model, over, n=n, seed=args.seed, target=args.target, client=c, method=args.method,
                       progress=show_progress(args))
     if args.csv:
-        table.to_csv(args.csv, index=False)
+        from ..io.atomic import atomic_path
+
+        with atomic_path(args.csv) as tmp:
+            table.to_csv(tmp, index=False)
         print(f"wrote {args.csv}", file=sys.stderr)
     elif args.json:
         print(table.to_json(orient="records", indent=2))
