@@ -64,6 +64,18 @@ def _charts(at: AppTest) -> list[tuple[dict[str, Any], pd.DataFrame]]:
     return out
 
 
+def _runs_layers(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The chart's layers (nested layers flattened) that draw the runs (coloured by run)."""
+    out, todo = [], list(spec.get("layer", [spec]))
+    while todo:
+        layer = todo.pop(0)
+        if "layer" in layer:
+            todo = list(layer["layer"]) + todo
+        elif layer.get("encoding", {}).get("color", {}).get("field") == "run":
+            out.append(layer)
+    return out
+
+
 def _models() -> tuple[dv.Model, dv.Model]:
     base = dv.Model.loads(models.text("deal"), "deal")
     sceptical = base.copy()
@@ -77,12 +89,17 @@ def test_input_sets_are_compared_as_overlaid_ask_bid_and_surplus() -> None:
     _ok(at)
     charts = [(s, d) for s, d in _charts(at) if d is not None and "run" in d.columns]
     titles = [s["title"] for s, _ in charts]
-    assert titles == ["The AI's ask (ask)", "Our bid (bid)", "Surplus ratio F = bid / ask: a deal exists right of 1 (F)"]
+    assert titles == ["Surplus ratio F = bid / ask: a deal exists right of 1 (F)", "The AI's ask (ask)", "Our bid (bid)"]
+    # one legend (on the first chart), and every chart colours each run alike
+    scales = [_runs_layers(s)[0]["encoding"]["color"]["scale"] for s, _ in charts]
+    assert all(sc == scales[0] for sc in scales) and scales[0]["domain"] == ["current inputs", SET]
+    assert [any(la["encoding"]["color"].get("legend", {}) is not None for la in _runs_layers(s)) for s, _ in charts] \
+        == [True, False, False]
     base, sceptical = _models()
     r0, r1 = base.simulate(n=N, seed=SEED), sceptical.simulate(n=N, seed=SEED)
-    for (spec, data), cell in zip(charts, ["ask", "bid", "F"]):
+    for (spec, data), cell in zip(charts, ["F", "ask", "bid"]):
         assert set(data["run"]) == {"current inputs", SET}
-        assert spec["layer"][1]["encoding"]["x"]["scale"] == {"type": "log"}
+        assert all(layer["encoding"]["x"]["scale"] == {"type": "log"} for layer in _runs_layers(spec))
         # a second count: numpy alone, on the pooled 0.1%-99.9% log bins, samples beyond them left out
         x0, x1 = (r.get(cell)[np.isfinite(r.get(cell)) & (r.get(cell) > 0)] for r in (r0, r1))
         lo, hi = np.quantile(np.concatenate([x0, x1]), [0.001, 0.999])
@@ -93,7 +110,7 @@ def test_input_sets_are_compared_as_overlaid_ask_bid_and_surplus() -> None:
             assert np.allclose(shown["x"].to_numpy()[:-1], edges[:-1])
             assert np.allclose(shown["share"].to_numpy()[:-1], expected, atol=1e-12), cell
     # the reality of 0.3 lowers the AI's trust: its ask moves up, our bid does not move
-    ask = charts[0][1]
+    ask = charts[1][1]
     mean_x = {k: float(np.sum(g["x"] * g["share"]) / g["share"].sum()) for k, g in ask.groupby("run")}
     assert mean_x[SET] > mean_x["current inputs"]
 

@@ -31,7 +31,7 @@ def compare_panel(spec: Spec, n: int, seed: int) -> None:
     """Save the current inputs as an input set; compare input sets and
     shipped scenarios side by side."""
     ss = st.session_state
-    c1, c2 = st.columns([3, 1])
+    c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     c1.text_input("Input set name", key="input_set_name", placeholder="e.g. honesty policy")
     c2.button("Save these inputs as an input set", on_click=on_save_input_set, args=(spec,), width="stretch")
     if ss.get("saved_msg"):
@@ -67,28 +67,31 @@ def compared_panel(texts: tuple[tuple[str, str], ...], n: int, seed: int) -> Non
     ref = base_model(texts[0][1])
     st.caption(f"All use seed {seed}, so they share random numbers: differences are paired sample by sample, "
                "and their standard errors are much smaller than those of independent runs.")
-    shown = [(what, charts[what]) for what in ("ask", "bid", "F", "surplus") if what in charts]
-    pairs = [shown[i:i + 2] for i in range(0, len(shown), 2)]
-    for row in pairs:
-        for col, (what, frame) in zip(st.columns(len(row)), row):
+    # the surplus ratio first, at full width with the legend; then the ask and the bid side by side, in the same colours
+    first = [w for w in ("F", "surplus") if w in charts][:1]
+    for what in first:
+        distribution_chart(ref, what, charts[what], len(texts), legend=True)
+    pair = [w for w in ("ask", "bid") if w in charts]
+    if pair:
+        for col, what in zip(st.columns(len(pair)), pair):
             with col:
-                distribution_chart(ref, what, frame, len(texts))
+                distribution_chart(ref, what, charts[what], len(texts), legend=not first)
     st.caption("Each line is one input set or scenario: the share of its samples in each bin (bins shared, log scale). "
                "The outer 0.1% of the samples at each end lie off the charts.")
     tables_panel(ref, table)
 
 
-def distribution_chart(model: Any, what: str, frame: pd.DataFrame, runs: int) -> None:
+def distribution_chart(model: Any, what: str, frame: pd.DataFrame, runs: int, legend: bool) -> None:
     """One role's distribution in each run, overlaid (``plots.overlay``)."""
     cell = str(frame.attrs["cell"])
     unit = str(frame.attrs.get("unit", ""))
     title = TITLES[what] + f" ({cell})"
     axis = si_axis((f"{cell_label(model, cell)} ({unit}, log scale)" if unit else f"{cell_label(model, cell)} (log scale)"))
-    chart = plots.overlay(frame, axis=axis.to_dict())
+    chart = plots.overlay(frame, axis=axis.to_dict(), legend=legend)
     if what == "F":
         rule = plots.altair().Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="black").encode(x="x:Q")
         chart = chart + rule
-    st.altair_chart(chart.properties(height=260, title=title), width="stretch")
+    st.altair_chart(chart.properties(title=title), width="stretch", height=300 if legend else 250)
     left_out = runs - len(set(frame["run"]))
     if left_out:
         st.caption(f"{left_out} of the compared models price {md_escape(cell)} in another unit: not drawn here.")
@@ -103,7 +106,7 @@ def tables_panel(model: Any, table: pd.DataFrame) -> None:
         prob = cell == role.get("feasible")
         unit = str(rows["unit"].iloc[0]) if not prob else ""
         name = "P(a ZOPA exists)" if prob else cell_label(model, str(cell))  # the headline's words
-        st.markdown(f"**{md_escape(name)}** (`{md_escape(str(cell))}`" + (f", {md_escape(unit)})" if unit else ")"))
+        st.markdown(f"**{md_escape(name)}** (`{cell}`" + (f", {md_escape(unit)})" if unit else ")"))  # a name needs no escape in code
         fmt = "percent" if prob else "compact"
         shown = rows.drop(columns=["cell", "unit"]).rename(columns={"scenario": "compared"})
         st.dataframe(shown, hide_index=True, width="stretch", height=table_height(len(shown)), placeholder="",
@@ -130,7 +133,7 @@ def record_set_panel(n: int, seed: int) -> None:
         systems = list(assess_systems(url).index)
     except DealValueError:
         return  # no store: the Assessments tab says why
-    st.subheader("Record an input set as an assessment")
+    st.markdown("**Record an input set as an assessment**")
     if not systems:
         st.caption("Register an AI system on the Assessments tab first; then an input set is recorded here in one step.")
         return
