@@ -68,10 +68,10 @@ def compared_panel(texts: tuple[tuple[str, str], ...], n: int, seed: int) -> Non
     st.caption(f"All use seed {seed}, so they share random numbers: differences are paired sample by sample, "
                "and their standard errors are much smaller than those of independent runs.")
     # the surplus ratio first, at full width with the legend; then the ask and the bid side by side, in the same colours
-    first: list[str] = [w for w in ("F", "surplus") if w in charts][:1]
+    first = [str(w) for w in ("F", "surplus") if w in charts][:1]
     for lead in first:
         distribution_chart(ref, lead, charts[lead], len(texts), legend=True)
-    pair = [w for w in ("ask", "bid") if w in charts]
+    pair = [str(w) for w in ("ask", "bid") if w in charts]
     if pair:
         for col, what in zip(st.columns(len(pair)), pair):
             with col:
