@@ -275,9 +275,11 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
             row["delta_microdoom"] = dm
             row["microdoom_per_MUSD"] = _per_cost(dm, it.cost, 1e6)
         rows.append(row)
+    if not rows:  # no intervention applies to this model: an empty table with the columns, not a KeyError
+        return pd.DataFrame(columns=["intervention", "cell", "kind", "cost", "free", "p_before", "p_after", "delta_p",
+                                     "delta_p_stderr", "delta_value", "delta_value_stderr", "value_per_dollar"]
+                            ).set_index("intervention")
     df = pd.DataFrame(rows).set_index("intervention")
-    if df.empty:
-        return df
     # rank: free and helping (0), costed (1), the rest (2); then value per dollar, then delta_value
     tier = np.where(df["free"] & (df["delta_value"] > 0), 0, np.where(df["cost"].notna() & ~df["free"], 1, 2))
     order = pd.DataFrame({"tier": tier, "vpd": -df["value_per_dollar"].to_numpy(dtype=float),

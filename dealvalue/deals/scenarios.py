@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..model import Model
+    from ..results import Results
 
 __all__ = ["SCENARIOS", "SCENARIO_DESCRIPTIONS", "make_scenario", "scenario", "compare"]
 
@@ -107,7 +108,7 @@ def scenario(name: str) -> "Model":
 
 
 
-def compare(models: Mapping[str, "Model"], n: int = 10_000, seed: int = 0) -> "pd.DataFrame":
+def compare(models: Mapping[str, "Model | Results"], n: int = 10_000, seed: int = 0) -> "pd.DataFrame":
     """The headline cells of several models run with the same seed (common
     random numbers), each after the first as a paired difference from the first.
 
@@ -115,7 +116,9 @@ def compare(models: Mapping[str, "Model"], n: int = 10_000, seed: int = 0) -> "p
     ----------
     models
         Label -> model, the reference first (e.g. scenarios, or input sets of
-        one model).  The cells compared are those of the first model that
+        one model); or label -> results of runs already made with one ``n``
+        and seed (and, with ``keep``, of at least the cells compared), which
+        are used as they are.  The cells compared are those of the first model that
         play the roles ``feasible``, ``value_us``, ``ask``, ``bid`` and
         ``surplus`` (:func:`~dealvalue.deals.report.roles`), else its last
         formula cell.
@@ -144,7 +147,9 @@ def compare(models: Mapping[str, "Model"], n: int = 10_000, seed: int = 0) -> "p
 
     if not models:
         raise ArgumentError("models", dict(models), "at least one model, by label")
-    runs = [(label, m.simulate(n=n, seed=seed)) for label, m in models.items()]
+    from ..results import Results
+
+    runs = [(label, m if isinstance(m, Results) else m.simulate(n=n, seed=seed)) for label, m in models.items()]
     ref_label, ref = runs[0]
     role = roles(ref.model)
     cells = [role[k] for k in ("feasible", "value_us", "ask", "bid", "surplus") if k in role] or list(ref.model.formulas[-1:])
