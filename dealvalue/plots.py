@@ -130,6 +130,20 @@ def log_ticks(lo: float, hi: float, most: int = 9) -> list[float]:
     """Powers of ten from below ``lo`` to above ``hi`` (every second, third... when
     there are more than ``most``): regular ticks for a log axis.
 
+    Parameters
+    ----------
+    lo, hi
+        The axis' ends (positive and finite; else there are no ticks).
+    most
+        The most ticks to give: above it, every second (third, ...) power of ten.
+
+    Returns
+    -------
+    list of float
+        The ticks, increasing.
+
+    Examples
+    --------
     >>> log_ticks(3e5, 2e9)
     [100000.0, 1000000.0, 10000000.0, 100000000.0, 1000000000.0, 10000000000.0]
     """
@@ -243,6 +257,8 @@ def overlay(
     runs
         Label -> results (counted here by :func:`histograms` with ``cell``,
         ``bins``, ``log``, ``where``), or a frame :func:`histograms` returned.
+    cell, bins, log, where
+        As in :func:`histograms` (``cell`` is needed when ``runs`` are results).
     axis
         Properties of the x axis (``alt.Axis``) over the defaults: the title
         ``cell (unit)`` and, on a log scale, ticks at powers of ten
