@@ -194,7 +194,7 @@ def deal_summary(model: "Model | Results", n: int = 10_000, seed: int | None = N
         to each reason, attributed in this order so that they add up to
         ``1 - p_feasible``: ``lost_ineligible`` (cell ``eligible``), one
         ``lost_ruled_out_*`` per rule-out cell (see
-        :func:`~dealvalue.deals.configurations.apply_rules`),
+        :func:`~dealvalue.deals.rules.apply_rules`),
         ``lost_no_zopa`` (``zopa_exists``), ``lost_participation``
         (``willing_to_engage``); then ``value_to_us``,
         ``value_to_ai``, ``value_to_us_microdoom``, ``spend``,
