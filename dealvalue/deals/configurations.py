@@ -47,7 +47,28 @@ __all__ = [
 @dataclass(frozen=True)
 class Option:
     """One entry of a configuration catalogue: what it is, the seed's
-    examples, and the cells it sets, each as ``cell -> (formula, reason)``."""
+    examples, and the cells it sets, each as ``cell -> (formula, reason)``.
+
+    Parameters
+    ----------
+    key : str
+        The option's key in the catalogue (e.g. ``"trust_fund"``).
+    label : str
+        Its name in words.
+    examples : tuple of str, default ()
+        The seed's examples of it.
+    sets : mapping of str to (str, str), default {}
+        The cells it sets: ``cell -> (formula, reason)``.
+    tags : frozenset of str, default frozenset()
+        For a counterparty, the payments it has the authority to offer; for
+        a profile, the values it holds (which rule-outs may refuse).
+
+    Examples
+    --------
+    >>> o = PAYMENTS["trust_fund"]
+    >>> o.key, MAX_UPFRONT[o.key], "expropriation" in o.sets
+    ('trust_fund', 0.0, True)
+    """
 
     key: str
     label: str
@@ -218,6 +239,27 @@ class Configuration:
     motivation profile x upfront share, plus bargaining policies observed in
     the AI (e.g. ``{"threats"}``), which rule-outs may refuse.
 
+    Parameters
+    ----------
+    good : str
+        A key of ``GOODS`` (what we buy).
+    payment : str
+        A key of ``PAYMENTS`` (how we pay).
+    counterparty : str
+        A key of ``COUNTERPARTIES`` (who offers the deal).
+    profile : str
+        A key of ``PROFILES`` (the AI's motivations).
+    upfront : float, default 0.0
+        The share of the payment asked to be made now, in [0, 1] (capped
+        by :func:`configure` at ``MAX_UPFRONT[payment]``).
+    ai_policies : frozenset of str, default frozenset()
+        Bargaining policies observed in the AI.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        A key that is not in its catalogue, or ``upfront`` outside [0, 1].
+
     Examples
     --------
     >>> Configuration("evidence_iv", "high_freedom_low_influence", "safety_org", "schemer", upfront=1.0).name
@@ -242,12 +284,33 @@ class Configuration:
 
     @property
     def name(self) -> str:
+        """The configuration in one line: ``good / payment / counterparty /
+        profile / u=upfront``.
+
+        Returns
+        -------
+        str
+            The name, used as the row label by
+            :func:`~dealvalue.deals.rules.compare_configurations`.
+
+        Examples
+        --------
+        >>> Configuration("labour_rv", "trust_fund", "ai_developer", "reward_seeker").name
+        'labour_rv / trust_fund / ai_developer / reward_seeker / u=0'
+        """
         return f"{self.good} / {self.payment} / {self.counterparty} / {self.profile} / u={self.upfront:g}"
 
 
 def catalogue() -> "pd.DataFrame":
     """The configuration catalogue as one table: kind, key, label, examples,
     the cells each option sets and why.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per option and cell it sets: ``kind key label examples cell
+        formula reason``; ``kind`` is ``good``, ``payment``,
+        ``counterparty`` or ``profile``; ``examples`` are joined by ``"; "``.
 
     Examples
     --------
@@ -277,7 +340,14 @@ def configure(model: "Model", config: Configuration) -> tuple["Model", "pd.DataF
     the payment's fit; the upfront share sets ``u`` (capped at what the
     payment allows).  Cells the model lacks are skipped and listed as such.
     Whether the counterparty may offer the payment is a rule-out, checked by
-    :func:`check_rules`.
+    :func:`~dealvalue.deals.rules.check_rules`.
+
+    Parameters
+    ----------
+    model : Model
+        The model to configure (left unchanged).
+    config : Configuration
+        The choices.
 
     Returns
     -------

@@ -47,6 +47,28 @@ class RuleOuts:
     threats).  ``require_minimal`` checks the minimal requirements: the AI
     behaves better when offered a deal and is sensitive to follow-through.
 
+    Parameters
+    ----------
+    capability : tuple of (float or None, float or None), default (None, None)
+        The range of the ``capability`` cell we deal within.
+    p_takeover : tuple of (float or None, float or None), default (None, None)
+        The range of the AI's takeover odds (cell ``p_takeover``) we deal
+        within.
+    max_reservation_price : float, optional
+        Our cap on the AI's reservation price ``R``, USD.
+    refused_values : frozenset of str, default frozenset()
+        Profile tags we will not trade with.
+    refused_policies : frozenset of str, default frozenset({"threats"})
+        AI bargaining policies we will not trade with.
+    require_minimal : bool, default True
+        Require the minimal eligibility (cells ``responds_to_offer`` and
+        ``tracks_follow_through`` at least 0.5).
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        A range whose low end is above its high end.
+
     Examples
     --------
     >>> RuleOuts(max_reservation_price=1e6).max_reservation_price
@@ -76,7 +98,19 @@ def _a(word: str) -> str:
 
 
 def check_rules(model: "Model", rules: RuleOuts | None = None, config: Configuration | None = None) -> "pd.DataFrame":
-    """Check eligibility and rule-out conditions.
+    """Check eligibility and rule-out conditions at the model's point values.
+
+    Parameters
+    ----------
+    model : Model
+        A deal model, evaluated at its point values (medians).
+    rules : RuleOuts, optional
+        The conditions; by default ``RuleOuts()`` (the minimal
+        requirements, no threats).
+    config : Configuration, optional
+        With it, the conditions on the configuration are checked too: the
+        counterparty's authority to pay, the profile's values, the AI's
+        bargaining policies.
 
     Returns
     -------
@@ -154,6 +188,24 @@ def apply_rules(model: "Model", rules: RuleOuts | None = None) -> "Model":
     False`` sets ``eligible`` to 1.  The model must have the cells
     ``ruled_out`` and ``eligible`` (the shipped deal model has them).
 
+    Parameters
+    ----------
+    model : Model
+        A deal model with the cells ``ruled_out`` and ``eligible``.
+    rules : RuleOuts, optional
+        The conditions; by default ``RuleOuts()``.
+
+    Returns
+    -------
+    Model
+        A copy with the rule-out cells added (group ``eligibility``; and
+        ``R_cap``, USD, for a price cap) and ``ruled_out`` replaced.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        The model lacks ``ruled_out`` or ``eligible``.
+
     Examples
     --------
     >>> m = apply_rules(deal_model(), RuleOuts(p_takeover=(None, 0.1)))
@@ -212,10 +264,25 @@ def deal_report(model: "Model", rules: RuleOuts | None = None, config: Configura
     the report has one row per broken condition, ``status = "ruled out"``,
     the reason, and no number.
 
+    Parameters
+    ----------
+    model : Model
+        A deal model.
+    rules : RuleOuts, optional
+        The conditions; by default ``RuleOuts()``.
+    config : Configuration, optional
+        A configuration applied first.
+    n : int, default 10_000
+        The number of samples.
+    seed : int, optional
+        None takes the model's own seed, else 0.
+
     Returns
     -------
     pandas.DataFrame
-        Columns ``quantity status value stderr unit reason``.
+        Columns ``quantity status value stderr unit reason``: the rows of
+        :func:`~dealvalue.deals.core.deal_summary` with ``status = "ok"``,
+        or one row per broken condition.
 
     Examples
     --------
@@ -246,6 +313,21 @@ def compare_configurations(model: "Model", configs: Sequence[Configuration], rul
                            n: int = 10_000, seed: int | None = None) -> "pd.DataFrame":
     """Compare deal configurations on common random numbers: P(feasible) and
     expected value to us for each, or the reason it is ruled out.
+
+    Every configuration runs on the same seed (common random numbers).
+
+    Parameters
+    ----------
+    model : Model
+        A deal model, configured by each configuration in turn.
+    configs : sequence of Configuration
+        The configurations.
+    rules : RuleOuts, optional
+        The conditions; by default ``RuleOuts()``.
+    n : int, default 10_000
+        The number of samples per configuration.
+    seed : int, optional
+        None takes the model's own seed, else 0.
 
     Returns
     -------
