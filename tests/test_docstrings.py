@@ -32,6 +32,7 @@ PUBLIC: list[tuple[str, tuple[str, ...] | None]] = [
     ("dealvalue.deals", None),
     ("dealvalue.deals.plots", None),
     ("dealvalue.analysis", None),
+    ("dealvalue.paired", None),
     ("dealvalue.scale", None),
     ("dealvalue.plots", None),
 ]
