@@ -37,8 +37,9 @@ from typing import Sequence
 
 from .base import MAX_LOG_MU, Distribution, FloatArray, check_finite, number_text, shown_value
 from .classic import Bernoulli, Beta, Lognorm, Mixture, Norm, Pert, To, Triangular, Uniform
-from .more import (DISCRETE_KINDS, MAX_COUNT, Binomial, Clipped, Discrete, Exponential, Gamma, LognormMS, Poisson,
-                   StudentT, Truncated)
+from .bounded import Clipped, Truncated
+from .more import (DISCRETE_KINDS, MAX_COUNT, Binomial, Discrete, Exponential, Gamma, LognormMS, Poisson,
+                   StudentT)
 from .squigglepy import from_squigglepy
 
 __all__ = [

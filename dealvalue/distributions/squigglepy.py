@@ -8,7 +8,8 @@ from typing import Any
 from ..errors import DistributionError
 from .base import Distribution, number_text
 from .classic import Bernoulli, Beta, Lognorm, Mixture, Norm, Pert, To, Triangular, Uniform
-from .more import Binomial, Clipped, Discrete, Exponential, Gamma, LognormMS, Poisson, StudentT
+from .bounded import Clipped
+from .more import Binomial, Discrete, Exponential, Gamma, LognormMS, Poisson, StudentT
 
 __all__ = ["from_squigglepy"]
 
