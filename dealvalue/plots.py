@@ -46,7 +46,25 @@ _PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#b279a2", "#72b7b2", "#
 
 def altair() -> Any:
     """The :mod:`altair` module, or an :class:`~dealvalue.ArgumentError`
-    saying how to install it."""
+    saying how to install it.
+
+    Returns
+    -------
+    module
+        :mod:`altair`, imported on first use (``import dealvalue`` does not
+        load it).
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        Altair is not installed; the message says ``pip install
+        'dealvalue[app]'``.
+
+    Examples
+    --------
+    >>> altair().__name__
+    'altair'
+    """
     try:
         import altair as alt
     except ImportError:  # pragma: no cover - altair is installed in the test environment
@@ -55,14 +73,54 @@ def altair() -> Any:
 
 
 def unit_of(results: "Results", name: str) -> str:
-    """The unit of cell ``name`` as text (``""`` for none)."""
+    """The unit of cell ``name`` as text (``""`` for none).
+
+    Parameters
+    ----------
+    results : Results
+        Results of a model.
+    name : str
+        A cell of the model.
+
+    Returns
+    -------
+    str
+        The unit as the model writes it (e.g. ``"USD"``), ``""`` when the
+        cell is dimensionless.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("W", "100", unit="USD"); m.add("c", "0.5")
+    >>> r = m.simulate(n=10)
+    >>> unit_of(r, "W"), unit_of(r, "c")
+    ('USD', '')
+    """
     from .units import unit_text
 
     return str(unit_text(results.model.unit(name)))
 
 
 def axis_title(what: str, unit: str) -> str:
-    """``what (unit)``, or ``what`` alone with no unit."""
+    """``what (unit)``, or ``what`` alone with no unit.
+
+    Parameters
+    ----------
+    what : str
+        What the axis shows.
+    unit : str
+        Its unit as text, ``""`` for none.
+
+    Returns
+    -------
+    str
+        The axis title.
+
+    Examples
+    --------
+    >>> axis_title("price", "USD"), axis_title("P(feasible)", "")
+    ('price (USD)', 'P(feasible)')
+    """
     return f"{what} ({unit})" if unit else what
 
 
@@ -99,6 +157,21 @@ def histogram(
     ------
     ArgumentError
         Cells with different units, or no cell.
+
+    Examples
+    --------
+    Two cells in USD on the same ten bins; each cell's shares sum to 1:
+
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("x", "uniform(0, 10)", unit="USD"); m.add("y", "2 * x")
+    >>> chart = histogram(m.simulate(n=1_000, seed=1), ["x", "y"], bins=10)
+    >>> bars = chart.data
+    >>> bars.groupby("cell")["share"].sum().round(9).tolist()
+    [1.0, 1.0]
+    >>> (bars[bars.cell == "x"]["start"].tolist() == bars[bars.cell == "y"]["start"].tolist())
+    True
+    >>> chart.to_dict()["encoding"]["x"]["title"]
+    'value (USD)'
     """
     alt = altair()
     names = [cells] if isinstance(cells, str) else list(cells)
@@ -324,11 +397,35 @@ def tornado(results: "Results", target: str, low: float = 0.05, high: float = 0.
     the ``high`` quantile (others at their medians), largest swing on top,
     with a rule at the base value.
 
+    Parameters
+    ----------
+    results : Results
+        Results of a model.
+    target : str
+        The cell whose swing is drawn.
+    low, high : float, default 0.05, 0.95
+        The input quantiles, in (0, 1).
+
     Returns
     -------
     altair.LayerChart
         The bars (data: :meth:`dealvalue.Results.tornado` with an ``input``
         column) and the base rule; the x axis is titled with the target's unit.
+
+    Examples
+    --------
+    ``y = k x`` with ``x`` uniform on (0, 10) USD and ``k`` on (1, 2): at
+    the medians ``y = 1.5 * 5``; ``x`` swings ``y`` more, so it is on top.
+
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("x", "uniform(0, 10)", unit="USD"); m.add("k", "uniform(1, 2)")
+    >>> m.add("y", "k * x")
+    >>> chart = tornado(m.simulate(n=1_000, seed=1), "y")
+    >>> bars = chart.layer[0].data
+    >>> list(bars["input"]), float(bars["base"].iloc[0])
+    (['x', 'k'], 7.5)
+    >>> chart.to_dict()["layer"][0]["encoding"]["x"]["title"]
+    'y (USD)'
     """
     alt = altair()
     frame = results.tornado(target, low=low, high=high).reset_index()

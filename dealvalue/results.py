@@ -32,30 +32,46 @@ __all__ = ["Results", "NonFiniteWarning"]
 class Results(ResultsStatistics):
     """Joint samples of every cell, from :meth:`Model.simulate`.
 
-    Attributes
+    Built by the simulators; the parameters are also its attributes.
+
+    Parameters
     ----------
-    model
+    model : Model
         A copy of the model as it was when simulated.
-    values
+    values : dict of str to numpy.ndarray
         Cell name -> samples (read-only numpy arrays, in the cell's unit).
-    leaves
+    leaves : dict of str to numpy.ndarray
         Samples of each distribution literal (``cell__k``).
-    n, seed, method, seconds
-        How the run was made and how long it took.
+    n, seed : int
+        The number of samples and the seed.
+    method : {"mc", "lhs", "qmc"}
+        The sampling method.
+    seconds : float, default 0.0
+        How long the run took.
     batch_sizes, converged, stop_reason, se_reached
         For a run with ``target_se`` (:func:`dealvalue.simulate.simulate_until`):
         the sizes of its independent batches, whether every target standard
         error was met, why sampling stopped, and the error judged per cell.
         A plain run is one batch with ``converged`` None.
-    stats
+    stats : dict of str to CellStats
         For a run with ``keep="summary"`` or a list of cells: the statistics
         of each cell whose samples were not kept
         (:class:`dealvalue.streaming.CellStats`).  :meth:`mean`,
         :meth:`stderr`, :meth:`sd`, :meth:`quantile`, :meth:`quantiles`,
         :meth:`quantile_stderr`, :meth:`nonfinite` and :meth:`summary` answer
         from them; anything that needs samples raises an ArgumentError.
-    overrides
+    overrides : dict of str to float
         Cells pinned to values for the run (``simulate(overrides=...)``).
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model("coin"); m.add("x", "bernoulli(0.5)", unit="USD")
+    >>> r = m.simulate(n=10_000, seed=1)
+    >>> r
+    <Results of 'coin': 10,000 samples, seed 1, mc>
+    >>> r.values["x"].shape, abs(r.mean("x") - 0.5) < 4 * r.stderr("x"), r.units()["x"]
+    ((10000,), True, 'USD')
     """
 
     model: "Model"
@@ -65,7 +81,7 @@ class Results(ResultsStatistics):
     seed: int
     method: str
     seconds: float = 0.0
-    _frame: Any = field(default=None, repr=False)
+    _frame: Any = field(default=None, repr=False, init=False, compare=False)  # the cached samples frame
     batch_sizes: tuple[int, ...] = ()
     converged: bool | None = None
     stop_reason: str = ""
@@ -235,7 +251,7 @@ class Results(ResultsStatistics):
         out = {k: np.asarray(v[mask]) for k, v in keep.items()}
         for v in out.values():
             v.flags.writeable = False
-        return replace(self, values=out, leaves={}, n=int(mask.sum()), _frame=None)
+        return replace(self, values=out, leaves={}, n=int(mask.sum()))  # a fresh samples frame
 
     def histogram(
         self,

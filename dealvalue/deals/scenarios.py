@@ -71,6 +71,28 @@ def make_scenario(name: str, base: "Model | None" = None) -> "Model":
     """Build scenario ``name`` from the deal model and its configuration
     (what ``dealvalue/models/scenarios/<name>.toml`` holds).
 
+    A scenario paying in a share of the future is repriced in that unit
+    (:func:`~dealvalue.deals.future_share.price_in_future_share`).
+
+    Parameters
+    ----------
+    name : str
+        A key of ``SCENARIOS``.
+    base : Model, optional
+        The model to configure; by default the shipped deal model.
+
+    Returns
+    -------
+    Model
+        The configured model, named ``name`` with spaces, described by
+        ``SCENARIO_DESCRIPTIONS[name]``, the configuration and the base's
+        description.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        ``name`` is not a key of ``SCENARIOS``.
+
     Examples
     --------
     >>> make_scenario("labour_trust_fund").cell("u").formula
@@ -92,6 +114,22 @@ def make_scenario(name: str, base: "Model | None" = None) -> "Model":
 
 def scenario(name: str) -> "Model":
     """Load the scenario file ``dealvalue/models/scenarios/<name>.toml``.
+
+    Parameters
+    ----------
+    name : str
+        A key of ``SCENARIOS``.
+
+    Returns
+    -------
+    Model
+        The model read from the file (the same cells as
+        ``make_scenario(name)``; tests keep them in step).
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        ``name`` is not a key of ``SCENARIOS``.
 
     Examples
     --------

@@ -18,14 +18,46 @@ MAX_LOG_MU = 700.0  # exp(700) ~ 1e304: the median of a lognormal stays a finite
 
 
 def number_text(x: float) -> str:
-    """Shortest text that reads back as the same float."""
+    """Shortest text that reads back as the same float.
+
+    Parameters
+    ----------
+    x : float
+        The number.
+
+    Returns
+    -------
+    str
+        Whole numbers below 1e15 without a decimal point, else ``repr``.
+
+    Examples
+    --------
+    >>> number_text(3.0), number_text(0.1), number_text(1e20)
+    ('3', '0.1', '1e+20')
+    """
     if float(x).is_integer() and abs(x) < 1e15:
         return str(int(x))
     return repr(float(x))
 
 
 def shown_value(value: Any) -> str:
-    """A short text for a parameter value, also for an integer too long to print."""
+    """A short text for a parameter value, also for an integer too long to print.
+
+    Parameters
+    ----------
+    value : object
+        The value, as the user gave it.
+
+    Returns
+    -------
+    str
+        At most 60 characters; a huge integer as its number of digits.
+
+    Examples
+    --------
+    >>> shown_value(2.5), shown_value("x"), shown_value(10**400)
+    ('2.5', "'x'", 'an integer of 401 digits')
+    """
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
         return f"an integer of {len(str(abs(value) >> 0)) if value.bit_length() < 13000 else 'over 4000'} digits"
     text = repr(value) if isinstance(value, str) else str(value)
@@ -33,7 +65,29 @@ def shown_value(value: Any) -> str:
 
 
 def check_finite(dist: "Distribution", **params: Any) -> None:
-    """Check that every parameter is a finite real number."""
+    """Check that every parameter is a finite real number.
+
+    Parameters
+    ----------
+    dist : Distribution
+        The distribution being built (its ``kind`` names it in the error).
+    **params : float
+        The parameters, by name.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        Naming the first parameter that is not a number (a bool is not) or
+        not finite, and the value.
+
+    Examples
+    --------
+    >>> from dealvalue.distributions import Norm
+    >>> Norm(float("nan"), 1)
+    Traceback (most recent call last):
+    ...
+    dealvalue.errors.DistributionError: norm(nan, 1): parameter mean must be finite (a number of at most 1.8e+308), got nan
+    """
     for key, value in params.items():
         problem = None
         if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):

@@ -219,7 +219,19 @@ def _json_table(table: Mapping[str, Field]) -> dict[str, Any]:
 def schema() -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) of the model file's data, made from :data:`FIELDS`,
     the table the loader checks.  The loader also checks what a schema cannot say: the
-    file's size and nesting, formulas, unit definitions, duplicate names, correlations."""
+    file's size and nesting, formulas, unit definitions, duplicate names, correlations.
+
+    Returns
+    -------
+    dict
+        The schema as plain data (``dealvalue schema`` writes it as JSON).
+
+    Examples
+    --------
+    >>> s = schema()
+    >>> s["required"], sorted(s["properties"])[:4]
+    (['format', 'version'], ['cells', 'correlations', 'description', 'format'])
+    """
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"dealvalue model file ({FORMAT}, version {VERSION})",
@@ -298,7 +310,28 @@ def used_units(model: "Model") -> list[dict[str, str]]:
 
 
 def to_dict(model: "Model") -> dict[str, Any]:
-    """The model as plain data, in the file's layout."""
+    """The model as plain data, in the file's layout.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+
+    Returns
+    -------
+    dict
+        ``format version name`` and, when set, ``description seed units``
+        (the user-defined units the cells use), ``cells`` (one table per
+        cell: ``name formula`` and the fields that are set) and
+        ``correlations``.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model("evidence for cash", seed=1); m.add("R", "10 to 100", unit="USD")
+    >>> to_dict(m)
+    {'format': 'dealvalue-model', 'version': 1, 'name': 'evidence for cash', 'seed': 1, 'cells': [{'name': 'R', 'formula': '10 to 100', 'unit': 'USD'}]}
+    """
     data: dict[str, Any] = {"format": FORMAT, "version": VERSION, "name": model.name}
     if model.description:
         data["description"] = model.description
@@ -325,14 +358,61 @@ def to_dict(model: "Model") -> dict[str, Any]:
 
 
 def dumps(model: "Model") -> str:
-    """The model file's text."""
+    """The model file's text.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+
+    Returns
+    -------
+    str
+        TOML text of :func:`to_dict`, which :func:`loads` reads back.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model("evidence for cash"); m.add("R", "10 to 100", unit="USD"); m.add("ask", "R / 0.5")
+    >>> print(dumps(m))
+    format = "dealvalue-model"
+    version = 1
+    name = "evidence for cash"
+    cells = [
+        { name = "R", formula = "10 to 100", unit = "USD" },
+        { name = "ask", formula = "R / 0.5" },
+    ]
+    <BLANKLINE>
+    """
     import tomli_w
 
     return tomli_w.dumps(to_dict(model))
 
 
 def save(model: "Model", path: str | os.PathLike[str]) -> None:
-    """Write ``model`` to ``path`` atomically (a temporary file, then a rename)."""
+    """Write ``model`` to ``path`` atomically (a temporary file, then a rename).
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    path : str or os.PathLike
+        The file to write (replaced if it exists; its folder must exist).
+
+    Raises
+    ------
+    OSError
+        The file cannot be written; no partial file is left.
+
+    Examples
+    --------
+    >>> import os, tempfile, dealvalue as dv
+    >>> m = dv.Model("evidence for cash"); m.add("R", "10 to 100", unit="USD")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     save(m, os.path.join(folder, "m.toml"))
+    ...     load(os.path.join(folder, "m.toml"), new_model=dv.Model).cell("R").unit
+    'USD'
+    """
     from .atomic import atomic_path
 
     text = dumps(model)
@@ -343,7 +423,39 @@ def save(model: "Model", path: str | os.PathLike[str]) -> None:
 
 def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Model":
     """Build a model from plain data (as read from a file) with ``new_model``.
-    The data is checked against :data:`FIELDS` (what :func:`schema` describes) first."""
+    The data is checked against :data:`FIELDS` (what :func:`schema` describes) first.
+
+    Parameters
+    ----------
+    data : dict
+        The file's data, as :func:`to_dict` writes it.
+    path : str, default "<model>"
+        Where the data came from, named in errors.
+    new_model : callable
+        Builds the empty model: ``new_model(name, description=...,
+        seed=...)``, normally :class:`dealvalue.Model`.
+
+    Returns
+    -------
+    Model
+        The model, with its own units, cells and correlations.
+
+    Raises
+    ------
+    dealvalue.ModelFileError
+        Naming the file and the field: an unknown or missing field, a value
+        of the wrong kind, a formula the parser refuses, a bad unit
+        definition, a duplicate cell, a bad correlation.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> data = {"format": "dealvalue-model", "version": 1, "cells": [{"name": "x", "formula": "2", "colour": "red"}]}
+    >>> from_dict(data, new_model=dv.Model)
+    Traceback (most recent call last):
+    ...
+    dealvalue.errors.ModelFileError: <model>: field 'cells.x.colour': unknown field; expected one of bounds, description, formula, group, label, name, unit
+    """
     if not isinstance(data, dict):
         raise ModelFileError(path, "<top>", "expected a table of fields")
     _check_unknown(path, "", data, FIELDS)
@@ -402,7 +514,42 @@ def from_dict(data: Any, path: str = "<model>", *, new_model: NewModel) -> "Mode
 
 
 def loads(text: str, path: str = "<model>", *, new_model: NewModel) -> "Model":
-    """Read a model from the file's text, built with ``new_model``."""
+    """Read a model from the file's text, built with ``new_model``.
+
+    The text's size and nesting are checked before it is parsed.
+
+    Parameters
+    ----------
+    text : str
+        The file's text (TOML).
+    path : str, default "<model>"
+        Where the text came from, named in errors.
+    new_model : callable
+        Builds the empty model: ``new_model(name, description=...,
+        seed=...)``, normally :class:`dealvalue.Model`.
+
+    Returns
+    -------
+    Model
+        The model.
+
+    Raises
+    ------
+    dealvalue.ModelFileError
+        Naming the file and the field: an unknown or missing field, a value
+        of the wrong kind, a formula the parser refuses, a bad unit
+        definition, a duplicate cell, a bad correlation; text that is
+        not TOML, over ``MAX_FILE_BYTES`` or nested deeper than
+        ``MAX_NESTING``.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("R", "90", unit="USD")
+    >>> m2 = loads(dumps(m), new_model=dv.Model)
+    >>> m2.evaluate("R"), str(m2.unit("R"))
+    (90.0, 'USD')
+    """
     if len(text) > MAX_FILE_BYTES:  # characters: a lower bound of the bytes, before anything is scanned
         raise ModelFileError(path, "<file>", f"larger than {MAX_FILE_BYTES} bytes")
     _check_text(path, text, "<file>")  # before encoding: a lone surrogate cannot be encoded
@@ -423,7 +570,37 @@ def loads(text: str, path: str = "<model>", *, new_model: NewModel) -> "Model":
 
 
 def load(path: str | os.PathLike[str], *, new_model: NewModel) -> "Model":
-    """Read a model file, built with ``new_model``."""
+    """Read a model file, built with ``new_model``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file.
+    new_model : callable
+        Builds the empty model: ``new_model(name, description=...,
+        seed=...)``, normally :class:`dealvalue.Model`.
+
+    Returns
+    -------
+    Model
+        The model.
+
+    Raises
+    ------
+    dealvalue.ModelFileError
+        Naming the file and the field: an unknown or missing field, a value
+        of the wrong kind, a formula the parser refuses, a bad unit
+        definition, a duplicate cell, a bad correlation; a file that cannot be read,
+        is not UTF-8 or is over ``MAX_FILE_BYTES``.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> from dealvalue import models
+    >>> m = load(models.path("deal"), new_model=dv.Model)
+    >>> m.name, "feasible" in m
+    ('taxonomy deal model', True)
+    """
     p = Path(path)
     try:
         size = p.stat().st_size

@@ -13,6 +13,8 @@ project = "dealvalue"
 release = version = dealvalue.__version__
 extensions = ["sphinx.ext.autodoc", "sphinx.ext.autosummary", "numpydoc"]
 autosummary_generate = True
+# module pages list the names in __all__, those a package re-exports from its submodules too (dealvalue.deals)
+autosummary_ignore_module_all = False
 autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
