@@ -102,8 +102,24 @@ def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     mws.cell(row=mrow, column=layout.M_VALUE).value = "=(Bid__2-ask)*2"
     mws.cell(row=mrow, column=layout.M_FORMULA).value = "(Bid - ask) * 2"
     wb.save(d / "analyst.xlsx")
+    # an added row: a new input typed under the Inputs table, used by an edited formula (text and Excel alike)
+    wb = openpyxl.load_workbook(d / "rich.xlsx")
+    ws = wb["Inputs"]
+    rows = rows_by_name(ws)
+    new = max(rows[n] for n in m.inputs) + 1
+    ws.cell(row=new, column=layout.C_NAME).value = "bonus"
+    ws.cell(row=new, column=layout.C_KIND).value = "uniform"
+    ws.cell(row=new, column=layout.C_P1).value = 1
+    ws.cell(row=new, column=layout.C_P1 + 1).value = 3
+    ws.cell(row=new, column=layout.C_POINT).value = "=(I{0}+J{0})/2".format(new)
+    ws.cell(row=new, column=layout.C_FORMULA).value = "uniform(1, 3)"
+    mws = wb["Model"]
+    mrow = rows_by_name(mws)["gap"]
+    mws.cell(row=mrow, column=layout.M_VALUE).value = "=Bid__2-ask+bonus"
+    mws.cell(row=mrow, column=layout.M_FORMULA).value = "Bid - ask + bonus"
+    wb.save(d / "added.xlsx")
     printer_cases = printer_workbook(d / "printer.xlsx")
-    sources = [d / "rich.xlsx", d / "edited.xlsx", d / "analyst.xlsx", d / "printer.xlsx"]
+    sources = [d / "rich.xlsx", d / "edited.xlsx", d / "analyst.xlsx", d / "added.xlsx", d / "printer.xlsx"]
     if EXAMPLE.exists():
         sources.append(EXAMPLE)
     out = recalculate(sources, d / "out")
@@ -244,9 +260,25 @@ def test_kind_and_formula_edits_agree_with_read_excel_then_simulate(lo: dict[str
 
 
 @needs_lo
+def test_an_added_row_is_refused_because_the_workbook_cannot_compute_it(lo: dict[str, Any]) -> None:
+    """The fourth edit an analyst can make: the recalculated workbook shows #NAME? where the
+    new input is used and has no Simulation column for it, and read_excel refuses the row,
+    naming it, both as edited and as saved by LibreOffice."""
+    wb = lo["books"]["added"]
+    rows = rows_by_name(wb["Inputs"])
+    assert wb["Model"].cell(row=rows_by_name(wb["Model"])["gap"], column=layout.M_VALUE).value == "#NAME?"
+    assert "bonus" not in sim_stats(wb)
+    for path in (lo["dir"] / "added.xlsx", lo["files"]["added"]):
+        with pytest.raises(dv.DealValueError, match=rf"^Inputs!B{rows['bonus']} \(bonus, added row\): this row has "
+                           r"no defined name in the workbook, so a formula that uses 'bonus' shows #NAME\?"):
+            dv.read_excel(path)
+
+
+@needs_lo
 def test_recalculated_workbooks_have_no_error_values(lo: dict[str, Any]) -> None:
     for stem, wb in lo["books"].items():
-        assert error_cells(wb) == [], stem
+        if stem != "added":  # its #NAME? is the point of that workbook
+            assert error_cells(wb) == [], stem
 
 
 @needs_lo

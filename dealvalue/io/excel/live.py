@@ -24,8 +24,8 @@ from .printer import NAMING_RULE, excel_formula
 
 #: where new inputs go: the block at the foot of the Inputs sheet says so
 NEW_INPUTS = (
-    "New inputs and cells are added in Python, not here: a row typed into these tables gets no defined name, and the "
-    "Simulation sheet does not draw it.",
+    "New inputs and cells are added in Python, not here: a row typed into these tables gets no defined name (#NAME? "
+    "where a formula uses it), the Simulation sheet does not draw it, and dv.read_excel refuses it, naming its cell.",
     "Read this workbook with dv.read_excel(path), add the cell (model.add(name, formula)), and export again: "
     "the new cell then gets its row, its defined name and its Simulation column.",
 )
