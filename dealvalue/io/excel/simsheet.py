@@ -247,7 +247,8 @@ def _draw_rows(columns: list[tuple[int, str | None, np.ndarray]], first: int,
             specs.append((letter, s, f'<f t="shared" ref="{letter}{first}:{letter}{last}" si="{si}">{master}</f>',
                           f'<f t="shared" si="{si}"/>', values))
             si += 1
-        chunk = 500
+        from .cache import ROWS_PER_CHUNK as chunk  # read at each call (a test varies it)
+
         for start in range(first, last + 1, chunk):
             stop = min(last, start + chunk - 1)
             numbers = [str(r) for r in range(start, stop + 1)]
