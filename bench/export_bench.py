@@ -4,6 +4,7 @@
     .venv/bin/python bench/export_bench.py --example   # (re)write exports/example.xlsx
     .venv/bin/python bench/export_bench.py --ratio     # export vs a plain openpyxl loop, and peak RSS
     .venv/bin/python bench/export_bench.py --ratio --repeats 3   # medians of 3 runs per side
+    .venv/bin/python bench/export_bench.py --pages     # docs/excel-pages/*.png from exports/example.xlsx
 
 --ratio runs each export in a fresh subprocess: the export as it is, with the row writer's
 chunk sizes of before (500 rows, 4 MB of text, two queued chunks), and in a process where the
@@ -233,10 +234,55 @@ def ratio(sim_rows: int = 10_000, repeats: int = 1) -> None:
           f"without: {', '.join(bare['imported']) or 'none'}")
 
 
+PAGES = ROOT / "docs" / "excel-pages"
+PAGE_IMAGES = {"About": "about", "Inputs": "inputs", "Model": "model", "Simulation": "simulation", "Summary": "summary"}
+
+
+def pages(workbook: Path = EXAMPLE, outdir: Path = PAGES) -> None:
+    """Print the workbook to PDF with LibreOffice (headless) and render the first page of each
+    sheet in PAGE_IMAGES with pdftoppm at 60 dpi; print each sheet's page count and, for the
+    Inputs and Model sheets, the table rows on their first page."""
+    import re
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None or shutil.which("pdftoppm") is None:
+        raise SystemExit("--pages needs LibreOffice (soffice) and poppler-utils (pdftoppm, pdftotext)")
+    with tempfile.TemporaryDirectory() as d:
+        subprocess.run([soffice, f"-env:UserInstallation={Path(d, 'profile').as_uri()}", "--headless", "--norestore",
+                        "--convert-to", "pdf", "--outdir", d, str(workbook)], check=True, capture_output=True, timeout=600)
+        pdf = Path(d) / (workbook.stem + ".pdf")
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                              text=True).stdout.split("\f")
+        first: dict[str, int] = {}
+        count: dict[str, int] = {}
+        for k, page in enumerate(text, start=1):
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            footer = re.match(r"(.+?)\s+Page \d+ of \d+$", lines[-1]) if lines else None
+            if footer:
+                sheet = footer.group(1)
+                first.setdefault(sheet, k)
+                count[sheet] = count.get(sheet, 0) + 1
+        outdir.mkdir(parents=True, exist_ok=True)
+        print(f"{pdf.name}: {len(text) - 1} pages")
+        for sheet, n in count.items():
+            page = text[first[sheet] - 1]
+            rows = len(re.findall(r"^\s*\d+\s+\S", page, flags=re.M)) if sheet in ("Inputs", "Model") else None
+            print(f"  {sheet:<14} {n:>3} pages, first on page {first[sheet]}"
+                  + (f"; {rows} table rows on its first page" if rows is not None else ""))
+            if sheet in PAGE_IMAGES:
+                stem = outdir / PAGE_IMAGES[sheet]
+                subprocess.run(["pdftoppm", "-r", "60", "-png", "-singlefile", "-f", str(first[sheet]), "-l",
+                                str(first[sheet]), str(pdf), str(stem)], check=True)
+                print(f"    wrote {stem}.png")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--example", action="store_true", help="write exports/example.xlsx instead of timing")
     p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--pages", action="store_true", help="render docs/excel-pages/*.png from exports/example.xlsx")
     p.add_argument("--ratio", action="store_true", help="time the export against a plain openpyxl loop, with peak memory")
     p.add_argument("--rows", type=int, default=10_000, help="live simulation rows for --ratio")
     p.add_argument("--one", choices=["deal", "plain"], help=argparse.SUPPRESS)  # a side of --ratio, in its own process
@@ -246,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.example:
         example()
+    elif args.pages:
+        pages()
     elif args.one:
         one(args.one, args.rows, args.cols, args.repeats, args.sizes, args.without)
     elif args.ratio:

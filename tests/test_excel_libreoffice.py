@@ -124,9 +124,23 @@ def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         sources.append(EXAMPLE)
     out = recalculate(sources, d / "out")
     books = {p.stem: openpyxl.load_workbook(p, data_only=True) for p in out}
-    (pdf,) = convert([d / "rich.xlsx"], d / "pdf", "pdf")  # the one other LibreOffice start: printing
+    long_model().to_excel(d / "long.xlsx", sim_rows=30, sample_rows=10)
+    pdf, long_pdf = convert([d / "rich.xlsx", d / "long.xlsx"], d / "pdf", "pdf")  # the one other LibreOffice start: printing
     return {"model": m, "results": r, "dir": d, "books": books, "files": dict(zip([s.stem for s in sources], out)),
-            "printer": printer_cases, "pdf": pdf}
+            "printer": printer_cases, "pdf": pdf, "long_pdf": long_pdf}
+
+
+LONG_NAME = "capability_index_of_the_frontier"  # 32 characters: the widest name column
+
+
+def long_model() -> dv.Model:
+    """Long descriptions (numbered words, each findable in the PDF's text) beside the widest name."""
+    m = dv.Model("long descriptions", seed=2)
+    m.add(LONG_NAME, "1 to 9", description=" ".join(f"inword{k:03d}" for k in range(90)))
+    m.add("ask", f"{LONG_NAME} * 2", description=" ".join(f"mdword{k:03d}" for k in range(90)))
+    m.add("offer", "100000000 to 400000000", unit="USD")  # 9-digit money: '215,066,659 USD' once showed as ###
+    m.add("outside", "offer * 1.07")
+    return m
 
 
 # ---------------------------------------------------------------- LibreOffice tests
@@ -306,6 +320,21 @@ def test_pdf_of_a_workbook_is_short(lo: dict[str, Any]) -> None:
     # this workbook printed hundreds of pages (the deal model's example: 515)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", lo["pdf"].read_bytes()))
     assert 5 <= pages <= 30, pages
+
+
+@needs_lo
+def test_long_descriptions_print_whole(lo: dict[str, Any]) -> None:
+    """A description wraps inside a column that a printed page holds beside the title columns:
+    every word of it is in the PDF (a column wider than the page is cut at its edge)."""
+    import subprocess
+
+    require(shutil.which("pdftotext"), "pdftotext", "apt-get install poppler-utils")
+    text = subprocess.run(["pdftotext", str(lo["long_pdf"]), "-"], check=True, capture_output=True, text=True).stdout
+    words = set(re.findall(r"\b(?:in|md)word\d{3}\b", text))
+    missing = [f"{p}word{k:03d}" for p in ("in", "md") for k in range(90) if f"{p}word{k:03d}" not in words]
+    assert missing == []
+    assert "###" not in text  # every number fits its column
+    assert re.search(r"\b\d{3},\d{3},\d{3} USD\b", text)  # the 9-digit money is printed whole
 
 
 @needs_lo

@@ -37,7 +37,7 @@ from .simsheet import simulation_sheet
 from .printer import NAMING_RULE, excel_names
 from .style import (
     bold, check_sheet_title, check_text, printable, stale_note, put, put_section, put_text, put_title, set_widths, style_header,
-    wrapped,
+    wrapped, note_rows, fit_columns,
 )
 from .tables import samples_sheet, sensitivity_sheet, summary_sheet, write_table
 
@@ -113,6 +113,9 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         put_text(ws, k, 1, line, "About")
     _units_table(ws, r + len(howto) + 2, model)
     set_widths(ws, {1: 34, 2: 110})
+    fit_columns(ws, {2: (110, 110)}, 3, len(rows) + 2)  # a long description or note: a row tall enough for its lines
+    # wrapped across both columns: a line running on past them made the page fitted to its width print at 2 pt
+    note_rows(ws, range(r + 1, r + 1 + len(howto)), 2)
     printable(ws)
 
 
