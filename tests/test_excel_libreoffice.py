@@ -101,6 +101,11 @@ def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     mrow = rows_by_name(mws)["gap"]
     mws.cell(row=mrow, column=layout.M_VALUE).value = "=(Bid__2-ask)*2"
     mws.cell(row=mrow, column=layout.M_FORMULA).value = "(Bid - ask) * 2"
+    sim = wb["Simulation"]  # and its Simulation column alike (read_excel refuses the workbook otherwise)
+    col = {sim.cell(row=layout.SIM_HEADER_ROW, column=c).value: c for c in range(2, sim.max_column + 1)}
+    g, b, a = (openpyxl.utils.get_column_letter(col[n]) for n in ("gap", "Bid", "ask"))
+    for row in range(layout.SIM_HEADER_ROW + 1, layout.SIM_HEADER_ROW + 1 + SIM_ROWS):
+        sim[f"{g}{row}"] = f"=({b}{row}-{a}{row})*2"
     wb.save(d / "analyst.xlsx")
     # an added row: a new input typed under the Inputs table, used by an edited formula (text and Excel alike)
     wb = openpyxl.load_workbook(d / "rich.xlsx")
@@ -262,6 +267,9 @@ def test_kind_and_formula_edits_agree_with_read_excel_then_simulate(lo: dict[str
     for name in back.formulas:
         assert close(got[name], want[name]), (name, got[name], want[name])
     # the Simulation sheet draws the uniform from the same seeded uniforms: Python recomputes its column
+    gap = sim_column(wb, "gap")
+    assert np.allclose(gap, (sim_column(wb, "Bid") - sim_column(wb, "ask")) * 2, rtol=1e-12)
+    assert close(sim_stats(wb)["gap"]["mean"], sim_statistics(gap)["mean"])
     u = sim_column(wb, "u x1__1 (value)")
     assert np.allclose(sim_column(wb, "x1"), 0.2 + 0.7 * u, rtol=1e-12)
     assert close(sim_stats(wb)["x1"]["mean"], sim_statistics(0.2 + 0.7 * u)["mean"])

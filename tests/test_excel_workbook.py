@@ -122,9 +122,20 @@ def test_formula_edits_agree_or_are_refused_with_the_cell_named(tmp_path: Path) 
     wb.save(tmp_path / "excel.xlsx")
     with pytest.raises(ExcelError, match=rf"^Model!G{r} \(ask, Excel formula\): differs from its formula \(dealvalue\) text 'R / c'"):
         dv.read_excel(tmp_path / "excel.xlsx")
-    ws.cell(row=r, column=layout.M_FORMULA).value = "R / c * 2"      # both, alike: read back
-    wb.save(tmp_path / "both.xlsx")
-    assert dv.read_excel(tmp_path / "both.xlsx").cell("ask").formula == "R / c * 2"
+    ws.cell(row=r, column=layout.M_FORMULA).value = "R / c * 2"      # both, alike: the Simulation sheet still
+    wb.save(tmp_path / "both.xlsx")                                   # computes R / c, so refused, naming its cell
+    sim = wb["Simulation"]
+    col = next(c for c in range(2, sim.max_column + 1) if sim.cell(row=layout.SIM_HEADER_ROW, column=c).value == "ask")
+    first = layout.SIM_HEADER_ROW + 1
+    letter = openpyxl.utils.get_column_letter(col)
+    with pytest.raises(ExcelError, match=rf"^Simulation!{letter}{first} \(ask\): the live simulation computes ask with "
+                       r"another formula than its formula \(dealvalue\) text 'R / c \* 2' \(expected =2\*B13/C13\); "
+                       rf"edit the Simulation column alike \({letter}{first} and down to its last row\)"):
+        dv.read_excel(tmp_path / "both.xlsx")
+    for row in range(first, first + 5):                              # the column edited alike too: read back
+        sim.cell(row=row, column=col).value = f"=2*B{row}/C{row}"
+    wb.save(tmp_path / "all.xlsx")
+    assert dv.read_excel(tmp_path / "all.xlsx").cell("ask").formula == "R / c * 2"
     assert read(tmp_path / "excel.xlsx", dv.Model, mismatch="text").cell("ask").formula == "R / c"
     with pytest.raises(ExcelError, match="mismatch"):
         read(path, dv.Model, mismatch="excel")

@@ -20,7 +20,7 @@ from .draws import FIXED
 from .limits import MAX_SHEET_CELLS, check_workbook
 from .layout import (
     C_BOUNDS, C_DESC, C_FORMULA, C_GROUP, C_KIND, C_LABEL, C_NAME, C_NUM, C_P1, C_POINT, C_UNIT, C_USRC, C_XNAME,
-    FORMAT, M_BOUNDS, M_DESC, M_FORMULA, M_GROUP, M_VALUE, PARAMS, SIMPLE, T_CORR, T_HOWTO, T_INPUTS, T_LEAVES,
+    FORMAT, M_BOUNDS, M_DESC, M_FORMULA, M_GROUP, M_VALUE, PARAMS, SIM_HEADER_ROW, SIMPLE, T_CORR, T_HOWTO, T_INPUTS, T_LEAVES,
     T_MODEL, T_NEW, T_UNITS, plan, ref,
 )
 
@@ -302,6 +302,8 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
             raise ExcelError(str(p), wb_f.sheetnames, f"has no {title!r} sheet; is it a dealvalue workbook?")
     try:
         about, inp, mod = (_Sheet(wb_f[t], wb_v[t]) for t in ("About", "Inputs", "Model"))
+        sim_head = ([list(row) for row in wb_f["Simulation"].iter_rows(
+            min_row=SIM_HEADER_ROW, max_row=SIM_HEADER_ROW + 1, values_only=True)] if "Simulation" in wb_f.sheetnames else [])
     except DealValueError:
         raise
     except Exception as exc:  # truncated or garbled sheet XML (ParseError), a broken zip member, ...
@@ -386,7 +388,9 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
     if mismatch not in FORMULA_POLICIES:
         raise ExcelError("mismatch", mismatch, f"expected one of {', '.join(FORMULA_POLICIES)}")
     if mismatch == "error":
-        found = formula_differences(mod, model_rows, orig)
+        from .simcheck import simulation_differences
+
+        found = formula_differences(mod, model_rows, orig) or simulation_differences(sim_head, orig)
         if found:
             raise ExcelError(found[0][0], found[0][1], f"{found[0][2]}" + (
                 f"; {len(found) - 1} more: " + ", ".join(w for w, _, _ in found[1:]) if len(found) > 1 else ""))
