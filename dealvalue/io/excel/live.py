@@ -169,7 +169,8 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
     ws = wb.create_sheet("Model")
     put_title(ws, f"Model: {model.name}")
     put_text(ws, 2, 1, "Each value is a live Excel formula over the named inputs and cells. "
-              "To change a formula for good, edit its 'formula (dealvalue)' text and re-import.", "Model")
+              "To change a formula for good, edit its 'formula (dealvalue)' text, its value's Excel formula and its "
+              "Simulation column alike, and re-import (read_excel refuses them when they disagree).", "Model")
     put_section(ws, 4, T_MODEL)
     for c, h in enumerate(MODEL_HEADERS, start=1):
         put_text(ws, 5, c, h, "Model header")

@@ -105,7 +105,8 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         "set fresh_draw to 1 for RAND() and press F9 to redraw. Its statistics are named: P_feasible, mean_ask, ...",
         "Samples, Summary, Sensitivity and the extra sheets: values at export; recalculate in Python with dv.read_excel.",
         "Re-import with dealvalue.read_excel(path): edited parameters and kinds, point values typed over come back; "
-        "a formula cell whose Excel formula and 'formula (dealvalue)' text disagree is an error naming the cell.",
+        "a formula cell whose Excel formula, Simulation column and 'formula (dealvalue)' text disagree is an error "
+        "naming the cell, as is a row typed into the Inputs or Model table (new cells are added in Python).",
         "Sheets are protected without a password (formula cells locked); Review > Unprotect Sheet lifts it.",
         NAMING_RULE,
     ]
