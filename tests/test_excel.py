@@ -398,9 +398,16 @@ def test_long_labels_wrap_instead_of_running_into_the_next_column(tmp_path: Path
                 assert ws.cell(row=r, column=label_col).alignment.wrap_text, (title, r, label)
                 checked += 1
     assert checked > 10  # the deal model has many labels longer than a column
-    # the notes at the top of Inputs span the table and wrap
-    assert {"A2:R2", "A3:R3"} <= {str(rng) for rng in wb["Inputs"].merged_cells.ranges}
-    assert wb["Inputs"]["A3"].alignment.wrap_text and wb["Inputs"].row_dimensions[3].height >= 30
+    # the notes at the top of Inputs span the table as far as its first printed page holds, and wrap
+    from dealvalue.io.excel.style import MIN_SCALE, PAGE_WIDTH_PT, printed_width_pt
+
+    ws = wb["Inputs"]
+    merged = {str(rng) for rng in ws.merged_cells.ranges if rng.min_row in (2, 3)}
+    (last,) = {rng.max_col for rng in ws.merged_cells.ranges if rng.min_row in (2, 3)}
+    assert merged == {f"A2:{openpyxl.utils.get_column_letter(last)}2", f"A3:{openpyxl.utils.get_column_letter(last)}3"}
+    page = PAGE_WIDTH_PT * 100 / MIN_SCALE  # points of sheet on a page at 8 pt
+    assert 4 <= last < len(layout.INPUT_HEADERS) and printed_width_pt(ws, last) < 0.8 * page
+    assert ws["A3"].alignment.wrap_text and ws.row_dimensions[3].height >= 30
 
 
 def test_a_kind_the_workbook_cannot_draw_is_refused_naming_the_cell(tmp_path: Path) -> None:

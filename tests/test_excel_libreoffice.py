@@ -101,16 +101,51 @@ def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     mrow = rows_by_name(mws)["gap"]
     mws.cell(row=mrow, column=layout.M_VALUE).value = "=(Bid__2-ask)*2"
     mws.cell(row=mrow, column=layout.M_FORMULA).value = "(Bid - ask) * 2"
+    sim = wb["Simulation"]  # and its Simulation column alike (read_excel refuses the workbook otherwise)
+    col = {sim.cell(row=layout.SIM_HEADER_ROW, column=c).value: c for c in range(2, sim.max_column + 1)}
+    g, b, a = (openpyxl.utils.get_column_letter(col[n]) for n in ("gap", "Bid", "ask"))
+    for row in range(layout.SIM_HEADER_ROW + 1, layout.SIM_HEADER_ROW + 1 + SIM_ROWS):
+        sim[f"{g}{row}"] = f"=({b}{row}-{a}{row})*2"
     wb.save(d / "analyst.xlsx")
+    # an added row: a new input typed under the Inputs table, used by an edited formula (text and Excel alike)
+    wb = openpyxl.load_workbook(d / "rich.xlsx")
+    ws = wb["Inputs"]
+    rows = rows_by_name(ws)
+    new = max(rows[n] for n in m.inputs) + 1
+    ws.cell(row=new, column=layout.C_NAME).value = "bonus"
+    ws.cell(row=new, column=layout.C_KIND).value = "uniform"
+    ws.cell(row=new, column=layout.C_P1).value = 1
+    ws.cell(row=new, column=layout.C_P1 + 1).value = 3
+    ws.cell(row=new, column=layout.C_POINT).value = "=(I{0}+J{0})/2".format(new)
+    ws.cell(row=new, column=layout.C_FORMULA).value = "uniform(1, 3)"
+    mws = wb["Model"]
+    mrow = rows_by_name(mws)["gap"]
+    mws.cell(row=mrow, column=layout.M_VALUE).value = "=Bid__2-ask+bonus"
+    mws.cell(row=mrow, column=layout.M_FORMULA).value = "Bid - ask + bonus"
+    wb.save(d / "added.xlsx")
     printer_cases = printer_workbook(d / "printer.xlsx")
-    sources = [d / "rich.xlsx", d / "edited.xlsx", d / "analyst.xlsx", d / "printer.xlsx"]
+    sources = [d / "rich.xlsx", d / "edited.xlsx", d / "analyst.xlsx", d / "added.xlsx", d / "printer.xlsx"]
     if EXAMPLE.exists():
         sources.append(EXAMPLE)
     out = recalculate(sources, d / "out")
     books = {p.stem: openpyxl.load_workbook(p, data_only=True) for p in out}
-    (pdf,) = convert([d / "rich.xlsx"], d / "pdf", "pdf")  # the one other LibreOffice start: printing
+    long_model().to_excel(d / "long.xlsx", sim_rows=30, sample_rows=10)
+    pdf, long_pdf = convert([d / "rich.xlsx", d / "long.xlsx"], d / "pdf", "pdf")  # the one other LibreOffice start: printing
     return {"model": m, "results": r, "dir": d, "books": books, "files": dict(zip([s.stem for s in sources], out)),
-            "printer": printer_cases, "pdf": pdf}
+            "printer": printer_cases, "pdf": pdf, "long_pdf": long_pdf}
+
+
+LONG_NAME = "capability_index_of_the_frontier"  # 32 characters: the widest name column
+
+
+def long_model() -> dv.Model:
+    """Long descriptions (numbered words, each findable in the PDF's text) beside the widest name."""
+    m = dv.Model("long descriptions", seed=2)
+    m.add(LONG_NAME, "1 to 9", description=" ".join(f"inword{k:03d}" for k in range(90)))
+    m.add("ask", f"{LONG_NAME} * 2", description=" ".join(f"mdword{k:03d}" for k in range(90)))
+    m.add("offer", "100000000 to 400000000", unit="USD")  # 9-digit money: '215,066,659 USD' once showed as ###
+    m.add("outside", "offer * 1.07")
+    return m
 
 
 # ---------------------------------------------------------------- LibreOffice tests
@@ -232,6 +267,9 @@ def test_kind_and_formula_edits_agree_with_read_excel_then_simulate(lo: dict[str
     for name in back.formulas:
         assert close(got[name], want[name]), (name, got[name], want[name])
     # the Simulation sheet draws the uniform from the same seeded uniforms: Python recomputes its column
+    gap = sim_column(wb, "gap")
+    assert np.allclose(gap, (sim_column(wb, "Bid") - sim_column(wb, "ask")) * 2, rtol=1e-12)
+    assert close(sim_stats(wb)["gap"]["mean"], sim_statistics(gap)["mean"])
     u = sim_column(wb, "u x1__1 (value)")
     assert np.allclose(sim_column(wb, "x1"), 0.2 + 0.7 * u, rtol=1e-12)
     assert close(sim_stats(wb)["x1"]["mean"], sim_statistics(0.2 + 0.7 * u)["mean"])
@@ -244,9 +282,25 @@ def test_kind_and_formula_edits_agree_with_read_excel_then_simulate(lo: dict[str
 
 
 @needs_lo
+def test_an_added_row_is_refused_because_the_workbook_cannot_compute_it(lo: dict[str, Any]) -> None:
+    """The fourth edit an analyst can make: the recalculated workbook shows #NAME? where the
+    new input is used and has no Simulation column for it, and read_excel refuses the row,
+    naming it, both as edited and as saved by LibreOffice."""
+    wb = lo["books"]["added"]
+    rows = rows_by_name(wb["Inputs"])
+    assert wb["Model"].cell(row=rows_by_name(wb["Model"])["gap"], column=layout.M_VALUE).value == "#NAME?"
+    assert "bonus" not in sim_stats(wb)
+    for path in (lo["dir"] / "added.xlsx", lo["files"]["added"]):
+        with pytest.raises(dv.DealValueError, match=rf"^Inputs!B{rows['bonus']} \(bonus, added row\): this row has "
+                           r"no defined name in the workbook, so a formula that uses 'bonus' shows #NAME\?"):
+            dv.read_excel(path)
+
+
+@needs_lo
 def test_recalculated_workbooks_have_no_error_values(lo: dict[str, Any]) -> None:
     for stem, wb in lo["books"].items():
-        assert error_cells(wb) == [], stem
+        if stem != "added":  # its #NAME? is the point of that workbook
+            assert error_cells(wb) == [], stem
 
 
 @needs_lo
@@ -274,6 +328,21 @@ def test_pdf_of_a_workbook_is_short(lo: dict[str, Any]) -> None:
     # this workbook printed hundreds of pages (the deal model's example: 515)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", lo["pdf"].read_bytes()))
     assert 5 <= pages <= 30, pages
+
+
+@needs_lo
+def test_long_descriptions_print_whole(lo: dict[str, Any]) -> None:
+    """A description wraps inside a column that a printed page holds beside the title columns:
+    every word of it is in the PDF (a column wider than the page is cut at its edge)."""
+    import subprocess
+
+    require(shutil.which("pdftotext"), "pdftotext", "apt-get install poppler-utils")
+    text = subprocess.run(["pdftotext", str(lo["long_pdf"]), "-"], check=True, capture_output=True, text=True).stdout
+    words = set(re.findall(r"\b(?:in|md)word\d{3}\b", text))
+    missing = [f"{p}word{k:03d}" for p in ("in", "md") for k in range(90) if f"{p}word{k:03d}" not in words]
+    assert missing == []
+    assert "###" not in text  # every number fits its column
+    assert re.search(r"\b\d{3},\d{3},\d{3} USD\b", text)  # the 9-digit money is printed whole
 
 
 @needs_lo

@@ -50,3 +50,40 @@ def test_number_rows_match_the_cell_by_cell_writer() -> None:
         + "</row>" for i, line in enumerate(block.tolist()))
     assert text == want
     assert join_rows(["1"], [["<c/>"], [""], ["<d/>"]]) == '<row r="1"><c/><d/></row>'
+
+
+def _members(path: "Path") -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:  # the file's timestamp (docProps/core.xml) differs between any two exports
+        return {i.filename: z.read(i.filename) for i in z.infolist() if i.filename != "docProps/core.xml"}
+
+
+def test_chunk_sizes_do_not_change_the_workbook(tmp_path: "Path", monkeypatch: pytest.MonkeyPatch) -> None:
+    """The row writer's chunking bounds its memory and nothing else: every sheet's XML is the same
+    with the defaults, with the sizes used before (500 rows, 4 MB, two queued chunks) and with odd
+    small ones that split rows and text mid-stream."""
+    import sys
+    from pathlib import Path
+
+    import dealvalue.io.excel.cache as cache
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _excel import rich_model
+
+    m = rich_model()
+    r = m.simulate(n=500, seed=4)
+    got = {}
+    for sizes in [(cache.ROWS_PER_CHUNK, cache.FLUSH_CHARS, cache.QUEUED_CHUNKS), (500, 1 << 22, 2), (7, 1000, 3)]:
+        monkeypatch.setattr(cache, "ROWS_PER_CHUNK", sizes[0])
+        monkeypatch.setattr(cache, "FLUSH_CHARS", sizes[1])
+        monkeypatch.setattr(cache, "QUEUED_CHUNKS", sizes[2])
+        path = tmp_path / f"{sizes[0]}.xlsx"
+        m.to_excel(path, r, sim_rows=237, sample_rows=113)
+        got[sizes] = _members(path)
+    first, *others = got.values()
+    assert any(len(v) > 100_000 for v in first.values())  # the Simulation sheet is many chunks long
+    for other in others:
+        assert other.keys() == first.keys()
+        for name in first:
+            assert other[name] == first[name], name

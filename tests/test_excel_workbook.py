@@ -122,12 +122,78 @@ def test_formula_edits_agree_or_are_refused_with_the_cell_named(tmp_path: Path) 
     wb.save(tmp_path / "excel.xlsx")
     with pytest.raises(ExcelError, match=rf"^Model!G{r} \(ask, Excel formula\): differs from its formula \(dealvalue\) text 'R / c'"):
         dv.read_excel(tmp_path / "excel.xlsx")
-    ws.cell(row=r, column=layout.M_FORMULA).value = "R / c * 2"      # both, alike: read back
-    wb.save(tmp_path / "both.xlsx")
-    assert dv.read_excel(tmp_path / "both.xlsx").cell("ask").formula == "R / c * 2"
+    ws.cell(row=r, column=layout.M_FORMULA).value = "R / c * 2"      # both, alike: the Simulation sheet still
+    wb.save(tmp_path / "both.xlsx")                                   # computes R / c, so refused, naming its cell
+    sim = wb["Simulation"]
+    col = next(c for c in range(2, sim.max_column + 1) if sim.cell(row=layout.SIM_HEADER_ROW, column=c).value == "ask")
+    first = layout.SIM_HEADER_ROW + 1
+    letter = openpyxl.utils.get_column_letter(col)
+    with pytest.raises(ExcelError, match=rf"^Simulation!{letter}{first} \(ask\): the live simulation computes ask with "
+                       r"another formula than its formula \(dealvalue\) text 'R / c \* 2' \(expected =2\*B13/C13\); "
+                       rf"edit the Simulation column alike \({letter}{first} and down to its last row\)"):
+        dv.read_excel(tmp_path / "both.xlsx")
+    for row in range(first, first + 5):                              # the column edited alike too: read back
+        sim.cell(row=row, column=col).value = f"=2*B{row}/C{row}"
+    wb.save(tmp_path / "all.xlsx")
+    assert dv.read_excel(tmp_path / "all.xlsx").cell("ask").formula == "R / c * 2"
     assert read(tmp_path / "excel.xlsx", dv.Model, mismatch="text").cell("ask").formula == "R / c"
     with pytest.raises(ExcelError, match="mismatch"):
         read(path, dv.Model, mismatch="excel")
+
+
+def test_added_rows_are_refused_naming_the_cell_and_where_inputs_go(tmp_path: Path) -> None:
+    """A row typed into the Inputs or Model table has no defined name (#NAME? in the
+    workbook) and no Simulation column: read_excel refuses it instead of reading a
+    model the workbook does not compute (issue 16, added rows)."""
+    import re
+
+    import pytest
+
+    from dealvalue.errors import ExcelError
+
+    m = _small()
+    path = tmp_path / "a.xlsx"
+    m.to_excel(path, m.simulate(n=300, seed=1), sim_rows=5, sample_rows=5)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Inputs"]
+    last = max(rows_by_name(ws)[n] for n in m.inputs)
+    new = last + 1                                       # the blank row under the table: it joins the table
+    assert ws.cell(row=new, column=layout.C_NAME).value is None
+    ws.cell(row=new, column=layout.C_NAME).value = "bonus"
+    ws.cell(row=new, column=layout.C_FORMULA).value = "10 to 20"
+    wb.save(tmp_path / "input.xlsx")
+    want = (rf"^Inputs!B{new} \(bonus, added row\): this row has no defined name in the workbook, so a formula that "
+            r"uses 'bonus' shows #NAME\? and the Simulation sheet does not draw it; cells are added in Python "
+            r"\('Adding inputs' on the Inputs sheet\): delete the row, read the workbook with dv.read_excel, "
+            r"call model.add\('bonus', \.\.\.\) and export again \(got 'bonus'\)$")
+    with pytest.raises(ExcelError, match=want):
+        dv.read_excel(tmp_path / "input.xlsx")
+    # the same on the Model sheet, with the formula that uses it edited alike (text and Excel formula)
+    wb = openpyxl.load_workbook(path)
+    mws = wb["Model"]
+    rows = rows_by_name(mws)
+    r = max(rows[n] for n in m.formulas) + 1
+    mws.cell(row=r, column=layout.C_NAME).value = "net"
+    mws.cell(row=r, column=layout.M_FORMULA).value = "ask * 2"
+    mws.cell(row=r, column=layout.M_VALUE).value = "=ask*2"
+    wb.save(tmp_path / "model.xlsx")
+    with pytest.raises(ExcelError, match=rf"^Model!B{r} \(net, added row\): this row has no defined name"):
+        dv.read_excel(tmp_path / "model.xlsx")
+    # a renamed row: its defined name still stands for the old name
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Inputs"]
+    rc = rows_by_name(ws)["c"]
+    ws.cell(row=rc, column=layout.C_NAME).value = "cred"
+    wb.save(tmp_path / "renamed.xlsx")
+    with pytest.raises(ExcelError, match=re.escape(
+            f"Inputs!B{rc} (name): this row's defined name _c stands for 'c'; cells are renamed in Python")):
+        dv.read_excel(tmp_path / "renamed.xlsx")
+    # the advice works: without the row, the workbook reads back; the model then takes the new cell
+    back = dv.read_excel(path)
+    back.add("bonus", "10 to 20")
+    back.to_excel(tmp_path / "again.xlsx", back.simulate(n=300, seed=1), sim_rows=5, sample_rows=5)
+    assert dv.read_excel(tmp_path / "again.xlsx").cell("bonus").formula == "10 to 20"
+    assert "bonus" in openpyxl.load_workbook(tmp_path / "again.xlsx").defined_names
 
 
 def test_editable_cells_are_validated_and_the_rest_is_locked(tmp_path: Path) -> None:

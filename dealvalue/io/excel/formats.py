@@ -20,9 +20,34 @@ if TYPE_CHECKING:  # pragma: no cover
     from ...model import Model
     from ...results import Results
 
-__all__ = ["CellFormat", "cell_format", "formats", "magnitude_format", "PERCENT"]
+__all__ = ["CellFormat", "cell_format", "formats", "magnitude_format", "shown_length", "PERCENT"]
 
 PERCENT = "0.0%"
+
+
+def shown_length(value: float, fmt: str) -> int:
+    """The characters a spreadsheet shows for ``value`` in one of this module's number
+    formats (a column narrower than that shows ``###``).
+
+    >>> shown_length(215066658.48, '#,##0 "USD"'), shown_length(0.3, "0.0%"), shown_length(-2.6e11, "0.000E+00")
+    (15, 5, 10)
+    """
+    import re
+
+    if not math.isfinite(value):
+        return 6  # the error text, e.g. #NUM!
+    suffix = re.findall(r'"([^"]*)"', fmt)
+    core = re.sub(r'"[^"]*"', "", fmt)
+    literal = len("".join(suffix)) + core.count(" ")  # the unit and the spaces around it
+    core = core.strip()
+    decimals = len(re.sub(r"[^0]", "", core.split(".", 1)[1].split("E")[0])) if "." in core else 0
+    if "E" in core:
+        text = f"{value:.{decimals}E}"
+    elif core.endswith("%"):
+        text = f"{100 * value:,.{decimals}f}%"
+    else:
+        text = f"{value:,.{decimals}f}" if "," in core else f"{value:.{decimals}f}"
+    return len(text) + literal
 
 
 @dataclass(frozen=True)

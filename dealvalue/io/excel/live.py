@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping
 
 from ... import distributions as D
-from .formats import CellFormat, magnitude_format
+from .formats import CellFormat, magnitude_format, shown_length
 from .cache import Cache
 from .protect import Validations
 from .draws import dist_params, excel_number, kind_median_text, number_ppf_text
@@ -24,13 +24,13 @@ from .printer import NAMING_RULE, excel_formula
 
 #: where new inputs go: the block at the foot of the Inputs sheet says so
 NEW_INPUTS = (
-    "New inputs and cells are added in Python, not here: a row typed into these tables gets no defined name, and the "
-    "Simulation sheet does not draw it.",
+    "New inputs and cells are added in Python, not here: a row typed into these tables gets no defined name (#NAME? "
+    "where a formula uses it), the Simulation sheet does not draw it, and dv.read_excel refuses it, naming its cell.",
     "Read this workbook with dv.read_excel(path), add the cell (model.add(name, formula)), and export again: "
     "the new cell then gets its row, its defined name and its Simulation column.",
 )
 from .style import (
-    EDIT_FILL, POINT_FILL, bold, bounds_text, fill, fit_columns, note_rows, print_block, printable,
+    EDIT_FILL, POINT_FILL, WIDE_TEXT, bold, bounds_text, fill, fit_columns, note_rows, print_block, printable,
     put, put_formula, put_section, put_text, put_title, set_widths, style_header, unit_columns,
 )
 
@@ -57,6 +57,7 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
     checks = Validations()
     points = {**{leaf: d.median() for leaf, d in compiled.leaves.items()}, **model.point_values()}
     order = {n: k for k, n in enumerate(model.names, start=1)}
+    shown: list[int] = []  # the characters each point value shows
 
     def table(start: int, title: str, rows: list[InputRow], is_leaf: bool) -> int:
         put_section(ws, start, title)
@@ -121,6 +122,7 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
             fill(ws, r, C_POINT, POINT_FILL)
             fmt = fmts.get(row.name)
             ws.cell(row=r, column=C_POINT).number_format = fmt.value if fmt else magnitude_format(float(points[row.name]))
+            shown.append(shown_length(float(points[row.name]), ws.cell(row=r, column=C_POINT).number_format))
             if row.note:
                 put_text(ws, r, C_NOTE, row.note, where)
             wb.defined_names[row.xname] = DefinedName(row.xname, attr_text=ref(r, C_POINT, True, "Inputs"))
@@ -149,10 +151,10 @@ def inputs_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], leaf_ro
     for k, line in enumerate(NEW_INPUTS):
         put_text(ws, rr + 4 + k, C_NAME, line, "Inputs")
     checks.write(ws)
-    set_widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 9, 7: 11, 8: 16, 9: 10, 10: 10, 11: 10, 12: 10,
-                 13: 13, 14: 24, 15: 30, 16: 12, 17: 10, 18: 30})
+    set_widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 12, 7: 12, 8: 16, 9: 10, 10: 10, 11: 10, 12: 10,
+                 13: max(13, max(shown, default=0) + 2), 14: 24, 15: 30, 16: 12, 17: 10, 18: 30})  # no ### in 13
     fit_columns(ws, {C_NAME: (10, 32), C_XNAME: (10, 32), C_LABEL: (20, 40), C_UNIT: (9, 20), C_FORMULA: (16, 40),
-              C_DESC: (20, 60), C_GROUP: (10, 20), C_NOTE: (20, 50)}, 6, r - 1)
+              C_DESC: (20, WIDE_TEXT), C_GROUP: (10, 20), C_NOTE: (20, 50)}, 6, r - 1)
     note_rows(ws, [2, 3], len(INPUT_HEADERS))
     ws.freeze_panes = "C7"
     printable(ws)
@@ -167,13 +169,15 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
     ws = wb.create_sheet("Model")
     put_title(ws, f"Model: {model.name}")
     put_text(ws, 2, 1, "Each value is a live Excel formula over the named inputs and cells. "
-              "To change a formula for good, edit its 'formula (dealvalue)' text and re-import.", "Model")
+              "To change a formula for good, edit its 'formula (dealvalue)' text, its value's Excel formula and its "
+              "Simulation column alike, and re-import (read_excel refuses them when they disagree).", "Model")
     put_section(ws, 4, T_MODEL)
     for c, h in enumerate(MODEL_HEADERS, start=1):
         put_text(ws, 5, c, h, "Model header")
     style_header(ws, 5, len(MODEL_HEADERS))
     order = {n: k for k, n in enumerate(model.names, start=1)}
     values = model.evaluate_all()
+    shown: list[int] = []  # the characters each value shows
     checks = Validations()
     rows: dict[str, int] = {}
     r = 6
@@ -193,6 +197,7 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
         cache.put("Model", r, M_VALUE, values[name])
         fill(ws, r, M_VALUE, POINT_FILL)
         ws.cell(row=r, column=M_VALUE).number_format = fmts[name].value
+        shown.append(shown_length(float(values[name]), fmts[name].value))
         put_text(ws, r, M_FORMULA, cell.formula, where)
         put_text(ws, r, M_DESC, cell.description, where)
         put_text(ws, r, M_GROUP, cell.group, where)
@@ -202,9 +207,10 @@ def model_sheet(wb: "Workbook", model: "Model", symbols: Mapping[str, str], name
         wb.defined_names[names[name]] = DefinedName(names[name], attr_text=ref(r, M_VALUE, True, "Model"))
         rows[name] = r
         r += 1
-    set_widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 9, 7: 14, 8: 40, 9: 30, 10: 12, 11: 10})
+    set_widths(ws, {1: 5, 2: 16, 3: 14, 4: 34, 5: 9, 6: 12, 7: max(14, max(shown, default=0) + 2), 8: 40, 9: 30,
+                    10: 12, 11: 10})  # the values never show as ###
     fit_columns(ws, {C_NAME: (10, 32), C_XNAME: (10, 32), C_LABEL: (20, 40), C_UNIT: (9, 20), M_FORMULA: (20, 60),
-              M_DESC: (20, 60), M_GROUP: (10, 20)}, 5)
+              M_DESC: (20, WIDE_TEXT), M_GROUP: (10, 20)}, 5)
     checks.write(ws)
     note_rows(ws, [2], len(MODEL_HEADERS))
     ws.freeze_panes = "C6"

@@ -20,8 +20,8 @@ from .draws import FIXED
 from .limits import MAX_SHEET_CELLS, check_workbook
 from .layout import (
     C_BOUNDS, C_DESC, C_FORMULA, C_GROUP, C_KIND, C_LABEL, C_NAME, C_NUM, C_P1, C_POINT, C_UNIT, C_USRC, C_XNAME,
-    FORMAT, M_BOUNDS, M_DESC, M_FORMULA, M_GROUP, PARAMS, SIMPLE, T_CORR, T_HOWTO, T_INPUTS, T_LEAVES, T_MODEL,
-    T_UNITS, plan, ref,
+    FORMAT, M_BOUNDS, M_DESC, M_FORMULA, M_GROUP, M_VALUE, PARAMS, SIM_HEADER_ROW, SIMPLE, T_CORR, T_HOWTO, T_INPUTS, T_LEAVES,
+    T_MODEL, T_NEW, T_UNITS, plan, ref,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -161,6 +161,41 @@ def _define_units(model: "Model", rows: list[tuple[int, str, str | None]]) -> No
 
 
 
+def _named_cells(wb: Any) -> dict[tuple[str, str], str]:
+    """The workbook's defined names by the cell they point to: (sheet, ``A1``) -> name."""
+    out: dict[tuple[str, str], str] = {}
+    for dn_name, dn in wb.defined_names.items():
+        try:
+            for sheet, coord in dn.destinations:
+                out[(sheet.strip("'"), coord.replace("$", ""))] = dn_name
+        except Exception:  # a name that is a formula or a broken reference: not a row of ours
+            continue
+    return out
+
+
+def _refuse_unnamed_rows(named: Mapping[tuple[str, str], str], sheet: _Sheet, rows: list[int], col: int) -> None:
+    """A row of the Inputs or Model table that the workbook cannot compute: a
+    row typed in by an analyst has no defined name (formulas that use it show
+    #NAME?) and no Simulation column, so reading it back would make the model
+    and the workbook disagree.  Refused, naming the row and where new inputs go."""
+    from .printer import cell_name
+
+    for r in rows:
+        name = sheet.text(r, C_NAME)
+        dn = named.get((sheet.title, ref(r, col)))
+        if dn is None:
+            raise ExcelError(
+                f"{sheet.title}!{ref(r, C_NAME)} ({name}, added row)", name,
+                f"this row has no defined name in the workbook, so a formula that uses {name!r} shows #NAME? and the "
+                f"Simulation sheet does not draw it; cells are added in Python ('{T_NEW}' on the Inputs sheet): "
+                f"delete the row, read the workbook with dv.read_excel, call model.add({name!r}, ...) and export again")
+        if cell_name(dn) != name:
+            raise ExcelError(
+                f"{sheet.title}!{ref(r, C_NAME)} (name)", name,
+                f"this row's defined name {dn} stands for {cell_name(dn)!r}; cells are renamed in Python "
+                f"(read the workbook with the name {cell_name(dn)!r}, rename it in the model and export again)")
+
+
 def _parse_bounds(text: str, where: str) -> tuple[float, float] | None:
     if not text.strip():
         return None
@@ -226,6 +261,8 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
     ExcelError
         A file that is not a dealvalue workbook, or an edit that cannot be
         read, named by its sheet cell (``Inputs!I7 (p, parameter a)``).
+        A row typed into the Inputs or Model table (it has no defined name,
+        so the workbook cannot compute it): ``Inputs!B9 (bonus, added row)``.
         A formula cell whose Excel formula (``Model`` sheet, ``value``) and
         ``formula (dealvalue)`` text disagree, unless ``mismatch="text"``
         (see :func:`formula_differences`).
@@ -265,6 +302,8 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
             raise ExcelError(str(p), wb_f.sheetnames, f"has no {title!r} sheet; is it a dealvalue workbook?")
     try:
         about, inp, mod = (_Sheet(wb_f[t], wb_v[t]) for t in ("About", "Inputs", "Model"))
+        sim_head = ([list(row) for row in wb_f["Simulation"].iter_rows(
+            min_row=SIM_HEADER_ROW, max_row=SIM_HEADER_ROW + 1, values_only=True)] if "Simulation" in wb_f.sheetnames else [])
     except DealValueError:
         raise
     except Exception as exc:  # truncated or garbled sheet XML (ParseError), a broken zip member, ...
@@ -272,6 +311,7 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
     finally:
         wb_f.close()
         wb_v.close()
+    named = _named_cells(wb_f)
     meta_end = _find(about, T_HOWTO) or about.max_row + 1  # the key-value rows end at the how-to section
     meta = {about.text(r, 1): about.formula(r, 2) for r in range(3, meta_end)}
     if meta.get("format") != FORMAT:
@@ -284,6 +324,8 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
     input_rows = _table_rows(inp, _find(inp, T_INPUTS) or 0) if _find(inp, T_INPUTS) else []
     model_title = _find(mod, T_MODEL)
     model_rows = _table_rows(mod, model_title) if model_title else []
+    _refuse_unnamed_rows(named, inp, input_rows, C_POINT)
+    _refuse_unnamed_rows(named, mod, model_rows, M_VALUE)
 
     registry: list[Any] = [None]  # the model's unit registry, once it exists
     where_is: dict[str, tuple[_Sheet, int, int]] = {}  # cell -> its sheet, row and formula column
@@ -346,7 +388,9 @@ def read(path: str | os.PathLike[str], new_model: "NewModel", mismatch: str = "e
     if mismatch not in FORMULA_POLICIES:
         raise ExcelError("mismatch", mismatch, f"expected one of {', '.join(FORMULA_POLICIES)}")
     if mismatch == "error":
-        found = formula_differences(mod, model_rows, orig)
+        from .simcheck import simulation_differences
+
+        found = formula_differences(mod, model_rows, orig) or simulation_differences(sim_head, orig)
         if found:
             raise ExcelError(found[0][0], found[0][1], f"{found[0][2]}" + (
                 f"; {len(found) - 1} more: " + ", ".join(w for w, _, _ in found[1:]) if len(found) > 1 else ""))
@@ -496,7 +540,6 @@ def formula_differences(sheet: _Sheet, rows: list[int], model: "Model") -> list[
     cell, and so is an edited ``formula (dealvalue)`` text whose Excel formula
     was left as exported; make the two agree (or read with ``mismatch="text"``).
     """
-    from .layout import M_VALUE
     from .printer import excel_formula
     from .translate import from_excel, same_formula
 

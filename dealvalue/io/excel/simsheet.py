@@ -25,7 +25,9 @@ from .layout import (
     C_KIND, C_P1, C_POINT, PRINT_ROWS, SIM_HEADER_ROW, SIM_STATS, SIM_SWITCH_ROW, SIMPLE, InputRow, col_letter, ref,
 )
 from .printer import excel_forbids, excel_formula
-from .style import POINT_FILL, bold, fill, print_block, put, put_formula, put_text, put_title, set_widths, style_header
+from .style import (
+    POINT_FILL, bold, fill, note_rows, print_block, put, put_formula, put_text, put_title, set_widths, style_header,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from openpyxl.workbook import Workbook
@@ -219,6 +221,7 @@ def simulation_sheet(wb: "Workbook", model: "Model", inputs: list[InputRow], lea
         ws.cell(row=first, column=col[name]).number_format = fmts[name].value
     cache.blocks["Simulation"] = RowBlock(first, last, last_col, _draw_rows(columns, first, last), style_row=first)
     set_widths(ws, {1: 16, **{col[nm]: 16 for nm in model.names}})
+    note_rows(ws, [2, 3], len(model.names) + 1)  # wrapped within the first printed page
     from openpyxl.styles import Alignment
 
     for c in range(2, len(model.names) + 2):  # labels and names wrap in their column rather than run into the next
@@ -247,7 +250,8 @@ def _draw_rows(columns: list[tuple[int, str | None, np.ndarray]], first: int,
             specs.append((letter, s, f'<f t="shared" ref="{letter}{first}:{letter}{last}" si="{si}">{master}</f>',
                           f'<f t="shared" si="{si}"/>', values))
             si += 1
-        chunk = 500
+        from .cache import ROWS_PER_CHUNK as chunk  # read at each call (a test varies it)
+
         for start in range(first, last + 1, chunk):
             stop = min(last, start + chunk - 1)
             numbers = [str(r) for r in range(start, stop + 1)]

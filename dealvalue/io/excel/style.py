@@ -27,7 +27,7 @@ MAX_TEXT = 32_767  # Excel's limit on a cell's text
 __all__ = [
     "MAX_TEXT", "EDIT_FILL", "POINT_FILL", "check_text", "check_sheet_title", "put_text", "put", "put_shown", "number_format", "STALE", "stale_note",
     "put_formula", "unit_columns", "bounds_text", "style_header", "put_title", "put_section", "fill", "printable",
-    "print_block", "fit_columns", "note_rows", "set_widths", "centred", "wrapped", "bold",
+    "print_block", "fit_columns", "note_rows", "set_widths", "centred", "wrapped", "bold", "WIDE_TEXT",
 ]
 
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
@@ -207,6 +207,11 @@ MIN_PRINT_PT = 8.0
 #: the smallest print scale (percent) that keeps the body text at 8 pt or more
 MIN_SCALE = math.ceil(100 * MIN_PRINT_PT / BODY_PT)
 FOOTER_CENTRE = "Page &P of &N"
+#: the widest a wrapped long-text column (descriptions) gets, in characters: a printed page at
+#: MIN_SCALE holds it beside title columns of 5 and 32 characters (# and the widest name), even
+#: as LibreOffice renders widths (about a quarter wider than 7w+5 pixels; see note_rows), so a
+#: description wraps into few lines and a page of the Inputs or Model table holds more rows
+WIDE_TEXT = 100
 FOOTER_LEFT = "&A"  # the sheet name
 
 
@@ -293,8 +298,10 @@ def fit_columns(ws: "Worksheet", columns: Mapping[int, tuple[float, float]], fir
             if len(v) + 1 > width or "\n" in v:
                 ws.cell(row=r, column=col).alignment = Alignment(wrap_text=True, vertical="top")
                 # spreadsheets do not grow a row for wrapped text on their own when
-                # printing or converting: give it the height of its lines
-                lines = sum(max(1, math.ceil(1.1 * len(line) / max(width - 1, 1))) for line in v.split("\n"))
+                # printing or converting: give it the height of its lines (a column w
+                # characters wide holds about 1.1 w of text, less what word wrap loses:
+                # LibreOffice wrapped the example's descriptions at 110-115 per 100)
+                lines = sum(max(1, math.ceil(len(line) / max(width - 1, 1))) for line in v.split("\n"))
                 lines_needed[r] = max(lines_needed.get(r, 1), lines)
     for r, lines in lines_needed.items():
         if lines > 1:
@@ -307,10 +314,18 @@ def fit_columns(ws: "Worksheet", columns: Mapping[int, tuple[float, float]], fir
 
 
 def note_rows(ws: "Worksheet", rows: Sequence[int], last_col: int) -> None:
-    """Long notes in column A: merged across the table and wrapped, with a
-    row height for their length (Excel does not size merged rows)."""
+    """Long notes in column A: merged across the table (on a sheet printed across
+    pages, at most across the columns of its first page at ``MIN_SCALE``, so a note
+    never runs past the page's edge) and wrapped, with a row height for their length (Excel does not
+    size merged rows).  Call it once the column widths are set."""
     from openpyxl.styles import Alignment
 
+    # LibreOffice prints columns about a quarter wider than 7w+5 pixels (the A4 example: columns
+    # estimated at 781 pt filled a page of 1,005 pt), so a quarter of the page is held back
+    page = 0.75 * PAGE_WIDTH_PT * 100 / MIN_SCALE
+    if printed_width_pt(ws) * MIN_SCALE / 100 > PAGE_WIDTH_PT:  # printed across pages (else fitted to one)
+        while last_col > 1 and printed_width_pt(ws, last_col) > page:
+            last_col -= 1
     chars = sum((ws.column_dimensions[col_letter(c)].width or 9) for c in range(1, last_col + 1))
     for r in rows:
         text = str(ws.cell(row=r, column=1).value or "")

@@ -37,7 +37,7 @@ from .simsheet import simulation_sheet
 from .printer import NAMING_RULE, excel_names
 from .style import (
     bold, check_sheet_title, check_text, printable, stale_note, put, put_section, put_text, put_title, set_widths, style_header,
-    wrapped,
+    wrapped, note_rows, fit_columns,
 )
 from .tables import samples_sheet, sensitivity_sheet, summary_sheet, write_table
 
@@ -105,7 +105,8 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         "set fresh_draw to 1 for RAND() and press F9 to redraw. Its statistics are named: P_feasible, mean_ask, ...",
         "Samples, Summary, Sensitivity and the extra sheets: values at export; recalculate in Python with dv.read_excel.",
         "Re-import with dealvalue.read_excel(path): edited parameters and kinds, point values typed over come back; "
-        "a formula cell whose Excel formula and 'formula (dealvalue)' text disagree is an error naming the cell.",
+        "a formula cell whose Excel formula, Simulation column and 'formula (dealvalue)' text disagree is an error "
+        "naming the cell, as is a row typed into the Inputs or Model table (new cells are added in Python).",
         "Sheets are protected without a password (formula cells locked); Review > Unprotect Sheet lifts it.",
         NAMING_RULE,
     ]
@@ -113,6 +114,9 @@ def _about(wb: "Workbook", model: "Model", results: "Results", sim_rows: int, sa
         put_text(ws, k, 1, line, "About")
     _units_table(ws, r + len(howto) + 2, model)
     set_widths(ws, {1: 34, 2: 110})
+    fit_columns(ws, {2: (110, 110)}, 3, len(rows) + 2)  # a long description or note: a row tall enough for its lines
+    # wrapped across both columns: a line running on past them made the page fitted to its width print at 2 pt
+    note_rows(ws, range(r + 1, r + 1 + len(howto)), 2)
     printable(ws)
 
 
