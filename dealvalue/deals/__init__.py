@@ -65,7 +65,7 @@ from .credibility import best_offer, falling_credibility
 from .future_share import price_in_future_share
 from .upfront import best_upfront, many_ais
 from .interventions import Intervention, applicable, configured_by, default_interventions, interventions
-from .report import barrier_effects, binding_barrier, headline, headline_sentence, roles
+from .report import barrier_effects, binding_barrier, headline, headline_sentence, probability_label, roles
 from .scenarios import SCENARIO_DESCRIPTIONS, SCENARIOS, make_scenario, scenario
 from .thresholds import thresholds
 from .voi import top_inputs, value_of_information
@@ -123,6 +123,7 @@ __all__ = [
     "top_inputs",
     "value_of_information",
     "roles",
+    "probability_label",
     "headline",
     "headline_sentence",
     "barrier_effects",

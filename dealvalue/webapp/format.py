@@ -117,7 +117,7 @@ def metric_text(row: Mapping[str, Any]) -> tuple[str, str]:
         if lo <= hi:  # two digits in the big number so it fits its box; three in the caption
             unit = f" {row['unit']}" if row["unit"] else ""
             return (f"{compact(lo)}–{compact(hi)}",  # the unit is in the card's label: the value must fit its box
-                    f"{fmt(lo)} ± {fmt(slo)} to {fmt(hi)} ± {fmt(shi)}{unit} (MC error), where a deal exists")
+                    f"{fmt(lo)} ± {fmt(slo)} to {fmt(hi)} ± {fmt(shi)}{unit} (MC error), where a deal happens")
         return "none", f"median ask {fmt(lo)} ± {fmt(slo)} > median bid {fmt(hi)} ± {fmt(shi)} {row['unit']}"
     return fmt(row["value"], row["unit"]), f"± {fmt(row['se'], row['unit'] if row['unit'] != '×' else '')} (MC error)"
 

@@ -21,20 +21,29 @@ from ..state import Spec
 
 
 def headline_panel(spec: Spec, n: int, seed: int, main: str) -> None:
-    """The headline: P(ZOPA exists), expected value to us, median ZOPA, trust inflation."""
+    """The headline: P(a deal happens) (the ``feasible`` cell, by its label), expected value to us, median ZOPA,
+    trust inflation."""
     rows = headline(spec, n, seed, main)
     model, _ = current_model(spec)
+    described = [str(row["label"]).partition(" of ")[2] for row in rows
+                 if str(row["label"]).startswith(("Mean of ", "Median of ")) and str(row["label"]).partition(" of ")[2] in model]
+    if described:  # a model without the deal's roles: its output's label once above the cards, so the cards stay short
+        name = described[0]
+        st.markdown(f"**{md_escape(cell_label(model, name)[:1].upper() + cell_label(model, name)[1:])}** (`{name}`)")
     cols = st.columns(len(rows))
     for col, row in zip(cols, rows):
         value, err = metric_text(row)
         label, help_text = str(row["label"]), str(row["help"])
-        for what in ("Mean of ", "Median of "):  # a model without the deal's roles: its cell's label, not its name
+        for what in ("Mean of ", "Median of "):
             if label.startswith(what) and label.removeprefix(what) in model:
                 name = label.removeprefix(what)
-                label = what + cell_label(model, name)
+                u = unit_text(model, name)
+                # the unit in the label, the number alone in the value: "0.358 microdoom / MUSD" did not fit its card
+                label = what.removesuffix(" of ") + (f" ({u})" if u else "")
+                value = fmt(row["value"])
                 help_text = f"{what.strip()} of `{name}` over the samples ({md_escape(help_text)})"
         terms = [t for t in GLOSSED if t.lower() in (label + " " + help_text).lower() or (t == "ZOPA" and "ZOPA" in label)]
-        if "microdoom" in value:
+        if "microdoom" in value + label:
             terms.append("microdoom")
         if terms:
             help_text += "\n\n" + see_glossary(*dict.fromkeys(terms))
@@ -77,7 +86,7 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
     for side, dx in sides:  # each dashed line labelled at its top, on its outer side
         layers.append(alt.Chart(meds[meds["align"] == side]).mark_text(align=side, dx=dx, baseline="top", fontSize=11).encode(
             x="x:Q", y=alt.value(2), text="name:N"))
-    st.altair_chart(alt.layer(*layers).properties(height=330, title="Ask and bid: a deal exists where the bid is above the ask"),
+    st.altair_chart(alt.layer(*layers).properties(height=330, title="Ask and bid: a ZOPA exists where the bid is above the ask"),
                     width="stretch")
     lines = f"Dashed lines: the median ask ({fmt(med_a, u)}) and the median bid ({fmt(med_b, u)})."
     if any(v > 0 for v in outside.values()):
@@ -90,13 +99,13 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
     if "F" in role:
         f = role["F"]
         fh = histogram(spec, n, seed, (f,), True).copy()
-        fh["side"] = np.where(fh["start"] >= 1, "bid ≥ ask: a deal exists", "bid < ask: no deal")
+        fh["side"] = np.where(fh["start"] >= 1, "bid ≥ ask: a ZOPA exists", "bid < ask: no ZOPA")
         chart = alt.Chart(fh).mark_rect().encode(
             x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(f"surplus ratio {f} = bid / ask (log scale)",
                                                                    log_ticks(float(fh["start"].min()), float(fh["end"].max())))), x2="end:Q",
             y=alt.Y("share:Q", title="share of samples"),
             color=alt.Color("side:N", title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=["bid < ask: no deal", "bid ≥ ask: a deal exists"], range=["#e45756", "#54a24b"])),
+                            scale=alt.Scale(domain=["bid < ask: no ZOPA", "bid ≥ ask: a ZOPA exists"], range=["#e45756", "#54a24b"])),
             tooltip=[alt.Tooltip("start:Q", format=".3g"), alt.Tooltip("end:Q", format=".3g"), alt.Tooltip("share:Q", format=".2%")],
         ).properties(height=300, title="Surplus: how far the bid is above (or below) the ask")
         rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="black").encode(x="x:Q")
@@ -108,18 +117,19 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
             chart = alt.Chart(sh).mark_rect(color="#54a24b").encode(
                 x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(axis_title(model, s) + ", log scale",
                                                                           log_ticks(float(sh["start"].min()), float(sh["end"].max())))), x2="end:Q",
-                y=alt.Y("share:Q", title="share of samples with a ZOPA"),
+                y=alt.Y("share:Q", title=f"share of samples where {cell_label(model, role['feasible'])}"),
                 tooltip=[alt.Tooltip("start:Q", format=",.3g"), alt.Tooltip("end:Q", format=",.3g"), alt.Tooltip("share:Q", format=".2%")],
-            ).properties(height=280, title=f"Surplus where a deal exists: {model.cell(s).label or s}")
+            ).properties(height=280, title=f"{cell_label(model, s)[:1].upper()}{cell_label(model, s)[1:]}, where {cell_label(model, role['feasible'])}")
             st.altair_chart(chart, width="stretch")
 
 
 def deal_tables_panel(spec: Spec, n: int, seed: int) -> None:
-    """The ZOPA's ends as quantiles, overall and where a deal exists."""
+    """The ZOPA's ends as quantiles, overall and where the ``feasible`` cell holds."""
     model, _ = current_model(spec)
     z = deal_zopa(spec, n, seed)
     u = unit_text(model, "ask")
-    st.markdown(f"**The ZOPA's ends** ({u}; quantiles over the samples, and over those where a ZOPA exists)")
+    st.markdown(f"**The ZOPA's ends** ({u}; quantiles over the samples, and over those where "
+                f"{md_escape(cell_label(model, deals.roles(model).get('feasible', 'feasible')))}, rows \"| feasible\")")
     shown = z.rename(columns={c: f"{100 * c:g}%" for c in z.columns if isinstance(c, float)})
     st.dataframe(shown, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="compact", width=95) if c != "n" else
