@@ -10,6 +10,7 @@ library's; these wrappers only pick, cache and (for the page) reset indexes.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
 HIST_BINS = 60
 WINDOW_SAMPLES = 4_000  # per capability value; 41 values on common random numbers
 VOI_SAMPLES = 20_000
+PREVIEW_SAMPLES = 20_000  # per input preview: its histogram; its quantiles are exact for one distribution
+PREVIEW_BINS = 24
 SOBOL_ROWS = 4_000  # rows of each pick-freeze design: (k + 2) x 4,000 model runs, well under a second
 
 
@@ -80,18 +83,13 @@ def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
     return deals.headline(results(spec, n, seed), main)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool, where: str | None = None) -> pd.DataFrame:
-    """Histogram of ``names`` on shared bins (``Results.histogram``), with
-    the samples beyond the bins (the library clips them into the end bins)
-    taken out of the end bins again, so the ends show no tall bars; the
-    share left out is in ``frame.attrs["outside"]`` (cell -> share)."""
+def _without_clipped_ends(frame: pd.DataFrame, r: dv.Results, names: tuple[str, ...], log: bool,
+                          where: str | None = None) -> pd.DataFrame:
+    """``Results.histogram`` clips the samples beyond its bins into the end
+    bins; take them out of the end bins again, so the ends show no tall bars.
+    The share left out goes in ``frame.attrs["outside"]`` (cell -> share)."""
     import numpy as np
 
-    r = results(spec, n, seed)
-    frame = r.histogram(names, bins=HIST_BINS, log=log, where=where)
-    if frame.empty:
-        return frame
     lo, hi = float(frame["start"].min()), float(frame["end"].max())
     sub = r.subset(where, names) if where is not None else r
     outside = {}
@@ -108,6 +106,71 @@ def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool, 
         outside[name] = below + above
     frame.attrs["outside"] = outside
     return frame
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool, where: str | None = None) -> pd.DataFrame:
+    """Histogram of ``names`` on shared bins (``Results.histogram``), with
+    the samples beyond the bins (the library clips them into the end bins)
+    taken out of the end bins again, so the ends show no tall bars; the
+    share left out is in ``frame.attrs["outside"]`` (cell -> share)."""
+    r = results(spec, n, seed)
+    frame = r.histogram(names, bins=HIST_BINS, log=log, where=where)
+    if frame.empty:
+        return frame
+    return _without_clipped_ends(frame, r, names, log, where)
+
+
+@dataclass(frozen=True)
+class InputPreview:
+    """One input's distribution, small: ``starts``, ``ends`` and ``shares``
+    of its histogram bins (on a log scale when ``log``; no bins for a
+    constant), and its 5%, 50% and 95% quantiles (``marks``)."""
+
+    starts: tuple[float, ...]
+    ends: tuple[float, ...]
+    shares: tuple[float, ...]
+    marks: tuple[float, float, float]
+    log: bool
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def input_preview(formula: str, unit: str | None, seed: int) -> InputPreview | None:
+    """The distribution of one input's formula alone (the engine samples a
+    one-cell model: :data:`PREVIEW_SAMPLES` draws, ``seed``), for the small
+    histogram next to its box; None when the engine refuses the formula.
+
+    Keyed on the formula, not on the model, so changing one input redraws one
+    preview.  The quantiles are exact (the distribution's inverse CDF) when
+    the formula is one distribution, else those of the samples; the bins span
+    the 0.1% to 99.9% quantiles, the samples beyond left out (as on the Deal
+    tab), on a log scale when the input is positive and its 95% quantile is
+    more than 30 times its 5%.  ``unit`` is the cell's declared unit (a unit
+    the model file defines itself, unknown here, is left out: the formula's
+    numbers are already in it)."""
+    import numpy as np
+
+    from dealvalue.errors import UnitMismatchError
+
+    m = dv.Model("preview")
+    try:
+        try:
+            m.add("x", formula, unit=unit)
+        except UnitMismatchError:  # a unit the model file defines (microdoom): the formula's numbers are in it
+            m.add("x", formula)
+        r = m.simulate(n=PREVIEW_SAMPLES, seed=seed)
+    except DealValueError:
+        return None
+    d = m.distribution("x")
+    qs = (0.05, 0.5, 0.95)
+    marks = tuple(float(d.quantile(q)) for q in qs) if d is not None else tuple(r.quantile("x", q) for q in qs)
+    x = r["x"]
+    if not np.all(np.isfinite(marks)) or float(np.ptp(x[np.isfinite(x)])) == 0.0:  # a constant: no bins
+        return InputPreview((), (), (), (marks[0], marks[1], marks[2]), False)
+    log = bool(marks[0] > 0 and marks[2] > 30 * marks[0])
+    frame = _without_clipped_ends(r.histogram("x", bins=PREVIEW_BINS, log=log), r, ("x",), log)
+    return InputPreview(tuple(map(float, frame["start"])), tuple(map(float, frame["end"])),
+                        tuple(map(float, frame["share"])), (marks[0], marks[1], marks[2]), log)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

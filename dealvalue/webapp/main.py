@@ -30,7 +30,8 @@ from .panels.deal import deal_tables_panel, headline_panel, zopa_panel
 from .panels.formulas import formulas_panel, thresholds_panel
 from .panels.interventions import interventions_panel
 from .panels.sensitivity import sobol_panel, tornado_panel, voi_panel
-from .panels.sidebar import export_panel, share_panel, inputs_panel, model_panel, sampling_panel
+from .panels.inputs import inputs_panel, previews_panel
+from .panels.sidebar import export_panel, share_panel, model_panel, sampling_panel
 from .panels.window import window_panel
 from .state import init_state, with_last_valid
 
@@ -137,9 +138,11 @@ def main(model: str | None = None) -> None:
         table_slot = st.container()
     staged, table_errors = staged_model(ss.base, table_edits)
     with inputs_slot:
-        input_edits, slots = inputs_panel(staged, ss.gen)
+        input_edits, slots, previews = inputs_panel(staged, ss.gen)
     spec, errors, fallback = with_last_valid(ss.base, table_edits, input_edits, staged, ss.gen)
     current, _ = current_model(spec)
+    with run_budget():
+        previews_panel(current, previews, seed)
     rules = None
     if deal:
         with config_slot:
