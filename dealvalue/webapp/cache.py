@@ -19,6 +19,7 @@ import streamlit as st
 
 import dealvalue as dv
 from dealvalue import analysis, deals
+from dealvalue.blocks import Draws
 from dealvalue.deals.scenarios import compare
 from dealvalue.deals.sheets import to_excel
 from dealvalue.errors import DealValueError
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 HIST_BINS = 60
 WINDOW_SAMPLES = 4_000  # per capability value; 41 values on common random numbers
 VOI_SAMPLES = 20_000
+DRAWS_MB = 160  # 160 MB: the draws of a few runs of the deal model at 100,000 samples (32 MB each)
 PREVIEW_SAMPLES = 20_000  # per input preview: its histogram; its quantiles are exact for one distribution
 PREVIEW_BINS = 24
 SOBOL_ROWS = 4_000  # rows of each pick-freeze design: (k + 2) x 4,000 model runs, well under a second
@@ -59,14 +61,22 @@ def current_model(spec: Spec) -> tuple[dv.Model, dict[str, str]]:
     return model, {**table_errors, **input_errors}
 
 
+#: The leaves' draws of recent runs (``dealvalue.blocks.Draws``), shared by the sessions of this server: after an
+#: input change the run draws the changed input's leaves only (the same numbers, bit for bit).
+DRAWS = Draws(max_mb=DRAWS_MB)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def results(spec: Spec, n: int, seed: int) -> dv.Results:
     """Monte Carlo results of the current model (shared: do not change).
     Above :data:`~.limits.KEPT_SAMPLES` samples, only the headline's cells
-    keep their samples (the others have statistics only)."""
+    keep their samples (the others have statistics only).  A run whose
+    draws fit a quarter of :data:`DRAWS` keeps them there and takes the
+    unchanged leaves' draws from there."""
     model, _ = current_model(spec)
     if n <= KEPT_SAMPLES:
-        return model.simulate(n=n, seed=seed)
+        fits = 8 * n * len(model.compile().leaves) <= DRAWS.max_bytes / 4
+        return model.simulate(n=n, seed=seed, draws=DRAWS if fits else None)
     role = deals.roles(model)
     return model.simulate(n=n, seed=seed, keep=[role[k] for k in ("feasible", "ask", "bid") if k in role])
 

@@ -16,7 +16,7 @@ from dealvalue.units import unit_text as _unit_text
 
 __all__ = ["fmt", "unit_text", "symbol_tex", "tex", "latex_name", "md_escape", "error_markdown", "metric_text",
            "si_axis", "log_axis", "table_height", "explain_refusal", "log_ticks", "compact", "percent", "config_words", "cell_label", "axis_title", "per_dollar_text", "variance_share_note",
-           "preview_svg", "preview_caption"]
+           "preview_svg", "preview_caption", "log_axis_spec"]
 
 #: A number with 3 significant digits as 1.2k, 3.4M, 5.6B (``deals.report.short_number``).
 fmt = short_number
@@ -156,6 +156,20 @@ def log_axis(title: str, ticks: list[float] | None = None) -> alt.Axis:
     return alt.Axis(title=title, labelExpr=_SI_LABELS, grid=False, tickCount=6)
 
 
+def log_axis_spec(title: str, ticks: list[float]) -> dict[str, Any]:
+    """:func:`log_axis` as a Vega-Lite axis (for specs written as data).
+
+    >>> log_axis_spec("x", [1.0, 10.0])["values"], log_axis_spec("x", [])["tickCount"]
+    ([1.0, 10.0], 6)
+    """
+    axis: dict[str, Any] = {"title": title, "labelExpr": _SI_LABELS, "grid": False}
+    if ticks:
+        axis["values"] = ticks
+    else:
+        axis["tickCount"] = 6
+    return axis
+
+
 def config_words(name: str) -> str:
     """A configuration's name (``evidence_iv / low_freedom_low_influence / ai_developer / reward_seeker / u=1``)
     in words, from the catalogue's labels."""
@@ -267,3 +281,4 @@ def preview_caption(marks: tuple[float, float, float], unit: str) -> str:
     if marks[0] == marks[2]:
         return f"fixed at {num(marks[1], unit)}"
     return f"5%: {num(marks[0])} · median: {num(marks[1])} · 95%: {num(marks[2], unit)}"
+
