@@ -175,11 +175,16 @@ def page_bench(text: str, cell: str, original: str, n: int, repeat: int) -> None
                 page.append(PAGE_TIMES[-1]), wall.append(w), bare.append(b)
             [box] = [t for t in at.text_input if str(t.key).endswith(f":{cell}")]
         ratio = [p / b for p, b in zip(page, bare)]
-        print(f"\nthe page after an input change, Deal tab open, {n:,} samples (median of {repeat} changes, seconds)")
-        print(f"{'bare simulate':>14} {'page script':>12} {'AppTest run':>12} {'page / simulate':>16} {'target':>7}")
-        print(f"{statistics.median(bare):>14.3f} {statistics.median(page):>12.3f} {statistics.median(wall):>12.3f} "
-              f"{statistics.median(ratio):>15.2f}x {'1.5x':>7}")
-        print(f"  ratio of each change: {', '.join(f'{r:.2f}' for r in ratio)}")
+        import os
+
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"\nthe page after an input change, Deal tab open, {n:,} samples ({repeat} changes, seconds; "
+              f"load average {load:.1f} on {os.cpu_count()} cores)")
+        print(f"{'':>8} {'bare simulate':>14} {'page script':>12} {'AppTest run':>12} {'page / simulate':>16} {'target':>7}")
+        for what, f in (("median", statistics.median), ("least", min)):
+            print(f"{what:>8} {f(bare):>14.3f} {f(page):>12.3f} {f(wall):>12.3f} {f(page) / f(bare):>15.2f}x {'1.5x':>7}")
+        print(f"  ratio within each change: {', '.join(f'{r:.2f}' for r in ratio)} (median {statistics.median(ratio):.2f}x)")
+        print("  (the least times are the cost with the least interference from other work on a shared machine)")
         print(f"\nfirst visit of each tab after an input change ({n:,} samples, seconds; page script)")
         tabs = [t.label for t in at.tabs] if at.tabs else []
         for j, view in enumerate(tabs):

@@ -24,7 +24,7 @@ from dealvalue.deals.scenarios import compare
 from dealvalue.deals.sheets import to_excel
 from dealvalue.errors import DealValueError
 
-from .format import symbol_tex, tex
+from .format import preview_svg, symbol_tex, tex
 from .limits import KEPT_SAMPLES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,55 +93,27 @@ def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
     return deals.headline(results(spec, n, seed), main)
 
 
-def _without_clipped_ends(frame: pd.DataFrame, r: dv.Results, names: tuple[str, ...], log: bool,
-                          where: str | None = None) -> pd.DataFrame:
-    """``Results.histogram`` clips the samples beyond its bins into the end
-    bins; take them out of the end bins again, so the ends show no tall bars.
-    The share left out goes in ``frame.attrs["outside"]`` (cell -> share)."""
-    import numpy as np
-
-    lo, hi = float(frame["start"].min()), float(frame["end"].max())
-    sub = r.subset(where, names) if where is not None else r
-    outside = {}
-    for name in names:
-        x = sub.get(name)
-        x = x[np.isfinite(x)]
-        if log:
-            x = x[x > 0]
-        below, above = float(np.sum(x < lo)) / max(sub.n, 1), float(np.sum(x > hi)) / max(sub.n, 1)
-        rows = frame.index[frame["cell"] == name]
-        if len(rows):
-            frame.loc[rows[0], "share"] = max(0.0, float(frame.loc[rows[0], "share"]) - below)
-            frame.loc[rows[-1], "share"] = max(0.0, float(frame.loc[rows[-1], "share"]) - above)
-        outside[name] = below + above
-    frame.attrs["outside"] = outside
-    return frame
-
-
 @st.cache_data(max_entries=64, show_spinner=False)
 def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool, where: str | None = None) -> pd.DataFrame:
-    """Histogram of ``names`` on shared bins (``Results.histogram``), with
-    the samples beyond the bins (the library clips them into the end bins)
-    taken out of the end bins again, so the ends show no tall bars; the
+    """Histogram of ``names`` on shared bins (``Results.histogram``), the
+    samples beyond the bins left out, so the ends show no tall bars; the
     share left out is in ``frame.attrs["outside"]`` (cell -> share)."""
-    r = results(spec, n, seed)
-    frame = r.histogram(names, bins=HIST_BINS, log=log, where=where)
-    if frame.empty:
-        return frame
-    return _without_clipped_ends(frame, r, names, log, where)
+    return results(spec, n, seed).histogram(names, bins=HIST_BINS, log=log, where=where, clip=False)
 
 
 @dataclass(frozen=True)
 class InputPreview:
     """One input's distribution, small: ``starts``, ``ends`` and ``shares``
     of its histogram bins (on a log scale when ``log``; no bins for a
-    constant), and its 5%, 50% and 95% quantiles (``marks``)."""
+    constant), its 5%, 50% and 95% quantiles (``marks``) and the drawing of
+    all that (``svg``, :func:`~.format.preview_svg`; empty for a constant)."""
 
     starts: tuple[float, ...]
     ends: tuple[float, ...]
     shares: tuple[float, ...]
     marks: tuple[float, float, float]
     log: bool
+    svg: str = ""
 
 
 @st.cache_resource(max_entries=1024, show_spinner=False)
@@ -178,9 +150,10 @@ def input_preview(formula: str, unit: str | None, seed: int) -> InputPreview | N
     if not np.all(np.isfinite(marks)) or float(np.ptp(x[np.isfinite(x)])) == 0.0:  # a constant: no bins
         return InputPreview((), (), (), (marks[0], marks[1], marks[2]), False)
     log = bool(marks[0] > 0 and marks[2] > 30 * marks[0])
-    frame = _without_clipped_ends(r.histogram("x", bins=PREVIEW_BINS, log=log), r, ("x",), log)
-    return InputPreview(tuple(map(float, frame["start"])), tuple(map(float, frame["end"])),
-                        tuple(map(float, frame["share"])), (marks[0], marks[1], marks[2]), log)
+    frame = r.histogram("x", bins=PREVIEW_BINS, log=log, clip=False)
+    starts, ends = tuple(map(float, frame["start"])), tuple(map(float, frame["end"]))
+    shares, q = tuple(map(float, frame["share"])), (marks[0], marks[1], marks[2])
+    return InputPreview(starts, ends, shares, q, log, preview_svg(starts, ends, shares, q, log))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -138,11 +138,9 @@ def main(model: str | None = None) -> None:
         table_slot = st.container()
     staged, table_errors = staged_model(ss.base, table_edits)
     with inputs_slot:
-        input_edits, slots, previews = inputs_panel(staged, ss.gen)
+        input_edits, slots = inputs_panel(staged, ss.gen)
     spec, errors, fallback = with_last_valid(ss.base, table_edits, input_edits, staged, ss.gen)
     current, _ = current_model(spec)
-    with run_budget():
-        previews_panel(current, previews, seed)
     rules = None
     if deal:
         with config_slot:
@@ -163,6 +161,8 @@ def main(model: str | None = None) -> None:
             slots[name].error(error_markdown(msg), icon="⚠️")
             if name in fallback:
                 slots[name].caption(f"Using {md_escape(fallback[name])}, the last valid value.")
+    with run_budget():  # under each input's message (if any): its distribution
+        previews_panel(current, slots, seed)
     for name, msg in table_errors.items():
         table_slot.error(f"`{name}` not applied: " + error_markdown(msg))
 

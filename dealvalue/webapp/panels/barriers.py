@@ -14,7 +14,8 @@ from ..state import Spec
 
 def barriers_panel(spec: Spec, n: int, seed: int) -> None:
     """The barrier waterfall: log-units of F that each barrier adds or removes."""
-    point, dist = deal_decomposition(spec, n, seed)
+    with st.spinner("Decomposing bid / ask into barriers…"):
+        point, dist = deal_decomposition(spec, n, seed)
     terms = point[point["term"] != "ln F"].copy()
     terms["start"] = terms["cumulative"] - terms["log_units"]
     terms["effect"] = np.where(terms["log_units"] >= 0, "raises F", "removes (a barrier)")

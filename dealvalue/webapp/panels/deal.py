@@ -86,8 +86,12 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
     u = unit_text(model, a)
     names = {a: f"AI's ask ({a})", b: f"our bid ({b})"}
     data = [{**row, "cell": names[row["cell"]]} for row in _records(hist, ("cell", "start", "end", "share"))]
-    r = results(spec, n, seed)
-    med_a, med_b = r.quantile(a, 0.5), r.quantile(b, 0.5)
+    if all(c in model for c in ("ask", "bid", "feasible")):  # the ZOPA table's medians (cached; its tab shows them)
+        z = deal_zopa(spec, n, seed)
+        med_a, med_b = (float(v) for v in z[0.5].loc[["ask", "bid"]].to_numpy())
+    else:
+        r = results(spec, n, seed)
+        med_a, med_b = r.quantile(a, 0.5), r.quantile(b, 0.5)
     bars = {"data": {"values": data}, "mark": {"type": "rect", "opacity": 0.55}, "encoding": {
         "x": _log_x(f"price ({u}, log scale)", hist), "x2": {"field": "end"},
         "y": {**_q("share", title="share of samples"), "stack": None},

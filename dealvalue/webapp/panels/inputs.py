@@ -10,7 +10,7 @@ import streamlit as st
 import dealvalue as dv
 
 from ..cache import input_preview
-from ..format import md_escape, preview_caption, preview_svg, unit_text
+from ..format import md_escape, preview_caption, unit_text
 from ..state import Edit, input_key, on_input_change, on_reset, on_undo
 
 __all__ = ["input_label", "inputs_panel", "previews_panel"]
@@ -32,7 +32,7 @@ def _undo_help(change: tuple[tuple[str, str], ...]) -> str:
     return "Takes back the last change: " + "; ".join(said) + more
 
 
-def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str, Any], dict[str, Any]]:
+def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str, Any]]:
     """The model's inputs, grouped by the taxonomy group of each cell.
 
     Each input takes a number, a range ``a to b`` or a distribution formula.
@@ -41,8 +41,8 @@ def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str,
     of the last change.
 
     Returns the edits (cells whose text differs from the model's), and by
-    cell a slot under the widget where the engine's message goes and one
-    where :func:`previews_panel` draws the input's distribution.
+    cell a slot under the widget where the engine's message goes, then the
+    input's distribution (:func:`previews_panel`).
     """
     ss = st.session_state
     st.header("Inputs")
@@ -54,7 +54,6 @@ def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str,
         groups.setdefault(model.cell(name).group or "Other inputs", []).append(name)
     edits: list[Edit] = []
     slots: dict[str, Any] = {}
-    previews: dict[str, Any] = {}
     seen: dict[str, str] = ss.setdefault("input_seen", {})
     for i, (group, names) in enumerate(groups.items()):
         with st.expander(f"{group} ({len(names)})", expanded=i < 2):
@@ -67,8 +66,7 @@ def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str,
                 text = st.text_input(input_label(model, name), key=key, help=help_text,
                                      on_change=on_input_change, args=(key, cell.formula))
                 seen[key] = text
-                slots[name] = st.container()
-                previews[name] = st.empty()
+                slots[name] = st.container()  # the engine's message on a refused text, then the preview
                 if text.strip() and text.strip() != cell.formula:
                     edits.append((name, (("formula", text.strip()),)))
                     left, right = st.columns([3, 1], vertical_alignment="center")
@@ -86,7 +84,7 @@ def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str,
                     help="Reset all to the model's values (undo takes it back)")
         right.button("Undo", key="undo_input", width="stretch", disabled=not history, on_click=on_undo,
                      help=_undo_help(history[-1]) if history else "No change to take back yet")
-    return tuple(edits), slots, previews
+    return tuple(edits), slots
 
 
 def previews_panel(model: dv.Model, previews: dict[str, Any], seed: int) -> None:
@@ -104,6 +102,6 @@ def previews_panel(model: dv.Model, previews: dict[str, Any], seed: int) -> None
         if not p.shares:
             slot.caption(caption)
             continue
-        slot.image(preview_svg(p.starts, p.ends, p.shares, p.marks, p.log), width="stretch",
+        slot.image(p.svg, width="stretch",
                    caption=caption + (" (log scale)" if p.log else ""),
                    alt=f"Distribution of {name}: {caption}")
