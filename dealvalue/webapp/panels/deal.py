@@ -141,12 +141,14 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
         sh = histogram(spec, n, seed, (s,), True, role["feasible"])
         if not sh.empty:
             where = cell_label(model, role["feasible"])
-            st.vega_lite_chart({
-                "height": 280, "title": f"{cell_label(model, s)[:1].upper()}{cell_label(model, s)[1:]}, where {where}",
-                "data": {"values": _records(sh, ("start", "end", "share"))}, "mark": {"type": "rect", "color": "#54a24b"},
-                "encoding": {"x": _log_x(axis_title(model, s) + ", log scale", sh), "x2": {"field": "end"},
-                             "y": _q("share", title=f"share of samples where {where}"),
-                             "tooltip": [_q("start", ",.3g"), _q("end", ",.3g"), _q("share", ".2%")]}}, width="stretch")
+            bars = {"data": {"values": _records(sh, ("start", "end", "share"))}, "mark": {"type": "rect", "color": "#54a24b"},
+                    "encoding": {"x": _log_x(axis_title(model, s) + ", log scale", sh), "x2": {"field": "end"},
+                                 # short: a y title longer than the chart pushes the chart's title out of view
+                                 "y": _q("share", title="share of samples with a deal"),
+                                 "tooltip": [_q("start", ",.3g"), _q("end", ",.3g"), _q("share", ".2%")]}}
+            st.vega_lite_chart({"height": 280, "layer": [bars],  # one layer, as the charts above (its title then shows)
+                                "title": f"{cell_label(model, s)[:1].upper()}{cell_label(model, s)[1:]}, where {where}"},
+                               width="stretch")
 
 
 def deal_tables_panel(spec: Spec, n: int, seed: int) -> None:
