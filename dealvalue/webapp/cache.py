@@ -71,11 +71,11 @@ def results(spec: Spec, n: int, seed: int) -> dv.Results:
     """Monte Carlo results of the current model (shared: do not change).
     Above :data:`~.limits.KEPT_SAMPLES` samples, only the headline's cells
     keep their samples (the others have statistics only).  A run whose
-    draws fit a quarter of :data:`DRAWS` keeps them there and takes the
+    draws fit half of :data:`DRAWS` (the deal model up to 300,000 samples) keeps them there and takes the
     unchanged leaves' draws from there."""
     model, _ = current_model(spec)
     if n <= KEPT_SAMPLES:
-        fits = 8 * n * len(model.compile().leaves) <= DRAWS.max_bytes / 4
+        fits = 8 * n * len(model.compile().leaves) <= DRAWS.max_bytes / 2
         return model.simulate(n=n, seed=seed, draws=DRAWS if fits else None)
     role = deals.roles(model)
     return model.simulate(n=n, seed=seed, keep=[role[k] for k in ("feasible", "ask", "bid") if k in role])
