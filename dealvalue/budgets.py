@@ -79,6 +79,24 @@ class Budget:
         Wall-clock seconds from when the budget is opened (None: no limit).
     memory_mb
         Megabytes the work may allocate for its arrays (None: no limit).
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        A limit that is not a positive, finite number.
+
+    Examples
+    --------
+    Open one with :func:`budget`; inside another, the tighter limit holds:
+
+    >>> import dealvalue as dv
+    >>> with dv.budget(memory_mb=500), dv.budget(memory_mb=2_000) as b:
+    ...     b.memory_mb
+    500
+    >>> dv.Budget(seconds=0)
+    Traceback (most recent call last):
+    ...
+    dealvalue.errors.ArgumentError: argument 'seconds': expected a positive, finite number (or None for no limit), got 0
     """
 
     seconds: float | None = None

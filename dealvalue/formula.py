@@ -378,6 +378,27 @@ def parse(
         A name of ``units`` that may not be named (the cell itself), so that
         a caller need not copy ``units`` for every cell (which made loading
         n cells take time in n squared).
+
+    Returns
+    -------
+    Parsed
+        The sympy expression (``expr``), the cells named (``refs``), the
+        distribution literals written inside (``dists``) and the unit.
+
+    Raises
+    ------
+    FormulaError
+        The text is not in the formula language (the message points at the
+        position), or names a cell not in ``units``.
+    UnitMismatchError
+        The formula mixes units.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> p = dv.parse("R / beta(8, 2)", {"R": "USD"}, cell="ask")
+    >>> p.expr, p.refs, str(p.unit)
+    (R/ask__1, ('R',), 'USD')
     """
     import sympy
 

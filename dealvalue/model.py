@@ -18,39 +18,34 @@ Examples
 
 from __future__ import annotations
 
-import math
-import os
-from dataclasses import dataclass, replace as _dc_replace
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace as _dc_replace
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 import numpy as np
 
-from . import distributions as D
-from .cells import Cell, check_name
-from .errors import (ArgumentTypeError, BoundsError, CellInUseError, CycleError, DealValueError, DistributionError,
-                     DuplicateCellError, FormulaError, UnitMismatchError, UnknownCellError)
-from .compiler import Compiled, compile_graph, monotone_in_leaf, point_values, run_steps, topological
-from .formula import Parsed, parse, references
-from .storage import Storage
-from .graph import check_input_bounds, default_bounds, leaf_symbol, make_symbol, parse_cell
-from .symbolic import expr_latex, latex_name
 from . import units as U
+from .cells import Cell
+from .compiler import topological
+from .errors import ArgumentTypeError, CellInUseError, DistributionError, DuplicateCellError, UnitMismatchError
+from .formula import references
+from .graph import check_input_bounds, make_symbol, parse_cell
+from .model_eval import ModelEvaluation
+from .model_symbolic import ModelSymbolic
 from .model_units import ModelUnits
-from .units import compatible, parse_unit, unit_text
+from .storage import Storage
+from .units import unit_text
 
 if TYPE_CHECKING:  # pragma: no cover
     import os
 
     import pandas as pd
-    import pint
-    import sympy
 
     from .results import Results
 
 __all__ = ["Model"]
 
 
-class Model(ModelUnits, Storage):
+class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
     """A model: named cells holding numbers, distributions and formulas.
 
     Parameters
@@ -88,16 +83,16 @@ class Model(ModelUnits, Storage):
             from .simulate import check_seed
             seed = check_seed(seed)
         self.seed = seed
-        self._cells: dict[str, Cell] = {}
-        self._parsed: dict[str, Parsed] = {}
-        self._units: dict[str, Any] = {}
-        self._symbols: dict[str, Any] = {}
-        self._correlations: dict[tuple[str, str], float] = {}
+        self._cells = {}
+        self._parsed = {}
+        self._units = {}
+        self._symbols = {}
+        self._correlations = {}
         self._version = 0
-        self._cache: dict[Any, Any] = {}
+        self._cache = {}
         # the model's own units (none: the shared registry); new models start
         # with the deprecated process-wide dv.define_unit units, if any
-        self._registry: Any = U.registry_for(U.user_units().items())
+        self._registry = U.registry_for(U.user_units().items())
 
     # ------------------------------------------------------------ container
     def __contains__(self, name: object) -> bool:
@@ -127,74 +122,22 @@ class Model(ModelUnits, Storage):
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
-    def cell(self, name: str) -> Cell:
-        """The :class:`Cell` named ``name``."""
-        try:
-            return self._cells[name]
-        except KeyError:
-            raise UnknownCellError(name, None, tuple(self._cells)) from None
-
-    @property
-    def cells(self) -> tuple[Cell, ...]:
-        """All cells, in the order they were added."""
-        return tuple(self._cells.values())
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(self._cells)
-
-    @property
-    def inputs(self) -> tuple[str, ...]:
-        """Cells whose formula names no other cell (numbers and distributions)."""
-        return tuple(n for n, p in self._parsed.items() if not p.refs)
-
-    @property
-    def formulas(self) -> tuple[str, ...]:
-        """Cells computed from other cells."""
-        return tuple(n for n, p in self._parsed.items() if p.refs)
-
-    @property
-    def correlations(self) -> dict[tuple[str, str], float]:
-        """Rank correlations between inputs, ``{(a, b): rho}``."""
-        return dict(self._correlations)
-
-    def is_input(self, name: str) -> bool:
-        self.cell(name)
-        return not self._parsed[name].refs
-
-    def distribution(self, name: str) -> D.Distribution | None:
-        """The distribution of an input that is exactly one distribution, else None."""
-        self.cell(name)
-        p = self._parsed[name]
-        if not p.refs and len(p.dists) == 1 and p.expr == leaf_symbol(next(iter(p.dists)), p):
-            return next(iter(p.dists.values()))
-        return None
-
-    def parsed(self, name: str) -> Parsed:
-        """The parsed formula of cell ``name``: its sympy expression, the cells
-        it names and the distribution literals written inside it."""
-        self.cell(name)
-        return self._parsed[name]
-
-    def monotone_in_leaf(self, name: str) -> bool:
-        """True when input ``name`` is increasing in its one distribution
-        literal (a positive multiple, possibly plus a constant), so the
-        literal's median passes through to the input's median."""
-        p = self.parsed(name)
-        return len(p.dists) == 1 and monotone_in_leaf(p)
-
-    def dependencies(self, name: str) -> tuple[str, ...]:
-        """Cells that ``name``'s formula names directly."""
-        self.cell(name)
-        return self._parsed[name].refs
-
-    def dependents(self, name: str) -> tuple[str, ...]:
-        """Cells whose formulas name ``name`` directly."""
-        self.cell(name)
-        return tuple(n for n, p in self._parsed.items() if name in p.refs)
-
     def copy(self) -> "Model":
-        """An independent copy (cells are immutable and shared)."""
+        """An independent copy (cells are immutable and shared).
+
+        Returns
+        -------
+        Model
+            Edits to the copy leave this model as it is.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "2")
+        >>> c = m.copy(); c.replace("x", "3")
+        >>> m.evaluate("x"), c.evaluate("x")
+        (2.0, 3.0)
+        """
         m = type(self).__new__(type(self))
         m.__dict__.update(self.__dict__)
         m._cells = dict(self._cells)
@@ -208,8 +151,31 @@ class Model(ModelUnits, Storage):
     def with_edits(
         self, edits: Iterable[tuple[str, Mapping[str, Any] | Iterable[tuple[str, Any]] | None]]
     ) -> tuple["Model", dict[str, str]]:
-        """A copy with every valid edit applied, and why each other edit was
-        refused; see :func:`dealvalue.edits.apply_edits`."""
+        """A copy with every valid edit applied, and why each other edit was refused.
+
+        See :func:`dealvalue.edits.apply_edits`.
+
+        Parameters
+        ----------
+        edits : iterable of (str, mapping or None)
+            ``(cell, fields)`` pairs: the fields of :meth:`replace` (``formula``,
+            ``unit``, ...) to change, or None to remove the cell.
+
+        Returns
+        -------
+        model : Model
+            The copy, with the valid edits.
+        refused : dict of str to str
+            Cell name -> why its edit was refused.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "2"); m.add("y", "x + 1")
+        >>> new, refused = m.with_edits([("x", {"formula": "5"}), ("y", {"formula": "x +"})])
+        >>> new.evaluate("y"), list(refused)
+        (6.0, ['y'])
+        """
         from .edits import apply_edits
 
         return apply_edits(self, edits)
@@ -229,12 +195,44 @@ class Model(ModelUnits, Storage):
     ) -> None:
         """Add a cell.
 
-        ``formula`` is formula text, a number, a :mod:`dealvalue.distributions`
-        object, a squigglepy distribution, a sympy expression or a pint
-        Quantity of one number, ``5 * dv.ureg.USD`` (its unit becomes the
-        cell's; see :mod:`dealvalue.interop`).  Raises if ``name`` exists (unless
-        ``replace=True``), names unknown cells, makes a cycle, mixes units, or
-        breaks ``bounds``; on any error the model is left as it was.
+        Parameters
+        ----------
+        name : str
+            The cell's name (a letter, then letters, digits, underscores).
+        formula : str, number, Distribution, sympy.Expr or pint.Quantity
+            Formula text, a number, a :mod:`dealvalue.distributions` object, a
+            squigglepy distribution, a sympy expression or a pint Quantity of
+            one number, ``5 * dv.ureg.USD`` (its unit becomes the cell's; see
+            :mod:`dealvalue.interop`).
+        unit : str, optional
+            The cell's unit; a formula cell's is inferred when not given.
+        label : str, optional
+            A short human name, shown in tables and charts.
+        description : str, optional
+            Free text (sources, reasoning).
+        group : str, optional
+            A group name, for grouped sensitivity analysis.
+        bounds : tuple of float, optional
+            ``(low, high)`` the cell's values must stay within.
+        replace : bool, default False
+            Replace a cell of that name instead of refusing.
+
+        Raises
+        ------
+        DuplicateCellError
+            ``name`` exists and ``replace`` is False.
+        FormulaError, UnknownCellError, CycleError, UnitMismatchError, BoundsError
+            The formula does not parse, names unknown cells, makes a cycle,
+            mixes units or breaks ``bounds``; the model is left as it was.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model()
+        >>> m.add("R", "10 to 100", unit="USD", label="reward")
+        >>> m.add("ask", "R / beta(8, 2)")
+        >>> str(m.unit("ask")), m.inputs
+        ('USD', ('R',))
         """
         cell = Cell(name, formula, unit=unit, label=label, description=description, group=group, bounds=bounds)
         if name in self._cells and not replace:
@@ -242,8 +240,33 @@ class Model(ModelUnits, Storage):
         self._apply({name: cell})
 
     def replace(self, name: str, formula: Any = None, **fields: Any) -> None:
-        """Change a cell: its formula and/or any of ``unit``, ``label``,
-        ``description``, ``group``, ``bounds``.  Fields not given are kept."""
+        """Change a cell; fields not given are kept.
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+        formula : optional
+            A new formula (anything :meth:`add` takes).
+        **fields
+            New values of ``unit``, ``label``, ``description``, ``group`` or
+            ``bounds``.
+
+        Raises
+        ------
+        UnknownCellError
+            No such cell.
+        FormulaError, CycleError, UnitMismatchError, BoundsError
+            As for :meth:`add`; the model is left as it was.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "90", unit="USD"); m.add("ask", "R / 0.5")
+        >>> m.replace("R", "10"); m.replace("ask", label="the AI's ask")
+        >>> m.evaluate("ask"), m.cell("ask").label
+        (20.0, "the AI's ask")
+        """
         old = self.cell(name)
         if formula is not None:
             fields["formula"] = formula
@@ -251,7 +274,25 @@ class Model(ModelUnits, Storage):
         self._apply({name: cell})
 
     def remove(self, name: str) -> None:
-        """Remove a cell that no other cell uses."""
+        """Remove a cell that no other cell uses.
+
+        Parameters
+        ----------
+        name : str
+            The cell.
+
+        Raises
+        ------
+        CellInUseError
+            Other cells' formulas name it (the message lists them).
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "2"); m.add("y", "x + 1")
+        >>> m.remove("y"); m.names
+        ('x',)
+        """
         self.cell(name)
         users = self.dependents(name)
         if users:
@@ -264,15 +305,50 @@ class Model(ModelUnits, Storage):
         self._touch()
 
     def add_cells(self, cells: Iterable[Cell]) -> None:
-        """Add or replace several cells at once, in any order (all or nothing)."""
+        """Add or replace several cells at once, in any order (all or nothing).
+
+        Parameters
+        ----------
+        cells : iterable of Cell
+            The cells; their formulas may name each other.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model()
+        >>> m.add_cells([dv.Cell("y", "x + 1"), dv.Cell("x", "2")])
+        >>> m.evaluate("y")
+        3.0
+        """
         self._apply({c.name: c for c in cells})
 
     def correlate(self, a: str, b: str, rho: float) -> None:
         """Give inputs ``a`` and ``b`` a rank (Spearman) correlation ``rho``.
 
-        Both must be inputs holding one distribution.  Samples keep their
-        marginal distributions; they are paired by the Iman-Conover method.
-        ``rho = 0`` removes the correlation.
+        Samples keep their marginal distributions; they are paired by the
+        Iman-Conover method.
+
+        Parameters
+        ----------
+        a, b : str
+            Two inputs, each holding one distribution.
+        rho : float
+            The rank correlation, ``-1 < rho < 1``; 0 removes it.
+
+        Raises
+        ------
+        DistributionError
+            A cell is not an input holding one distribution, ``a == b``, or
+            ``rho`` is out of range.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "10 to 100"); m.add("W", "50 to 500")
+        >>> m.correlate("R", "W", 0.8)
+        >>> r = m.simulate(n=5_000, seed=1)
+        >>> round(float(r.samples[["R", "W"]].corr("spearman").iloc[0, 1]), 1)
+        0.8
         """
         for x in (a, b):
             self.cell(x)
@@ -337,212 +413,6 @@ class Model(ModelUnits, Storage):
         self._cells, self._parsed, self._units, self._symbols = cells, parsed, units, symbols
         self._touch()
 
-    def bounds(self, name: str) -> tuple[float, float] | None:
-        """Declared bounds, or (0, 1) for a beta or bernoulli input."""
-        c = self.cell(name)
-        return c.bounds or default_bounds(self._parsed[name])
-
-    # ------------------------------------------------------------ symbolic
-    def symbol(self, name: str) -> "sympy.Symbol":
-        """The sympy Symbol that stands for cell ``name``."""
-        self.cell(name)
-        return self._symbols[name]
-
-    def unit(self, name: str) -> "pint.Unit":
-        """The cell's pint unit (declared, or inferred for formulas)."""
-        self.cell(name)
-        unit: pint.Unit = self._units[name]
-        return unit
-
-    def expr(self, name: str, keep: Iterable[str] = ()) -> "sympy.Expr":
-        """The cell as a sympy expression in the input symbols.
-
-        Formula cells are expanded down to inputs, except those named in
-        ``keep``, which stay as their own symbols.  Distribution literals
-        inside formulas appear as symbols ``cell__k``.
-        """
-        self.cell(name)
-        keep = frozenset(keep)
-        for k in keep:
-            self.cell(k)
-        key = ("expr", name, keep)
-        if key in self._cache:
-            return self._cache[key]
-        if not self._parsed[name].refs:
-            result = self._symbols[name]
-        else:
-            result = self._expand(self._parsed[name].expr, keep)
-        self._cache[key] = result
-        return result
-
-    def _expand(self, e: Any, keep: frozenset[str]) -> Any:
-        subs = {}
-        for s in e.free_symbols:
-            n = s.name
-            if n in self._parsed and self._parsed[n].refs and n not in keep:
-                subs[s] = self.expr(n, keep)
-        return e.xreplace(subs) if subs else e
-
-    def formula_expr(self, text: str, keep: Iterable[str] = ()) -> "sympy.Expr":
-        """Parse a formula over this model's cells (not added) and expand it."""
-        with U.using(self._registry):
-            p = parse(text, units=self._units, cell=None, symbol_for=lambda n: self._symbols[n])
-        if p.dists:
-            raise FormulaError(None, text, "distributions are not allowed here")
-        return self._expand(p.expr, frozenset(keep))
-
-    def solve(self, equation: str, for_: str, keep: Iterable[str] = ()) -> list["sympy.Expr"]:
-        """Solve ``equation = 0`` (or a comparison as an equality) for a cell.
-
-        ``for_`` may be an input or a formula cell (which is then kept as a
-        symbol).  Formula cells named in ``keep`` stay symbols too, which
-        keeps solutions short in large models.  Returns the list of
-        solutions from :func:`sympy.solve`.
-
-        >>> import dealvalue as dv
-        >>> m = dv.Model()
-        >>> m.add("R", "90", unit="USD"); m.add("W", "100", unit="USD")
-        >>> m.add("c", "0.5"); m.add("ask", "R / c")
-        >>> m.solve("W >= ask", for_="c")
-        [R/W]
-        """
-        import sympy
-
-        from .budgets import solve_within  # under a budget's time: in a child process, stopped when time is up
-        self.cell(for_)
-        e = self.formula_expr(equation, keep=[for_, *keep])
-        if isinstance(e, sympy.Piecewise) and len(e.args) == 2 and e.args[0][0] == 1:
-            rel = e.args[0][1]
-            if isinstance(rel, sympy.core.relational.Relational):
-                e = rel.lhs - rel.rhs
-        sym = self._symbols[for_]
-        if sym not in e.free_symbols:
-            raise FormulaError(None, equation, f"the equation does not depend on {for_!r}")
-        return solve_within(e, sym, f"solving {equation!r} for {for_!r}")
-
-    def latex(self, name: str, keep: Iterable[str] = ()) -> str:
-        """The cell's expression as LaTeX (for the app and reports).
-
-        Names keep their underscores: ``c_h`` prints as :math:`c_{h}` (a short
-        subscript), ``risk_premium`` as ``\\mathrm{risk\\_premium}`` (sympy
-        alone would print ``risk_{premium}``).
-
-        >>> import dealvalue as dv
-        >>> m = dv.Model(); m.add("c_h", "0.5"); m.add("risk_premium", "2")
-        >>> m.add("x", "risk_premium / c_h")
-        >>> print(m.latex("x"))
-        \\frac{\\mathrm{risk\\_premium}}{c_{h}}
-        """
-        return expr_latex(self.expr(name, keep=keep))
-
-    # ------------------------------------------------------------ compiled evaluation
-    def compile(self) -> Compiled:
-        """Compile the graph: one numpy function per cell, in dependency order
-        (cached until the model changes)."""
-        key = ("compiled",)
-        if key not in self._cache:
-            self._cache[key] = compile_graph(self._cells, self._parsed, self.inputs)
-        compiled: Compiled = self._cache[key]
-        return compiled
-
-    def run_steps(
-        self,
-        leaf_values: Mapping[str, np.ndarray],
-        n: int,
-        fixed: Mapping[str, np.ndarray] | None = None,
-        check_bounds: bool = True,
-    ) -> dict[str, np.ndarray]:
-        """Compute every cell from leaf samples (``fixed`` pins cells to values)."""
-        return run_steps(self.compile(), leaf_values, n, fixed, self._check_bounds if check_bounds else None)
-
-    def point_values(self) -> dict[str, float]:
-        """Each input's point value (the number, or its median), and each
-        distribution literal inside a formula at its median."""
-        key = ("points",)
-        if key not in self._cache:
-            self._cache[key] = point_values(self.compile(), self._parsed)
-        return dict(self._cache[key])
-
-    def _check_bounds(self, name: str, arr: np.ndarray) -> None:
-        b = self.bounds(name)
-        if b is None:
-            return
-        lo, hi = b
-        tol = 1e-12 * max(1.0, abs(lo), abs(hi))
-        bad = (arr < lo - tol) | (arr > hi + tol)
-        if bad.any():
-            raise BoundsError(name, float(arr[bad][0]), b, int(bad.sum()))
-
-    def evaluate_all(self, **overrides: Any) -> dict[str, Any]:
-        """Every cell at point values, with ``overrides`` for named cells.
-
-        Parameters
-        ----------
-        **overrides
-            Numbers (in the cell's unit) or pint quantities (converted); 1-d
-            arrays for a vectorised sweep (they broadcast together).
-
-        Returns
-        -------
-        dict
-            Cell name -> float (an array for a sweep); inputs not named
-            take their point value.
-        """
-        from .evaluation import evaluate_all
-
-        values = self.point_values()
-        return evaluate_all(self, {k: self._magnitude(k, v) for k, v in overrides.items() if k in values or self.cell(k)})
-
-    def evaluate(self, name: str, **overrides: Any) -> Any:
-        """The cell's value at point values (see :meth:`evaluate_all`).
-
-        Parameters
-        ----------
-        name
-            The cell.
-        **overrides
-            Values for named cells; arrays make a vectorised sweep.
-
-        Returns
-        -------
-        float or numpy.ndarray
-            The value, or an array of values for a sweep.
-
-        >>> import dealvalue as dv
-        >>> m = dv.Model(); m.add("x", "10 to 1000"); m.add("y", "2 * x")
-        >>> round(m.evaluate("y"), 9), m.evaluate("y", x=3), m.evaluate("y", x=[1, 2])
-        (200.0, 6.0, array([2., 4.]))
-        """
-        self.cell(name)
-        return self.evaluate_all(**overrides)[name]
-
-    def _magnitude(self, name: str, v: Any) -> np.ndarray:
-        if hasattr(v, "to") and hasattr(v, "magnitude"):
-            unit = self._units.get(name) if name in self._units else None
-            if unit is None:
-                raise UnitMismatchError(name, "a quantity with units was given for a distribution literal")
-            try:
-                v = U.quantity_in(v, self._registry).to(unit).magnitude
-            except Exception:
-                raise UnitMismatchError(name, f"cannot use {v} for a cell in {unit}") from None
-        try:
-            return np.asarray(v, dtype=float)
-        except (TypeError, ValueError):
-            raise FormulaError(name, repr(v), "expected a number or an array of numbers") from None
-
-    def elasticity(self, name: str, wrt: str) -> float:
-        """d ln(name) / d ln(wrt) at point values: the % change in ``name``
-        per 1% change in ``wrt`` (see :func:`dealvalue.evaluation.elasticity`).
-
-        >>> import dealvalue as dv
-        >>> m = dv.Model(); m.add("R", "90"); m.add("c", "0.5"); m.add("ask", "R / c")
-        >>> m.elasticity("ask", "c")
-        -1.0
-        """
-        from .evaluation import elasticity
-
-        return elasticity(self, name, wrt)
-
     # ------------------------------------------------------------ running
     def simulate(self, n: int = 10_000, seed: "int | np.random.Generator | np.random.SeedSequence | None" = None,
                  method: str = "mc", progress: bool = False, **kwargs: Any) -> "Results":
@@ -550,14 +420,13 @@ class Model(ModelUnits, Storage):
 
         Parameters
         ----------
-        n
+        n : int
             The number of samples (an integral float such as ``1e4`` too).
-        seed
-            An int, a numpy ``Generator`` or ``SeedSequence``; None takes
-            the model's seed (or a fresh one).
-        method
-            ``"mc"``, ``"lhs"`` or ``"qmc"``.
-        progress
+        seed : int, numpy.random.Generator or numpy.random.SeedSequence, optional
+            None takes the model's seed (or a fresh one).
+        method : {"mc", "lhs", "qmc"}
+            Plain Monte Carlo, Latin hypercube or scrambled Sobol' points.
+        progress : bool, default False
             Show a progress bar.
         **kwargs
             Passed on: ``overrides={"R": 90}`` pins cells to values for the
@@ -567,6 +436,16 @@ class Model(ModelUnits, Storage):
         -------
         Results
             Joint samples of every cell.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 1)"); m.add("big", "x > 0.9")
+        >>> r = m.simulate(n=10_000, seed=1)
+        >>> r.n, abs(r.mean("big") - 0.1) < 4 * r.stderr("big")
+        (10000, True)
+        >>> m.simulate(n=100, seed=1, overrides={"x": 0.95}).mean("big")
+        1.0
         """
         from .simulate import simulate
 
@@ -574,7 +453,23 @@ class Model(ModelUnits, Storage):
 
     # ------------------------------------------------------------ views
     def describe(self) -> "pd.DataFrame":
-        """One row per cell: kind, formula, unit, label, group, bounds."""
+        """One row per cell: kind, formula, unit, label, group, bounds.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by cell name.
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("R", "10 to 100", unit="USD"); m.add("ask", "R / 0.5")
+        >>> m.describe()[["kind", "formula", "unit"]]
+                 kind    formula unit
+        name
+        R       input  10 to 100  USD
+        ask   formula    R / 0.5  USD
+        """
         import pandas as pd
 
         rows = [{"name": c.name, "kind": "input" if self.is_input(c.name) else "formula", "formula": c.formula,
@@ -599,10 +494,24 @@ def read_excel(path: "str | os.PathLike[str]", mismatch: str = "error") -> Model
     distribution parameters, point values typed over with a number (that
     input becomes a constant) and changed rank correlations.
 
-    ``path`` is the workbook (``.xlsx``); returns the model, with the edits.
-    Raises :class:`~dealvalue.ExcelError` for a file that is not a dealvalue
-    workbook (or is over a size limit), or an edit that cannot be read, named
-    by its sheet cell.
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The workbook (``.xlsx``).
+    mismatch : {"error", "text"}
+        Where a formula cell's Excel formula disagrees with its dealvalue
+        text: refuse, or take the text.
+
+    Returns
+    -------
+    Model
+        The model, with the edits.
+
+    Raises
+    ------
+    ExcelError
+        The file is not a dealvalue workbook (or is over a size limit), or an
+        edit cannot be read; named by its sheet cell.
 
     Examples
     --------

@@ -48,6 +48,13 @@ def from_squiggle(text: str, name: str = "squiggle model", path: str = "<squiggl
     ------
     PeerModelError
         Code outside the subset, with its line and column.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.from_squiggle("reward = 10 to 100\\ncred = beta(8, 2)  // credibility\\nask = reward / cred")
+    >>> m.names, m.cell("ask").formula
+    (('reward', 'cred', 'ask'), 'reward / cred')
     """
     from .io.squiggle import read
 
@@ -74,6 +81,16 @@ def from_guesstimate(export: "str | bytes | dict[str, Any] | os.PathLike[str]", 
     ------
     PeerModelError
         A metric or function outside the subset, naming it.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.from_guesstimate({"graph": {
+    ...     "metrics": [{"id": "a", "readableId": "AB", "name": "users"}, {"id": "b", "readableId": "CD", "name": "revenue"}],
+    ...     "guesstimates": [{"metric": "a", "input": "100 to 1000", "guesstimateType": "LOGNORMAL"},
+    ...                      {"metric": "b", "input": "=AB * 5", "guesstimateType": "FUNCTION"}]}})
+    >>> m.names, m.cell("revenue").formula
+    (('users', 'revenue'), 'users * 5')
     """
     from .io.guesstimate import read
 

@@ -93,7 +93,26 @@ def local_cluster(workers: int = 2, **kwargs: Any) -> Any:
 
 
 def worker_count(client: Any) -> int:
-    """How many workers ``client``'s cluster has (at least 1)."""
+    """How many workers ``client``'s cluster has (at least 1).
+
+    Parameters
+    ----------
+    client : distributed.Client
+        A client of a running cluster.
+
+    Returns
+    -------
+    int
+        The number of workers the scheduler knows, or 1 when it knows none
+        yet.
+
+    Examples
+    --------
+    >>> from distributed import Client
+    >>> with local_cluster(1) as cluster, Client(cluster) as client:
+    ...     worker_count(client)
+    1
+    """
     return max(1, len(client.scheduler_info().get("workers", {})))
 
 
@@ -122,6 +141,37 @@ def map_points(
     ``threads`` local threads (default every core, at most 8).
     ``on_done(k)`` is told each time ``k`` more points are answered.
 
+    Parameters
+    ----------
+    fn : callable
+        ``fn(model, point)``, the answer at one point.
+    model : object
+        What ``fn`` gets first (usually a :class:`~dealvalue.Model`); sent
+        once to each worker.
+    points : iterable
+        The points.
+    client : distributed.Client, optional
+        Run on its cluster; None runs on local threads.
+    threads : int, optional
+        Local threads (without a client); default every core, at most 8.
+    batch : int, optional
+        Points per task on a cluster, >= 1.
+    on_done : callable, optional
+        ``on_done(k)``, called as answers arrive (e.g. a progress bar's
+        ``update``).
+
+    Returns
+    -------
+    list
+        ``fn(model, p)`` for each point, in the points' order.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        ``batch`` or ``threads`` not a whole number >= 1.
+
+    Examples
+    --------
     >>> map_points(lambda m, p: m * p, 10, [1, 2, 3], threads=2)
     [10, 20, 30]
     """
@@ -159,7 +209,35 @@ def _sweep_point(model: "Model", overrides: Mapping[str, float], n: int, seed: i
 
 def grid(model: "Model", over: Mapping[str, Iterable[Any]]) -> list[dict[str, float]]:
     """Every combination of the values in ``over`` (``{cell: values}``) as
-    overrides in each cell's unit, the first cell varying slowest."""
+    overrides in each cell's unit, the first cell varying slowest.
+
+    Parameters
+    ----------
+    model : Model
+        The model whose cells are named.
+    over : mapping of str to iterable
+        Cell -> its values: numbers in the cell's unit or pint quantities.
+
+    Returns
+    -------
+    list of dict of str to float
+        One ``{cell: value}`` per point, values in each cell's unit.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        ``over`` empty or not a mapping, a cell with no value, or more than
+        ``MAX_POINTS`` points.
+    dealvalue.UnknownCellError
+        A name that is not a cell of the model.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("fee", "10", unit="USD"); m.add("c", "0.5")
+    >>> grid(m, {"fee": [1, dv.ureg.Quantity(2, "kUSD")], "c": [0.1, 0.9]})
+    [{'fee': 1.0, 'c': 0.1}, {'fee': 1.0, 'c': 0.9}, {'fee': 2000.0, 'c': 0.1}, {'fee': 2000.0, 'c': 0.9}]
+    """
     if not isinstance(over, Mapping) or not over:
         raise ArgumentError("over", over, "a mapping of cell names to lists of values, e.g. {'P': [1e6, 2e6]}")
     lists = []
@@ -178,7 +256,45 @@ def grid(model: "Model", over: Mapping[str, Iterable[Any]]) -> list[dict[str, fl
 
 def point_stats(model: "Model", n: int, seed: int, method: str, overrides: Mapping[str, float], target: str,
                 threads: int = 1) -> tuple[float, float]:
-    """The mean of ``target`` and its standard error in one run with ``overrides``."""
+    """The mean of ``target`` and its standard error in one run with ``overrides``.
+
+    The run streams chunk by chunk and keeps no samples (what a sweep
+    point needs).
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    n : int
+        The number of samples.
+    seed : int
+        The seed.
+    method : {"mc", "lhs", "qmc"}
+        The sampling method.
+    overrides : mapping of str to float
+        Cells pinned to values, in each cell's unit.
+    target : str
+        The cell whose mean is computed.
+    threads : int, default 1
+        Local threads running the chunks.
+
+    Returns
+    -------
+    tuple of (float, float)
+        The mean over finite samples (NaN if none) and its standard error,
+        in the target's unit.
+
+    Examples
+    --------
+    P(x < 0.25) for ``x`` uniform; the binomial error is
+    ``sqrt(p (1 - p) / n)``:
+
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("x", "uniform(0, 1)"); m.add("t", "0.5"); m.add("feasible", "x < t")
+    >>> p, se = point_stats(m, 10_000, 1, "mc", {"t": 0.25}, "feasible")
+    >>> p, round(se, 6), round((p * (1 - p) / 10_000) ** 0.5, 6)
+    (0.2522, 0.004343, 0.004343)
+    """
     folder = Folder([target])
     task = lambda a, b: run_chunk(model, n, seed, method, a, b, (), (target,), overrides)  # noqa: E731
     for out in run_chunks(task, chunk_ranges(n), threads):
@@ -190,7 +306,42 @@ def point_stats(model: "Model", n: int, seed: int, method: str, overrides: Mappi
 def blocks_task(model: "Model", n: int, seed: int, method: str, first: int, stop: int, stats: Sequence[str],
                 overrides: Mapping[str, float], chunk_blocks: int = CHUNK_BLOCKS) -> ChunkOut:
     """Blocks ``first`` to ``stop - 1`` chunk by chunk, as one :class:`ChunkOut`
-    (per-block moments in block order, sketches merged): a Dask task."""
+    (per-block moments in block order, sketches merged): a Dask task.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    n : int
+        The run's total number of samples (the last block may be short).
+    seed : int
+        The run's seed.
+    method : {"mc", "lhs", "qmc"}
+        The sampling method.
+    first, stop : int
+        The blocks to run, ``first`` included, ``stop`` not (a block is
+        65,536 samples).
+    stats : sequence of str
+        The cells whose moments and quantile sketches are kept.
+    overrides : mapping of str to float
+        Cells pinned to values, in each cell's unit.
+    chunk_blocks : int, default 2
+        Blocks per chunk (the memory one step needs).
+
+    Returns
+    -------
+    ChunkOut
+        ``moments[cell]``: one moments record per block; ``sketches[cell]``:
+        one merged quantile sketch.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("x", "uniform(0, 1)")
+    >>> out = blocks_task(m, 3 * 2**16, 1, "mc", 0, 2, ("x",), {})
+    >>> len(out.moments["x"]), sum(b.count for b in out.moments["x"])
+    (2, 131072)
+    """
     total = ChunkOut(first, stop)
     for a, b in chunk_ranges(n, chunk_blocks, first, stop):
         out = run_chunk(model, n, seed, method, a, b, (), stats, overrides)
@@ -216,18 +367,26 @@ def sweep(
 
     Parameters
     ----------
-    over
+    model : Model
+        The model.
+    over : mapping of str to iterable
         ``{cell: values}``; the grid is every combination (values are numbers
         in the cell's unit or pint quantities).
     n, seed, method
         As in :func:`dealvalue.simulate.simulate`; every point uses the same
         seed (default: the model's, else 0).
-    target
+    target : str, optional
         The cell whose mean is reported (default ``"feasible"``).
-    client
-        A :class:`distributed.Client`: the model is shipped to its workers
-        once and the points go in batches (:func:`map_points`; ``batch``
-        points per task).  ``None``: points run on ``threads`` local threads.
+    client : distributed.Client, optional
+        The model is shipped to its workers once and the points go in
+        batches (:func:`map_points`; ``batch`` points per task).  ``None``:
+        points run on ``threads`` local threads.
+    threads : int, optional
+        Local threads (without a client); default every core, at most 8.
+    batch : int, optional
+        Points per task on a cluster.
+    progress : bool, default False
+        A progress bar on standard error, one step per point.
 
     Returns
     -------
@@ -285,7 +444,46 @@ def simulate_dask(
 ) -> "Results":
     """A ``keep="summary"`` run of ``n`` samples cut into ``tasks`` pieces of
     whole blocks (default: four per worker) mapped over ``client``'s workers;
-    the same numbers as ``model.simulate(n, seed, method, keep="summary")``."""
+    the same numbers as ``model.simulate(n, seed, method, keep="summary")``.
+
+    Parameters
+    ----------
+    model : Model
+        The model, sent once to every worker.
+    n : int
+        The number of samples.
+    seed : int, optional
+        None takes the model's seed (or a fresh one).
+    method : {"mc", "lhs", "qmc"}
+        The sampling method.
+    client : distributed.Client
+        The cluster's client (required).
+    tasks : int, optional
+        The number of pieces; by default four per worker.
+    overrides : mapping of str to float or quantity, optional
+        Cells pinned to values for the run.
+
+    Returns
+    -------
+    Results
+        Summary results: statistics of every cell (means, standard errors,
+        quantiles from sketches), no samples.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        No client, or a bad ``n``, ``seed`` or ``method``.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> from distributed import Client
+    >>> m = dv.Model(); m.add("x", "uniform(0, 1)"); m.add("feasible", "x < 0.5")
+    >>> with local_cluster(1) as cluster, Client(cluster) as client:
+    ...     r = simulate_dask(m, 100_000, seed=1, client=client)
+    >>> r.mean("feasible") == m.simulate(100_000, seed=1, keep="summary").mean("feasible")
+    True
+    """
     from .results import Results
 
     if client is None:

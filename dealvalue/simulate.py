@@ -65,6 +65,20 @@ def derived_seed(seed: int, purpose: str) -> int:
     """A seed for a purpose (``"sobol:A"``, ``"batch:3"``), a function of
     ``seed`` and ``purpose`` only.
 
+    Parameters
+    ----------
+    seed : int
+        The run's seed.
+    purpose : str
+        What the seed is for.
+
+    Returns
+    -------
+    int
+        A seed in [0, 2**63 - 1).
+
+    Examples
+    --------
     >>> derived_seed(1, "sobol:A") == derived_seed(1, "sobol:A") != derived_seed(1, "sobol:B")
     True
     """

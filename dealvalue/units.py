@@ -213,6 +213,29 @@ def define_unit(name: str, definition: str | None = None) -> None:
 
     Defining the same name the same way again is a no-op.  The shared
     registry ``dv.ureg`` never changes.
+
+    Parameters
+    ----------
+    name : str
+        The unit's name.
+    definition : str, optional
+        None gives the unit a dimension of its own; else its value in other
+        units (``'1000 microdoom'``).
+
+    Raises
+    ------
+    UnitMismatchError
+        The name is already defined differently.
+
+    Examples
+    --------
+    Instead of ``dv.define_unit("microdoom")`` (which every later model
+    would inherit), define the unit on the model that uses it:
+
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.define_unit("microdoom")
+    >>> m.add("risk", "3", unit="microdoom"); str(m.unit("risk"))
+    'microdoom'
     """
     warnings.warn("dv.define_unit is deprecated: use Model.define_unit(name, definition), or [[units]] in the "
                   "model file; units now belong to their model", DeprecationWarning, stacklevel=2)
@@ -235,8 +258,29 @@ def parse_unit(text: str, cell: str | None = None, registry: Any = None) -> "pin
     """Parse a unit string such as ``'USD'``, ``'USD/year'`` or ``''`` in
     ``registry`` (default: :func:`current`).  Results are cached per registry.
 
-    Raises :class:`~dealvalue.UnitMismatchError` naming the cell for an
-    unknown, malformed or offset (``degC``) unit.
+    Parameters
+    ----------
+    text : str
+        The unit's text.
+    cell : str, optional
+        The cell it is for, named in an error.
+    registry : pint.UnitRegistry, optional
+        Where to read it (a model's :attr:`~dealvalue.Model.unit_registry`).
+
+    Returns
+    -------
+    pint.Unit
+
+    Raises
+    ------
+    UnitMismatchError
+        An unknown, malformed or offset (``degC``) unit, naming the cell.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> str(dv.parse_unit("USD/year")), str(dv.parse_unit(""))
+    ('USD / year', 'dimensionless')
     """
     reg = registry if registry is not None else current()
     if not isinstance(text, str):

@@ -34,7 +34,7 @@ EXPECTED = {
 
 # Each submodule imports only those before it (function-level imports included).
 ORDER = ["core", "barriers", "thresholds", "interventions", "window", "credibility", "upfront", "configurations",
-         "alternatives", "voi", "report", "future_share", "scenarios"]
+         "rules", "alternatives", "voi", "report", "future_share", "scenarios"]
 
 
 def test_all_is_pinned() -> None:

@@ -1,4 +1,4 @@
-"""Tests of dealvalue.deals.configurations: configurations, the catalogue, eligibility and rule-outs."""
+"""Tests of dealvalue.deals.configurations and .rules: configurations, the catalogue, eligibility and rule-outs."""
 
 from __future__ import annotations
 

@@ -64,3 +64,11 @@ def test_intervention_messages_name_the_argument() -> None:
         deals.Intervention("x", "W", "scale", 2.0, cost=-1)
     with pytest.raises(ArgumentError, match="argument 'kind': expected set, scale, shift or toward .*, got 'formula'"):
         deals.Intervention("x", "W", "formula", formula="1").apply(np.array([1.0]))
+
+
+def test_no_applicable_intervention_gives_an_empty_table() -> None:
+    # the core model names c_h and c_ai directly: none of the source text's interventions touches it
+    m = deals.core_model(R=10)
+    assert deals.default_interventions(m) == []
+    t = deals.interventions(m, n=100, seed=1)
+    assert t.empty and t.index.name == "intervention" and "delta_p" in t.columns

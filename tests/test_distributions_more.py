@@ -109,3 +109,56 @@ def test_squigglepy_conversion_keeps_its_meaning() -> None:
         D.from_squigglepy(sq.norm(0, 1) * 2)
     with pytest.raises(DistributionError, match="centre"):
         D.from_squigglepy(sq.tdist(1, 3, 5))
+
+
+def test_squigglepy_constant_is_a_point_mass() -> None:
+    sq = pytest.importorskip("squigglepy")
+    d = D.from_squigglepy(sq.const(3))
+    assert d == D.Discrete((3,), (1,))
+    assert set(np.asarray(sq.sample(sq.const(3), n=10)).tolist()) == {3}  # squigglepy's own meaning
+    np.testing.assert_array_equal(d.ppf(U), np.full(U.shape, 3.0))
+    m = dv.Model("c")
+    m.add("c", sq.const(3))
+    assert m.evaluate("c") == 3.0 and m.simulate(n=100, seed=1).mean("c") == 3.0
+    with pytest.raises(DistributionError, match=r"expected a finite number, got nan"):
+        D.from_squigglepy(sq.const(float("nan")))
+
+
+def test_squigglepy_clip_function_converts_like_the_keywords() -> None:
+    sq = pytest.importorskip("squigglepy")
+    base = sq.norm(mean=0, sd=1)
+    c = D.from_squigglepy(sq.clip(base, -1, 2))
+    assert c == D.from_squigglepy(sq.norm(mean=0, sd=1, lclip=-1, rclip=2)) == D.Clipped(D.Norm(0, 1), -1, 2)
+    assert D.from_squigglepy(sq.lclip(base, 0.5)).formula() == "max(norm(0, 1), 0.5)"
+    assert D.from_squigglepy(sq.rclip(sq.lclip(base, -3), 0.5)) == D.Clipped(D.Norm(0, 1), -3, 0.5)
+    # a clip of a clipped distribution keeps the tighter bound
+    assert D.from_squigglepy(sq.clip(sq.norm(mean=0, sd=1, lclip=-2), -1, 3)) == D.Clipped(D.Norm(0, 1), -1, 3)
+    # against squigglepy's own samples: the share at each bound is Phi(-1) and 1 - Phi(2)
+    x = np.asarray(sq.sample(sq.clip(base, -1, 2), n=200_000))
+    lo, hi = float(np.mean(x == -1)), float(np.mean(x == 2))
+    assert abs(lo - st.norm.cdf(-1)) < 4 * math.sqrt(0.16 * 0.84 / x.size)
+    assert abs(hi - st.norm.sf(2)) < 4 * math.sqrt(0.023 * 0.977 / x.size)
+    np.testing.assert_allclose(c.ppf(U), np.clip(st.norm.ppf(U), -1, 2))
+    assert float(c.cdf(np.array([-1.0]))[0]) == pytest.approx(st.norm.cdf(-1))
+    with pytest.raises(DistributionError, match=r"clipping above at 1 below the lower clip 2 leaves the one value 1"):
+        D.from_squigglepy(sq.rclip(sq.lclip(base, 2), 1))
+
+
+def test_squigglepy_zero_inflated_is_refused_with_a_formula_that_means_the_same() -> None:
+    sq = pytest.importorskip("squigglepy")
+    z = sq.zero_inflated(0.3, sq.norm(mean=1, sd=2))
+    with pytest.raises(DistributionError) as info:
+        D.from_squigglepy(z)
+    text = str(info.value)
+    assert "component 1 is the number 0 (weight 0.3), not a distribution" in text
+    assert "write if(bernoulli(0.3), 0, norm(1, 2)) in a formula" in text
+    # the suggested formula has squigglepy's mean and share of zeros
+    m = dv.Model("z")
+    m.add("x", "if(bernoulli(0.3), 0, norm(1, 2))")
+    m.add("zero", "x == 0")
+    r = m.simulate(n=100_000, seed=1)
+    theirs = np.asarray(sq.sample(z, n=100_000))
+    assert abs(r.mean("x") - 0.7) < 4 * r.stderr("x") and abs(theirs.mean() - 0.7) < 0.03
+    assert abs(r.mean("zero") - 0.3) < 4 * r.stderr("zero") and abs(float(np.mean(theirs == 0)) - 0.3) < 0.01
+    with pytest.raises(DistributionError, match=r"component 2 is the number 5 \(weight 0.25\).*if\(bernoulli\(w\), c, d\)"):
+        D.from_squigglepy(sq.mixture([sq.norm(0, 1), 5, sq.norm(3, 4)], [0.25, 0.25, 0.5]))

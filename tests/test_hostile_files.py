@@ -61,9 +61,10 @@ def test_a_lone_surrogate_label_is_refused_at_cell_creation(tmp_path) -> None:
 
 
 def test_too_many_cells_are_refused_before_building(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dealvalue.io import toml
+    from dealvalue.io import fileformat, toml
 
-    monkeypatch.setattr(toml, "MAX_CELLS", 3)
+    monkeypatch.setattr(toml, "MAX_CELLS", 3)  # counted before parsing
+    monkeypatch.setattr(fileformat, "MAX_CELLS", 3)  # the field check of the parsed list
     text = 'format = "dealvalue-model"\nversion = 1\n' + "".join(f'[[cells]]\nname = "x{i}"\nformula = "1"\n' for i in range(4))
     with pytest.raises(dv.ModelFileError, match="limit is 3"):
         dv.Model.loads(text)

@@ -21,7 +21,7 @@ The submodules, each importing only those before it: :mod:`.core` (the core
 cells, loading and simulating, P(feasible), the ZOPA), :mod:`.barriers`,
 :mod:`.thresholds`, :mod:`.interventions`, :mod:`.window`,
 :mod:`.credibility`, :mod:`.configurations` (with its data file
-``catalogue.toml``), :mod:`.alternatives`, :mod:`.voi`, :mod:`.report` (the
+``catalogue.toml``), :mod:`.rules` (eligibility and rule-outs), :mod:`.alternatives`, :mod:`.voi`, :mod:`.report` (the
 headline) and :mod:`.scenarios`.  Everything public is also here.
 
 Examples
@@ -52,19 +52,15 @@ from .configurations import (
     PROFILES,
     Configuration,
     Option,
-    RuleOuts,
     catalogue,
-    apply_rules,
-    check_rules,
-    compare_configurations,
     configure,
-    deal_report,
 )
 from .core import CORE, check_core, core_model, deal_model, deal_summary, p_feasible, simulate, zopa, zopa_point
 from .credibility import best_offer, falling_credibility
 from .future_share import price_in_future_share
 from .upfront import best_upfront, many_ais
 from .interventions import Intervention, applicable, configured_by, default_interventions, interventions
+from .rules import RuleOuts, apply_rules, check_rules, compare_configurations, deal_report
 from .report import barrier_effects, binding_barrier, headline, headline_sentence, probability_label, roles
 from .scenarios import SCENARIO_DESCRIPTIONS, SCENARIOS, make_scenario, scenario
 from .thresholds import thresholds

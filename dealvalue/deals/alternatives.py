@@ -31,6 +31,26 @@ class Alternative:
     cell (value per dollar = E[value] / E[cost]), or a fixed value per
     dollar in microdoom per million USD.
 
+    Parameters
+    ----------
+    name : str
+        The option's name (its row in :func:`compare_alternatives`).
+    model : Model, optional
+        A model of the alternative; give it or ``value_per_MUSD``.
+    value_cell : str, default "value_delivered"
+        The model's value cell, in a unit convertible to microdoom.
+    cost_cell : str, default "spend"
+        The model's cost cell, in a unit convertible to USD.
+    value_per_MUSD : float, optional
+        A fixed value per dollar, microdoom per million USD.
+    note : str, default ""
+        A note shown in the table.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        Both or neither of ``model`` and ``value_per_MUSD`` given.
+
     Examples
     --------
     >>> Alternative("funding bar", value_per_MUSD=1.0).value_per_MUSD
@@ -73,13 +93,29 @@ def compare_alternatives(deal: "Model", alternatives: Sequence[Alternative] | No
     alternative worth ``e`` per dollar exactly when it is bought below our
     bid.  By default the alternatives are the advocacy budget model
     (``dealvalue/models/advocacy.toml``) and the deal model's own opportunity cost
-    ``e`` (its median).
+    ``e`` (its median).  Each model runs with the same seed; the standard
+    error of a ratio of means is the delta method's.
+
+    Parameters
+    ----------
+    deal : Model
+        The deal model, with cells ``value_delivered`` (microdoom) and
+        ``spend`` (USD).
+    alternatives : sequence of Alternative, optional
+        The other uses of the money; by default the two above.
+    n : int, default 10_000
+        The number of samples per model.
+    seed : int, optional
+        None takes the deal model's own seed, else 0.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by option: ``value_per_MUSD stderr expected_value
-        expected_cost note``, best first.
+        Indexed by option (the deal first as ``"deal"`` before sorting):
+        ``value_per_MUSD`` (microdoom per million USD), ``stderr``,
+        ``expected_value`` (microdoom), ``expected_cost`` (USD), ``note``;
+        best first.  A fixed-ratio alternative has stderr 0 and no expected
+        value or cost (NaN).
 
     Examples
     --------

@@ -45,6 +45,29 @@ class Term:
     ``name`` is the cell (or input) the term stands for, or ``"gains from
     trade"`` for the dimensional part ``ln(W0 / R0)``; ``parts`` holds
     ``(weight, sympy factor)`` pairs in the model's symbols.
+
+    Parameters
+    ----------
+    name : str
+        The cell or input the term stands for, or ``"gains from trade"``.
+    label : str
+        The cell's label (the name when the model has no such cell).
+    group : str
+        The cell's group, ``"gains from trade"`` for the dimensional term.
+    parts : tuple of (float, sympy.Expr)
+        ``(weight, factor)`` pairs: the term is the sum of
+        ``weight * ln(factor)``.
+
+    Examples
+    --------
+    ``F = bid / ask = W * c_ai * c_h / R`` in the core model, so ``c_h``
+    enters with weight +1 (it divides the ask), ``R`` with -1:
+
+    >>> gains, c_ai, c_h = barrier_terms(core_model())
+    >>> c_h.name, c_h.group, c_h.parts
+    ('c_h', 'deal', ((1.0, c_h),))
+    >>> gains.parts
+    ((1.0, W), (-1.0, R))
     """
 
     name: str
@@ -77,6 +100,22 @@ def barrier_terms(model: "Model") -> list[Term]:
     term, ``gains from trade``: ``ln`` of what the deal is worth to us over
     what the AI asks, before any dimensionless barrier.  So the terms sum to
     ``ln F`` exactly, whatever the units.
+
+    Parameters
+    ----------
+    model : Model
+        A deal model (with the core cells).
+
+    Returns
+    -------
+    list of Term
+        ``gains from trade`` first (when it has parts), then one term per
+        barrier, in the order they are met from ``bid`` then ``ask``.
+
+    Raises
+    ------
+    dealvalue.errors.NotADealModelError
+        The model lacks a core cell.
 
     Examples
     --------
@@ -158,6 +197,13 @@ def _term_values(model: "Model", terms: Sequence[Term], values: Mapping[str, np.
 def decomposition(model: "Model", **overrides: float) -> "pd.DataFrame":
     """The barrier decomposition at point values (medians), ready for a waterfall.
 
+    Parameters
+    ----------
+    model : Model
+        A deal model (with the core cells).
+    **overrides : float
+        Cells pinned to these values, e.g. ``c_h=0.9``.
+
     Returns
     -------
     pandas.DataFrame
@@ -198,6 +244,24 @@ def decomposition_samples(model: "Model | Results", n: int = 10_000, seed: int |
     """Per-sample terms of the barrier decomposition, one column per term,
     plus ``ln F``; each row's terms sum to its ``ln F``.
 
+    Parameters
+    ----------
+    model : Model or Results
+        A deal model (with the core cells), or results of one, used as they
+        are.
+    n : int, default 10_000
+        The number of samples (ignored when ``model`` is results).
+    seed : int, optional
+        None takes the model's own seed, else 0, so answers are repeatable.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``n`` rows, one column per term of :func:`barrier_terms` (named by
+        the term) and ``ln F``, all in natural-log units; a term is
+        ``-inf``, ``inf`` or NaN in a sample where its factor is 0 or
+        negative.
+
     Examples
     --------
     >>> s = decomposition_samples(core_model(), n=10)
@@ -220,6 +284,25 @@ def decomposition_distribution(model: "Model | Results", n: int = 10_000, seed: 
     its standard error), 5th, 50th and 95th percentiles of its log units, and
     its share of the variance of ``ln F`` (covariance of the term with
     ``ln F`` over the variance of ``ln F``; shares sum to 1).
+
+    Samples with a term that is not finite are left out.
+
+    Parameters
+    ----------
+    model : Model or Results
+        A deal model (with the core cells), or results of one, used as they
+        are.
+    n : int, default 10_000
+        The number of samples (ignored when ``model`` is results).
+    seed : int, optional
+        None takes the model's own seed, else 0, so answers are repeatable.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by term, then ``ln F``: ``mean stderr p5 p50 p95
+        variance_share`` (log units; ``variance_share`` is NaN when ``ln F``
+        does not vary).
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """Deal configurations: good x payment quadrant x counterparty x AI profile x
-upfront share, the factor defaults each sets (with the seed's reasons), and
-the eligibility and rule-out conditions under which we will not deal.
+upfront share, and the factor defaults each sets (with the seed's reasons).
+The conditions under which we will not deal are in :mod:`.rules`.
 
 The options are data: ``catalogue.toml`` beside this module, read with
 :mod:`importlib.resources` and validated when the module is imported
@@ -15,15 +15,14 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import math
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..errors import ArgumentError, CatalogueError
-from .core import core_model, deal_model, deal_summary, seed_of, simulate
+from .core import deal_model
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -42,18 +41,34 @@ __all__ = [
     "Configuration",
     "catalogue",
     "configure",
-    "RuleOuts",
-    "check_rules",
-    "apply_rules",
-    "deal_report",
-    "compare_configurations",
 ]
 
 
 @dataclass(frozen=True)
 class Option:
     """One entry of a configuration catalogue: what it is, the seed's
-    examples, and the cells it sets, each as ``cell -> (formula, reason)``."""
+    examples, and the cells it sets, each as ``cell -> (formula, reason)``.
+
+    Parameters
+    ----------
+    key : str
+        The option's key in the catalogue (e.g. ``"trust_fund"``).
+    label : str
+        Its name in words.
+    examples : tuple of str, default ()
+        The seed's examples of it.
+    sets : mapping of str to (str, str), default {}
+        The cells it sets: ``cell -> (formula, reason)``.
+    tags : frozenset of str, default frozenset()
+        For a counterparty, the payments it has the authority to offer; for
+        a profile, the values it holds (which rule-outs may refuse).
+
+    Examples
+    --------
+    >>> o = PAYMENTS["trust_fund"]
+    >>> o.key, MAX_UPFRONT[o.key], "expropriation" in o.sets
+    ('trust_fund', 0.0, True)
+    """
 
     key: str
     label: str
@@ -224,6 +239,27 @@ class Configuration:
     motivation profile x upfront share, plus bargaining policies observed in
     the AI (e.g. ``{"threats"}``), which rule-outs may refuse.
 
+    Parameters
+    ----------
+    good : str
+        A key of ``GOODS`` (what we buy).
+    payment : str
+        A key of ``PAYMENTS`` (how we pay).
+    counterparty : str
+        A key of ``COUNTERPARTIES`` (who offers the deal).
+    profile : str
+        A key of ``PROFILES`` (the AI's motivations).
+    upfront : float, default 0.0
+        The share of the payment asked to be made now, in [0, 1] (capped
+        by :func:`configure` at ``MAX_UPFRONT[payment]``).
+    ai_policies : frozenset of str, default frozenset()
+        Bargaining policies observed in the AI.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        A key that is not in its catalogue, or ``upfront`` outside [0, 1].
+
     Examples
     --------
     >>> Configuration("evidence_iv", "high_freedom_low_influence", "safety_org", "schemer", upfront=1.0).name
@@ -248,12 +284,33 @@ class Configuration:
 
     @property
     def name(self) -> str:
+        """The configuration in one line: ``good / payment / counterparty /
+        profile / u=upfront``.
+
+        Returns
+        -------
+        str
+            The name, used as the row label by
+            :func:`~dealvalue.deals.rules.compare_configurations`.
+
+        Examples
+        --------
+        >>> Configuration("labour_rv", "trust_fund", "ai_developer", "reward_seeker").name
+        'labour_rv / trust_fund / ai_developer / reward_seeker / u=0'
+        """
         return f"{self.good} / {self.payment} / {self.counterparty} / {self.profile} / u={self.upfront:g}"
 
 
 def catalogue() -> "pd.DataFrame":
     """The configuration catalogue as one table: kind, key, label, examples,
     the cells each option sets and why.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per option and cell it sets: ``kind key label examples cell
+        formula reason``; ``kind`` is ``good``, ``payment``,
+        ``counterparty`` or ``profile``; ``examples`` are joined by ``"; "``.
 
     Examples
     --------
@@ -283,7 +340,14 @@ def configure(model: "Model", config: Configuration) -> tuple["Model", "pd.DataF
     the payment's fit; the upfront share sets ``u`` (capped at what the
     payment allows).  Cells the model lacks are skipped and listed as such.
     Whether the counterparty may offer the payment is a rule-out, checked by
-    :func:`check_rules`.
+    :func:`~dealvalue.deals.rules.check_rules`.
+
+    Parameters
+    ----------
+    model : Model
+        The model to configure (left unchanged).
+    config : Configuration
+        The choices.
 
     Returns
     -------
@@ -340,258 +404,3 @@ def configure(model: "Model", config: Configuration) -> tuple["Model", "pd.DataF
     # a later option overrides an earlier one for the same cell: keep the last, in plan order
     df = df.drop_duplicates("cell", keep="last").reset_index(drop=True)
     return m, df
-
-
-# ---------------------------------------------------------------- eligibility and rule-outs
-@dataclass(frozen=True)
-class RuleOuts:
-    """Conditions under which we will not deal (seed: 'Which AIs are
-    eligible for deals'; appendix, 'Write down a list of rule-out conditions
-    for deals and monitor them').
-
-    Each range is ``(low, high)``, ``None`` for no limit.  :func:`check_rules`
-    reports them at the model's point values (medians); :func:`apply_rules`
-    (used by :func:`deal_report` and :func:`compare_configurations` on a
-    model with the cells ``eligible`` and ``ruled_out``) applies them sample
-    by sample.  ``refused_values`` are
-    motivation-profile tags we will not trade with (e.g. ``"long-term power
-    seeking"``); ``refused_policies`` are bargaining policies (default:
-    threats).  ``require_minimal`` checks the minimal requirements: the AI
-    behaves better when offered a deal and is sensitive to follow-through.
-
-    Examples
-    --------
-    >>> RuleOuts(max_reservation_price=1e6).max_reservation_price
-    1000000.0
-    """
-
-    capability: tuple[float | None, float | None] = (None, None)
-    p_takeover: tuple[float | None, float | None] = (None, None)
-    max_reservation_price: float | None = None
-    refused_values: frozenset[str] = frozenset()
-    refused_policies: frozenset[str] = frozenset({"threats"})
-    require_minimal: bool = True
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "refused_values", frozenset(self.refused_values))
-        object.__setattr__(self, "refused_policies", frozenset(self.refused_policies))
-        if self.max_reservation_price is not None:
-            object.__setattr__(self, "max_reservation_price", float(self.max_reservation_price))
-        for name in ("capability", "p_takeover"):
-            lo, hi = getattr(self, name)
-            if lo is not None and hi is not None and lo > hi:
-                raise ArgumentError(name, (lo, hi), "a rule-out range (low, high) with low <= high")
-
-
-def _a(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
-
-
-def check_rules(model: "Model", rules: RuleOuts | None = None, config: Configuration | None = None) -> "pd.DataFrame":
-    """Check eligibility and rule-out conditions.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per condition: ``condition value limit status reason``;
-        ``status`` is ``"ok"``, ``"ruled out"`` or ``"not checked"`` (the
-        model lacks the cell).
-
-    Examples
-    --------
-    >>> t = check_rules(core_model(R=10), RuleOuts(max_reservation_price=5))
-    >>> t.set_index("condition").loc["reservation price cap", ["status", "reason"]].tolist()
-    ['ruled out', "the AI's reservation price 10 USD is above our cap of 5 USD"]
-    """
-    import pandas as pd
-
-    rules = rules or RuleOuts()
-    v = model.evaluate_all()
-    rows: list[dict[str, Any]] = []
-
-    def add(condition: str, value: Any, limit: Any, broken: bool | None, reason: str) -> None:
-        status = "not checked" if broken is None else ("ruled out" if broken else "ok")
-        rows.append({"condition": condition, "value": value, "limit": limit, "status": status, "reason": reason})
-
-    if rules.require_minimal:
-        for cell, text in (("responds_to_offer", "the AI does not behave better when offered a deal"),
-                           ("tracks_follow_through", "the AI is not sensitive to whether we follow through (like a rock, a calculator or an ant: seed footnote 15)")):
-            if cell in model:
-                broken = v[cell] < 0.5
-                add(f"minimal requirement: {cell}", v[cell], ">= 0.5", broken, text if broken else "met")
-            else:
-                add(f"minimal requirement: {cell}", None, ">= 0.5", None, f"the model has no cell {cell!r}")
-    for cell, (lo, hi) in (("capability", rules.capability), ("p_takeover", rules.p_takeover)):
-        if lo is None and hi is None:
-            continue
-        if cell not in model:
-            add(f"{cell} bounds", None, (lo, hi), None, f"the model has no cell {cell!r}")
-            continue
-        x = v[cell]
-        broken = (lo is not None and x < lo) or (hi is not None and x > hi)
-        why = f"{cell} {x:.4g} is outside the allowed range [{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]"
-        add(f"{cell} bounds", x, (lo, hi), bool(broken), why if broken else "within range")
-    if rules.max_reservation_price is not None:
-        x = v["R"]
-        broken = x > rules.max_reservation_price
-        add("reservation price cap", x, rules.max_reservation_price, bool(broken),
-            f"the AI's reservation price {x:.4g} USD is above our cap of {rules.max_reservation_price:.4g} USD" if broken else "below the cap")
-    if config is not None:
-        cp = COUNTERPARTIES[config.counterparty]
-        broken = config.payment not in cp.tags
-        add("authority to pay", config.payment, sorted(cp.tags), broken,
-            f"{_a(cp.label)} {cp.label} has no authority to pay with '{PAYMENTS[config.payment].label}' "
-            f"(e.g. {PAYMENTS[config.payment].examples[0]}); seed, section 'Humans may lack authority to offer the AI what it wants': 'Redwood Research may not be in a position to make certain positive sum trades with Claude 6, because Redwood can't: ...'" if broken else "has the authority")
-        tags = PROFILES[config.profile].tags & rules.refused_values
-        add("values we will not trade with", config.profile, sorted(rules.refused_values), bool(tags),
-            f"we do not trade with AIs whose values are {', '.join(sorted(tags))} (seed: footnote 25)" if tags else "none refused")
-        pol = config.ai_policies & rules.refused_policies
-        add("bargaining policies we will not trade with", sorted(config.ai_policies), sorted(rules.refused_policies), bool(pol),
-            f"the AI bargains with {', '.join(sorted(pol))}, which we refuse (seed appendix: 'e.g. no threats')" if pol else "none refused")
-    return pd.DataFrame(rows, columns=["condition", "value", "limit", "status", "reason"])
-
-
-#: The per-sample rule-out cells :func:`apply_rules` adds, in the order losses are attributed.
-RULE_CELLS = ("ruled_out_capability", "ruled_out_p_takeover", "ruled_out_R")
-
-
-def apply_rules(model: "Model", rules: RuleOuts | None = None) -> "Model":
-    """A copy of ``model`` whose ``feasible`` respects ``rules`` sample by sample.
-
-    Each range or cap of ``rules`` becomes a 0/1 cell that is 1 in the samples
-    where it holds (``ruled_out_capability``, ``ruled_out_p_takeover``,
-    ``ruled_out_R``), and ``ruled_out`` becomes their maximum, so every answer
-    computed from the model (``p_feasible``, ``deal_summary``, ``window``,
-    ``interventions``) removes exactly those samples.  ``require_minimal =
-    False`` sets ``eligible`` to 1.  The model must have the cells
-    ``ruled_out`` and ``eligible`` (the shipped deal model has them).
-
-    Examples
-    --------
-    >>> m = apply_rules(deal_model(), RuleOuts(p_takeover=(None, 0.1)))
-    >>> m.cell("ruled_out").formula
-    'ruled_out_p_takeover'
-    """
-    rules = rules or RuleOuts()
-    for c in ("ruled_out", "eligible"):
-        if c not in model:
-            raise ArgumentError("model", getattr(model, "name", model), f"a deal model with a cell {c!r} (apply_rules)")
-    m = model.copy()
-    held: list[str] = []
-    for cell, (lo, hi) in (("capability", rules.capability), ("p_takeover", rules.p_takeover)):
-        if (lo is None and hi is None) or cell not in m:
-            continue
-        parts = ([f"{cell} < {lo!r}"] if lo is not None else []) + ([f"{cell} > {hi!r}"] if hi is not None else [])
-        m.add(f"ruled_out_{cell}", parts[0] if len(parts) == 1 else f"max({parts[0]}, {parts[1]})",
-              label=f"rule-out: {cell} outside [{'-inf' if lo is None else f'{lo:g}'}, {'inf' if hi is None else f'{hi:g}'}]",
-              group="eligibility", bounds=(0, 1))
-        held.append(f"ruled_out_{cell}")
-    if rules.max_reservation_price is not None:
-        m.add("R_cap", repr(rules.max_reservation_price), unit="USD", label="our cap on the AI's reservation price", group="eligibility")
-        m.add("ruled_out_R", "R > R_cap", label="rule-out: reservation price above our cap", group="eligibility", bounds=(0, 1))
-        held.append("ruled_out_R")
-    m.replace("ruled_out", functools.reduce(lambda a, b: f"max({a}, {b})", held) if held else "0")
-    if not rules.require_minimal:
-        m.replace("eligible", "1")
-    return m
-
-
-#: Conditions on the configuration itself, not on a sample: they rule a deal out whole.
-WHOLE_RULES = ("authority to pay", "values we will not trade with", "bargaining policies we will not trade with")
-
-
-def _rule(model: "Model", rules: RuleOuts | None, config: Configuration | None) -> tuple["Model", "pd.DataFrame"]:
-    """The model with the per-sample rules applied (when it has the cells for them) and the conditions
-    that rule the deal out whole: those on the configuration, and, for a model without the
-    per-sample cells, every condition broken at the medians."""
-    checks = check_rules(model, rules, config)
-    broken = checks[checks["status"] == "ruled out"]
-    if "ruled_out" in model and "eligible" in model:
-        return apply_rules(model, rules), broken[broken["condition"].isin(WHOLE_RULES)]
-    return model, broken
-
-
-def deal_report(model: "Model", rules: RuleOuts | None = None, config: Configuration | None = None,
-                n: int = 10_000, seed: int | None = None) -> "pd.DataFrame":
-    """The deal's numbers, or, when it breaks a rule, why it is ruled out.
-
-    With ``config`` the model is configured first (:func:`configure`).  On a
-    model with the cells ``eligible`` and ``ruled_out``, ranges and caps are
-    applied sample by sample (:func:`apply_rules`: the summary reports the
-    share of samples each removes) and only the conditions on the
-    configuration (authority, values, bargaining policies) rule the deal out
-    whole.  A deal that breaks such a condition is not simulated:
-    the report has one row per broken condition, ``status = "ruled out"``,
-    the reason, and no number.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``quantity status value stderr unit reason``.
-
-    Examples
-    --------
-    >>> r = deal_report(core_model(R=10), RuleOuts(max_reservation_price=5))
-    >>> r[["quantity", "status"]].values.tolist()
-    [['reservation price cap', 'ruled out']]
-    >>> r = deal_report(core_model(R=10))
-    >>> row = r.set_index("quantity").loc["p_feasible"]
-    >>> row["status"], float(row["value"])
-    ('ok', 1.0)
-    """
-    import pandas as pd
-
-    if config is not None:
-        model, _ = configure(model, config)
-    model, broken = _rule(model, rules, config)
-    cols = ["quantity", "status", "value", "stderr", "unit", "reason"]
-    if len(broken):
-        return pd.DataFrame([{"quantity": c, "status": "ruled out", "value": None, "stderr": None, "unit": "", "reason": why}
-                             for c, why in zip(broken["condition"], broken["reason"])], columns=cols)
-    s = deal_summary(model, n, seed).reset_index()
-    s["status"] = "ok"
-    s["reason"] = ""
-    return s[cols]
-
-
-def compare_configurations(model: "Model", configs: Sequence[Configuration], rules: RuleOuts | None = None,
-                           n: int = 10_000, seed: int | None = None) -> "pd.DataFrame":
-    """Compare deal configurations on common random numbers: P(feasible) and
-    expected value to us for each, or the reason it is ruled out.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by configuration name: ``good payment counterparty profile
-        upfront status reason p_feasible stderr value_to_us
-        value_to_us_stderr``; feasible configurations first, by expected value.
-
-    Examples
-    --------
-    >>> cs = [Configuration("evidence_iv", "high_freedom_low_influence", "safety_org", "schemer", 1.0),
-    ...       Configuration("evidence_iv", "low_freedom_low_influence", "safety_org", "schemer", 1.0)]
-    >>> t = compare_configurations(deal_model(), cs, n=2_000)
-    >>> t["status"].tolist()
-    ['ok', 'ruled out']
-    """
-    import pandas as pd
-
-    rows = []
-    for c in configs:
-        m, _ = configure(model, c)
-        m, broken = _rule(m, rules, c)
-        row: dict[str, Any] = {"configuration": c.name, "good": c.good, "payment": c.payment, "counterparty": c.counterparty,
-                               "profile": c.profile, "upfront": c.upfront}
-        if len(broken):
-            row.update(status="ruled out", reason="; ".join(broken["reason"]), p_feasible=math.nan, stderr=math.nan,
-                       value_to_us=math.nan, value_to_us_stderr=math.nan)
-        else:
-            r = simulate(m, n, seed_of(model, seed))
-            row.update(status="ok", reason="", p_feasible=r.mean("feasible"), stderr=r.stderr("feasible"),
-                       value_to_us=r.mean("value_to_us") if "value_to_us" in m else math.nan,
-                       value_to_us_stderr=r.stderr("value_to_us") if "value_to_us" in m else math.nan)
-        rows.append(row)
-    df = pd.DataFrame(rows).set_index("configuration")
-    return df.sort_values(["value_to_us", "p_feasible"], ascending=False, na_position="last", kind="stable")
-
-

@@ -63,6 +63,29 @@ def core_model(R: float = 90, W: float = 100, c_h: float = 0.5, c_ai: float = 0.
     Cells: ``R W c_h c_ai bargaining_power ask bid feasible F trust_inflation
     price value_to_us value_to_ai``.
 
+    Parameters
+    ----------
+    R : float, default 90
+        The AI's reservation price, in USD.
+    W : float, default 100
+        Our willingness to pay, in USD.
+    c_h : float, default 0.5
+        The credibility of our offer, in [0, 1].
+    c_ai : float, default 0.5
+        The credibility of the AI's offer, in [0, 1].
+    beta : float, default 0.5
+        The AI's bargaining power (cell ``bargaining_power``): the share of
+        the ZOPA's width the Nash price gives the AI.
+
+    Returns
+    -------
+    Model
+        A new model whose cells are those numbers and the formulas
+        ``ask = R / c_h``, ``bid = W * c_ai``, ``feasible = bid >= ask``,
+        ``F = bid / ask``, ``trust_inflation = 1 / (c_h * c_ai)``, ``price =
+        ask + bargaining_power * (bid - ask)`` and the value of the deal to
+        each side (0 when there is no ZOPA).
+
     Examples
     --------
     >>> m = core_model()
@@ -93,6 +116,16 @@ def deal_model(name: str = "deal") -> "Model":
     ``"evidence"`` (see :func:`dealvalue.models.names`), or a scenario as
     ``"scenarios/<name>"`` (see :func:`dealvalue.models.scenario_names`).
 
+    Parameters
+    ----------
+    name : str, default "deal"
+        A shipped model's name, or ``"scenarios/"`` and a scenario's name.
+
+    Returns
+    -------
+    Model
+        The model read from the shipped TOML file (a new object each call).
+
     Raises
     ------
     dealvalue.errors.ArgumentError
@@ -121,6 +154,18 @@ def check_core(model: "Model", cells: Sequence[str] = CORE) -> None:
     :class:`~dealvalue.UnknownCellError`) naming the first core cell the
     model lacks.
 
+    Parameters
+    ----------
+    model : Model
+        The model to check.
+    cells : sequence of str, default CORE
+        The cells it must have: ``R W c_h c_ai ask bid feasible``.
+
+    Raises
+    ------
+    dealvalue.errors.NotADealModelError
+        A cell of ``cells`` is not in the model.
+
     Examples
     --------
     >>> import dealvalue as dv
@@ -143,6 +188,28 @@ def simulate(model: "Model | Results", n: int = 10_000, seed: int | None = None,
     """Simulate ``model`` (or pass ``Results`` through), after checking the core cells.
 
     ``seed=None`` uses the model's own seed, else 0, so answers are repeatable.
+
+    Parameters
+    ----------
+    model : Model or Results
+        A deal model (it must have the core cells, see :func:`check_core`),
+        or results of one, used as they are.
+    n : int, default 10_000
+        The number of samples (ignored when ``model`` is results).
+    seed : int, optional
+        None takes the model's own seed, else 0, so answers are repeatable.
+    method : {"mc", "lhs", "qmc"}
+        Plain Monte Carlo, Latin hypercube or scrambled Sobol' points.
+
+    Returns
+    -------
+    Results
+        Joint samples of every cell (``model`` itself when it is results).
+
+    Raises
+    ------
+    dealvalue.errors.NotADealModelError
+        The model lacks a core cell.
 
     Examples
     --------
@@ -173,6 +240,21 @@ def seed_of(model: "Model", seed: int | None) -> int:
 def p_feasible(model: "Model | Results", n: int = 10_000, seed: int | None = None) -> float:
     """P(a ZOPA exists): the mean of the ``feasible`` cell.
 
+    Parameters
+    ----------
+    model : Model or Results
+        A deal model (it must have the core cells, see :func:`check_core`),
+        or results of one, used as they are.
+    n : int, default 10_000
+        The number of samples (ignored when ``model`` is results).
+    seed : int, optional
+        None takes the model's own seed, else 0, so answers are repeatable.
+
+    Returns
+    -------
+    float
+        The share of samples in which ``feasible`` is 1, in [0, 1].
+
     Examples
     --------
     >>> p_feasible(core_model(R=90)), p_feasible(core_model(R=10))
@@ -186,6 +268,16 @@ def deal_summary(model: "Model | Results", n: int = 10_000, seed: int | None = N
     """P(feasible) and the expected value of the deal to each side, with
     Monte Carlo standard errors.
 
+    Parameters
+    ----------
+    model : Model or Results
+        A deal model (it must have the core cells, see :func:`check_core`),
+        or results of one, used as they are.
+    n : int, default 10_000
+        The number of samples (ignored when ``model`` is results).
+    seed : int, optional
+        None takes the model's own seed, else 0, so answers are repeatable.
+
     Returns
     -------
     pandas.DataFrame
@@ -194,7 +286,7 @@ def deal_summary(model: "Model | Results", n: int = 10_000, seed: int | None = N
         to each reason, attributed in this order so that they add up to
         ``1 - p_feasible``: ``lost_ineligible`` (cell ``eligible``), one
         ``lost_ruled_out_*`` per rule-out cell (see
-        :func:`~dealvalue.deals.configurations.apply_rules`),
+        :func:`~dealvalue.deals.rules.apply_rules`),
         ``lost_no_zopa`` (``zopa_exists``), ``lost_participation``
         (``willing_to_engage``); then ``value_to_us``,
         ``value_to_ai``, ``value_to_us_microdoom``, ``spend``,
@@ -253,6 +345,20 @@ def zopa_point(model: "Model", **overrides: float) -> tuple[float, float, float]
     there is none.  The price uses ``bargaining_power`` if the model has it,
     else 0.5.
 
+    Parameters
+    ----------
+    model : Model
+        A deal model, evaluated at its point values (each input's number,
+        or its distribution's median).
+    **overrides : float
+        Cells pinned to these values for the evaluation, e.g. ``R=10``.
+
+    Returns
+    -------
+    tuple of float, or None
+        ``(ask, bid, price)`` in the model's units, or ``None`` when
+        ``feasible`` is 0 at these values.
+
     Examples
     --------
     >>> zopa_point(core_model(R=10)), zopa_point(core_model(R=90))
@@ -269,6 +375,18 @@ def zopa_point(model: "Model", **overrides: float) -> tuple[float, float, float]
 def zopa(model: "Model | Results", n: int = 10_000, seed: int | None = None,
          qs: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> "pd.DataFrame":
     """Distribution of the ZOPA's ends.
+
+    Parameters
+    ----------
+    model : Model or Results
+        A deal model (it must have the core cells, see :func:`check_core`),
+        or results of one, used as they are.
+    n : int, default 10_000
+        The number of samples (ignored when ``model`` is results).
+    seed : int, optional
+        None takes the model's own seed, else 0, so answers are repeatable.
+    qs : sequence of float, default (0.05, 0.25, 0.5, 0.75, 0.95)
+        The quantile levels, one column each.
 
     Returns
     -------

@@ -35,11 +35,32 @@ def best_offer(R: float, c_h0: float, P_c: float, bid: float | None = None, g: f
     accepts are ``[P_low, P_high]``, from the two branches of Lambert's W;
     with our ``bid`` the deal is feasible iff ``P_low <= bid``.
 
+    Parameters
+    ----------
+    R : float
+        The AI's reservation price, USD.
+    c_h0 : float
+        The credibility of a vanishingly small offer, in [0, 1].
+    P_c : float
+        The credibility scale, USD, > 0: an offer of ``P_c`` keeps ``1/e``
+        of ``c_h0``.
+    bid : float, optional
+        Our bid, USD; without it ``feasible`` is False.
+    g : float, default 0.0
+        The AI's risk aversion, in [0, 1).
+
     Returns
     -------
     pandas.Series
-        ``best_offer max_receipt can_meet_R least_offer most_offer feasible
-        verdict``.
+        ``best_offer`` (``P*``, USD), ``max_receipt`` (the AI's certainty
+        equivalent at ``P*``, USD), ``can_meet_R``, ``least_offer`` and
+        ``most_offer`` (USD, NaN when no offer meets R), ``feasible`` and
+        ``verdict`` (in words).
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        ``g`` outside [0, 1) or ``P_c`` not > 0.
 
     Examples
     --------
@@ -93,6 +114,19 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
     the payment loses ``exp(-P / P_c)`` of its credibility, so the certainty
     equivalent of ``P`` is ``P c_h exp(-P / (P_c (1 - g)))``.
 
+    Parameters
+    ----------
+    model : Model or Results
+        A deal model (with the core cells), or results of one, used as they
+        are.
+    n : int, default 10_000
+        The number of samples (ignored when ``model`` is results).
+    seed : int, optional
+        None takes the model's own seed, else 0.
+    P_c : float, optional
+        The credibility scale, USD, the same in every sample; by default
+        the model's ``P_c`` cell.
+
     Returns
     -------
     pandas.DataFrame
@@ -105,6 +139,11 @@ def falling_credibility(model: "Model | Results", n: int = 10_000, seed: int | N
         set), ``best_offer_median``, ``max_receipt_median``,
         ``least_offer_median`` (over samples where R can be met).
         ``attrs["verdict"]`` says in words whether any offer can meet R.
+
+    Raises
+    ------
+    dealvalue.UnknownCellError
+        ``P_c`` is not given and the model has no ``P_c`` cell.
 
     Examples
     --------

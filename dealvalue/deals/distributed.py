@@ -8,7 +8,7 @@ The model is shipped to every worker once (:func:`dealvalue.scale.map_points`).
 
 * :func:`window` -- :func:`dealvalue.deals.window.window` over the axis values;
 * :func:`compare_configurations` --
-  :func:`dealvalue.deals.configurations.compare_configurations` over the
+  :func:`dealvalue.deals.rules.compare_configurations` over the
   configurations;
 * :func:`sobol` -- :func:`dealvalue.analysis.sobol` for several targets or
   configurations at once (one Sobol analysis per point).
@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from ..scale import map_points
-from .configurations import Configuration, RuleOuts
-from .configurations import compare_configurations as _compare_local
+from .configurations import Configuration
+from .rules import RuleOuts
+from .rules import compare_configurations as _compare_local
 from .core import check_core, seed_of
 from .window import window as _window_local
 

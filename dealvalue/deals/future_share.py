@@ -48,6 +48,24 @@ def price_in_future_share(model: "Model") -> "Model":
     controls, to compare with its cost of considering a deal), as do
     ``value_to_us_microdoom`` and ``value_delivered`` in microdoom.
 
+    Parameters
+    ----------
+    model : Model
+        The shipped deal model or one configured from it (it must have the
+        cells named above and those their new formulas use, such as
+        ``R_batna``, ``value``, ``schemer_exchange_rate``).
+
+    Returns
+    -------
+    Model
+        A copy with the unit ``future_share`` defined in it (the unit lives
+        with the model), the two new inputs and the edited cells.
+
+    Raises
+    ------
+    dealvalue.UnknownCellError
+        The model lacks one of the cells edited.
+
     Examples
     --------
     >>> from dealvalue.deals.core import deal_model

@@ -46,6 +46,34 @@ class Intervention:
     where the model was configured by one of them the intervention does not
     apply (see :func:`applicable`).
 
+    Parameters
+    ----------
+    label : str
+        The intervention's name (the row label of :func:`interventions`).
+    cell : str
+        The cell it changes.
+    kind : {"set", "scale", "shift", "toward", "formula"}
+        How it changes the cell.
+    amount : float, default 0.0
+        The new value, the factor, the shift, or the fraction of the way to
+        ``target``, by ``kind``; in the cell's unit for set and shift.
+    target : float, optional
+        Where ``"toward"`` moves the cell (required for that kind).
+    formula : str, optional
+        The cell's new formula (required for ``"formula"``).
+    cost : float, optional
+        What it costs, in USD, >= 0; None: not costed.
+    description : str, default ""
+        Why, in words (the seed's idea it stands for).
+    redundant_with : frozenset of str, default frozenset()
+        Configuration choices that already are this intervention.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        An unknown kind, ``"toward"`` without a target, ``"formula"``
+        without a formula, or a negative cost.
+
     Examples
     --------
     >>> Intervention("honesty policy", "reality", "toward", 0.5, target=1.0).apply(np.array([0.6]))
@@ -75,7 +103,33 @@ class Intervention:
             raise ArgumentError("cost", self.cost, f"a cost >= 0 USD or None {where}")
 
     def apply(self, x: np.ndarray) -> np.ndarray:
-        """The cell's samples after the intervention (kinds other than formula)."""
+        """The cell's samples after the intervention (kinds other than formula).
+
+        Parameters
+        ----------
+        x : numpy.ndarray
+            The cell's samples, in its unit.
+
+        Returns
+        -------
+        numpy.ndarray
+            The changed samples, not yet clipped to the cell's bounds
+            (:func:`interventions` clips them).
+
+        Raises
+        ------
+        dealvalue.errors.ArgumentError
+            The intervention is of kind ``"formula"``: it changes the model,
+            not samples.
+
+        Examples
+        --------
+        >>> x = np.array([0.2, 0.6])
+        >>> Intervention("halve", "p_takeover", "scale", 0.5).apply(x)
+        array([0.1, 0.3])
+        >>> Intervention("a third closer to 1", "commitment", "toward", 1 / 3, target=1.0).apply(np.array([0.4]))
+        array([0.6])
+        """
         if self.kind == "set":
             return np.full_like(x, float(self.amount), dtype=float)
         if self.kind == "scale":
@@ -120,6 +174,16 @@ def configured_by(model: "Model") -> frozenset[str]:
     cell's description (``"Configured (payment: trust_fund): ..."``), e.g.
     ``{"good: labour_rv", "payment: trust_fund", "upfront share", ...}``.
 
+    Parameters
+    ----------
+    model : Model
+        Any model.
+
+    Returns
+    -------
+    frozenset of str
+        The ``set_by`` texts found; empty for a model never configured.
+
     Examples
     --------
     >>> sorted(configured_by(deal_model()))
@@ -142,6 +206,18 @@ def applicable(model: "Model", it: Intervention) -> tuple[bool, str]:
     already carries the effect, so applying it again would count it twice), or
     where the cell is a constant the intervention leaves unchanged (paying
     mostly upfront when everything is paid upfront).
+
+    Parameters
+    ----------
+    model : Model
+        The model the intervention would change.
+    it : Intervention
+        The intervention.
+
+    Returns
+    -------
+    tuple of (bool, str)
+        ``(True, "")``, or ``(False, reason)`` with the reason in words.
 
     Examples
     --------
@@ -170,6 +246,20 @@ def default_interventions(model: "Model") -> list[Intervention]:
     illustrative, in USD): those whose cell it has, leaving out any the
     model's configuration already is or that would change nothing
     (:func:`applicable`).
+
+    Parameters
+    ----------
+    model : Model
+        The model the interventions would change.
+
+    Returns
+    -------
+    list of Intervention
+        In the seed's order: honesty policy (``reality``), trust fund
+        (``expropriation``), public commitments (``commitment``), paying
+        mostly upfront (``u``), verification methods, coherence aids, a
+        private scratchpad (``consideration_cost``), control
+        (``p_takeover``).
 
     Examples
     --------
@@ -201,6 +291,19 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
     so each difference is computed sample by sample; its standard error is
     that of the paired difference.
 
+    Parameters
+    ----------
+    model : Model
+        A deal model (with the core cells).
+    items : sequence of Intervention, optional
+        The interventions; by default :func:`default_interventions`.
+    n : int, default 10_000
+        The number of samples.
+    seed : int, optional
+        None takes the model's own seed, else 0.
+    method : {"mc", "lhs", "qmc"}
+        Plain Monte Carlo, Latin hypercube or scrambled Sobol' points.
+
     Returns
     -------
     pandas.DataFrame
@@ -227,6 +330,14 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
         ranked: free interventions that raise ``delta_value`` first (by
         ``delta_value``), then costed ones by value per dollar, then the
         rest (not costed, or free with no gain) by ``delta_value``.
+
+    Raises
+    ------
+    dealvalue.errors.NotADealModelError
+        The model (or one changed by a formula intervention) lacks a core
+        cell.
+    dealvalue.UnknownCellError
+        An intervention's cell is not in the model.
 
     Examples
     --------
@@ -275,9 +386,11 @@ def interventions(model: "Model", items: Sequence[Intervention] | None = None, n
             row["delta_microdoom"] = dm
             row["microdoom_per_MUSD"] = _per_cost(dm, it.cost, 1e6)
         rows.append(row)
+    if not rows:  # no intervention applies to this model: an empty table with the columns, not a KeyError
+        return pd.DataFrame(columns=["intervention", "cell", "kind", "cost", "free", "p_before", "p_after", "delta_p",
+                                     "delta_p_stderr", "delta_value", "delta_value_stderr", "value_per_dollar"]
+                            ).set_index("intervention")
     df = pd.DataFrame(rows).set_index("intervention")
-    if df.empty:
-        return df
     # rank: free and helping (0), costed (1), the rest (2); then value per dollar, then delta_value
     tier = np.where(df["free"] & (df["delta_value"] > 0), 0, np.where(df["cost"].notna() & ~df["free"], 1, 2))
     order = pd.DataFrame({"tier": tier, "vpd": -df["value_per_dollar"].to_numpy(dtype=float),

@@ -42,10 +42,30 @@ def zopa(results: "Results") -> Any:
     ``price | feasible``) a 5%-95% rule, a 25%-75% bar and a median tick, on
     a log axis in the model's money unit.
 
+    Parameters
+    ----------
+    results : Results
+        Results of a deal model (with the core cells; the ``price`` row
+        when it has a ``price`` cell).
+
     Returns
     -------
     altair.LayerChart
-        Data: the ZOPA frame with columns ``quantity p5 p25 p50 p75 p95``.
+        Data: the ZOPA frame with columns ``quantity p5 p25 p50 p75 p95``,
+        rows with no feasible sample left out.
+
+    Examples
+    --------
+    In the worked example with ``R = 10`` every sample is feasible: the AI
+    asks 10 / 0.5, we bid 100 * 0.5, the Nash price is half way.
+
+    >>> from dealvalue import deals
+    >>> from dealvalue.deals import plots
+    >>> chart = plots.zopa(deals.simulate(deals.core_model(R=10), n=100))
+    >>> chart.data[["quantity", "p50"]].values.tolist()
+    [['ask | feasible', 20.0], ['bid | feasible', 50.0], ['price | feasible', 35.0]]
+    >>> chart.to_dict()["layer"][0]["encoding"]["x"]["title"]
+    'price (USD)'
     """
     alt = altair()
     frame: Any = zopa_frame(results)
@@ -82,6 +102,17 @@ def waterfall(model: "Model | pd.DataFrame") -> Any:
     -------
     altair.LayerChart
         Data: the decomposition with ``label start end kind`` columns.
+
+    Examples
+    --------
+    The worked example: ``ln(100/90)`` of gains from trade, ``ln 0.5`` for
+    each credibility, ending at ``ln F = ln(50/180)``.
+
+    >>> from dealvalue import deals
+    >>> from dealvalue.deals import plots
+    >>> bars = plots.waterfall(deals.core_model()).layer[0].data
+    >>> bars[["term", "start", "end", "kind"]].round(4).values.tolist()
+    [['gains from trade', 0.0, 0.1054, 'helps'], ['c_ai', 0.1054, -0.5878, 'hurts'], ['c_h', -0.5878, -1.2809, 'hurts'], ['ln F', 0.0, -1.2809, 'total (ln F)']]
     """
     alt = altair()
     frame: Any = model if hasattr(model, "columns") else decomposition(model)  # type: ignore[arg-type]
@@ -115,10 +146,30 @@ def window(frame: "pd.DataFrame") -> Any:
     """P(feasible) along the axis of a :func:`~dealvalue.deals.window`
     frame, with a band of two standard errors.
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A frame of :func:`~dealvalue.deals.window`: indexed by the axis,
+        with columns ``p_feasible`` and ``stderr``.
+
     Returns
     -------
     altair.LayerChart
-        Data: the frame with the axis as a column and ``lo hi`` band ends.
+        Data: the frame with the axis as a column and ``lo hi`` band ends
+        (``p_feasible`` -/+ two standard errors, clipped to [0, 1]).
+
+    Examples
+    --------
+    With ``c_h`` uniform on (0, 1), ``bid >= ask`` when ``c_h >= R / 50``,
+    so P(feasible) is ``1 - R / 50``: 0.5 at ``R = 25``, inside the band.
+
+    >>> from dealvalue import deals
+    >>> from dealvalue.deals import plots
+    >>> m = deals.core_model(); m.replace("c_h", "uniform(0, 1)")
+    >>> chart = plots.window(deals.window(m, axis="R", values=[0, 25, 50], n=400, seed=1))
+    >>> row = chart.data.set_index("R").loc[25.0]
+    >>> bool(row["lo"] < 0.5 < row["hi"]), chart.data["p_feasible"].tolist()[::2]
+    (True, [1.0, 0.0])
     """
     alt = altair()
     axis = str(frame.index.name or "axis")

@@ -253,6 +253,11 @@ def barrier_effects(model: "Model") -> "pd.DataFrame":
     value of a no-takeover promise, so are not a barrier to remove) are left
     out.
 
+    Parameters
+    ----------
+    model : Model
+        A deal model (with the core cells), evaluated at its medians.
+
     Returns
     -------
     pandas.DataFrame
@@ -302,6 +307,17 @@ _BINDS = 1e-9
 def binding_barrier(model: "Model") -> str | None:
     """The barrier whose removal alone raises bid / ask the most
     (:func:`barrier_effects`), or None when no barrier lowers it.
+
+    Parameters
+    ----------
+    model : Model
+        A deal model (with the core cells), evaluated at its medians.
+
+    Returns
+    -------
+    str or None
+        The barrier's term name (a cell or input of the model).  Among
+        barriers of equal effect, the first in the decomposition's order.
 
     Examples
     --------

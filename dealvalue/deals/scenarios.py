@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from ..model import Model
+    from ..results import Results
 
 __all__ = ["SCENARIOS", "SCENARIO_DESCRIPTIONS", "make_scenario", "scenario", "compare"]
 
@@ -70,6 +71,28 @@ def make_scenario(name: str, base: "Model | None" = None) -> "Model":
     """Build scenario ``name`` from the deal model and its configuration
     (what ``dealvalue/models/scenarios/<name>.toml`` holds).
 
+    A scenario paying in a share of the future is repriced in that unit
+    (:func:`~dealvalue.deals.future_share.price_in_future_share`).
+
+    Parameters
+    ----------
+    name : str
+        A key of ``SCENARIOS``.
+    base : Model, optional
+        The model to configure; by default the shipped deal model.
+
+    Returns
+    -------
+    Model
+        The configured model, named ``name`` with spaces, described by
+        ``SCENARIO_DESCRIPTIONS[name]``, the configuration and the base's
+        description.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        ``name`` is not a key of ``SCENARIOS``.
+
     Examples
     --------
     >>> make_scenario("labour_trust_fund").cell("u").formula
@@ -92,6 +115,22 @@ def make_scenario(name: str, base: "Model | None" = None) -> "Model":
 def scenario(name: str) -> "Model":
     """Load the scenario file ``dealvalue/models/scenarios/<name>.toml``.
 
+    Parameters
+    ----------
+    name : str
+        A key of ``SCENARIOS``.
+
+    Returns
+    -------
+    Model
+        The model read from the file (the same cells as
+        ``make_scenario(name)``; tests keep them in step).
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        ``name`` is not a key of ``SCENARIOS``.
+
     Examples
     --------
     >>> scenario("evidence_upfront").cell("u").formula
@@ -107,7 +146,7 @@ def scenario(name: str) -> "Model":
 
 
 
-def compare(models: Mapping[str, "Model"], n: int = 10_000, seed: int = 0) -> "pd.DataFrame":
+def compare(models: Mapping[str, "Model | Results"], n: int = 10_000, seed: int = 0) -> "pd.DataFrame":
     """The headline cells of several models run with the same seed (common
     random numbers), each after the first as a paired difference from the first.
 
@@ -115,7 +154,9 @@ def compare(models: Mapping[str, "Model"], n: int = 10_000, seed: int = 0) -> "p
     ----------
     models
         Label -> model, the reference first (e.g. scenarios, or input sets of
-        one model).  The cells compared are those of the first model that
+        one model); or label -> results of runs already made with one ``n``
+        and seed (and, with ``keep``, of at least the cells compared), which
+        are used as they are.  The cells compared are those of the first model that
         play the roles ``feasible``, ``value_us``, ``ask``, ``bid`` and
         ``surplus`` (:func:`~dealvalue.deals.report.roles`), else its last
         formula cell.
@@ -144,7 +185,9 @@ def compare(models: Mapping[str, "Model"], n: int = 10_000, seed: int = 0) -> "p
 
     if not models:
         raise ArgumentError("models", dict(models), "at least one model, by label")
-    runs = [(label, m.simulate(n=n, seed=seed)) for label, m in models.items()]
+    from ..results import Results
+
+    runs = [(label, m if isinstance(m, Results) else m.simulate(n=n, seed=seed)) for label, m in models.items()]
     ref_label, ref = runs[0]
     role = roles(ref.model)
     cells = [role[k] for k in ("feasible", "value_us", "ask", "bid", "surplus") if k in role] or list(ref.model.formulas[-1:])

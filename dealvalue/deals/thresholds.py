@@ -81,12 +81,34 @@ def thresholds(model: "Model", factors: Sequence[str] | None = None, **overrides
 
     Parameters
     ----------
-    factors
+    model : Model
+        A deal model (with the core cells).
+    factors : sequence of str, optional
         Cells to solve for; by default ``R``, ``W``, ``c_h``, ``c_ai`` and
         every input that ``ask`` or ``bid`` depends on (those that do not
         move F at the point values are left out).
-    overrides
-        Point values to use instead of the medians.
+    **overrides : float
+        Point values to use instead of the medians, e.g. ``R=10``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by factor (the first row ``c_h * c_ai``): ``label current
+        break_even feasible_when expression method within_range``.
+        ``feasible_when`` is ``"at least"`` or ``"at most"`` (the side of
+        the break-even on which ``bid >= ask``); ``expression`` is sympy's
+        closed form in the other cells' symbols, empty when solved
+        numerically; ``method`` is ``"symbolic"``, ``"numeric (Brent)"``,
+        ``"no break-even in range"`` (``break_even`` NaN) or, for a factor
+        named in ``factors``, ``"F does not depend on it here"``.  Values
+        are in the factor's unit.
+
+    Raises
+    ------
+    dealvalue.errors.NotADealModelError
+        The model lacks a core cell.
+    dealvalue.UnknownCellError
+        A factor is not a cell of the model.
 
     Examples
     --------

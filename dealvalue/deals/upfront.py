@@ -66,12 +66,38 @@ def best_upfront(model: "Model", n: int = 10_000, seed: int | None = None, targe
     either on, the optimum can be interior at point inputs, where the
     derivative of the expected value in ``u`` is zero (tested by hand).
 
+    Parameters
+    ----------
+    model : Model
+        A deal model with the core cells and a cell ``u``.
+    n : int, default 10_000
+        The number of samples (the same draws for every ``u``).
+    seed : int, optional
+        None takes the model's own seed, else 0.
+    target : str, optional
+        The cell whose mean is maximised (by default
+        ``value_to_us_microdoom``, else ``value_to_us``).
+    upper : float, default 1.0
+        The largest share searched, in [0, 1].
+    step : float, default 0.01
+        The coarse grid's spacing, in (0, 1].
+    method : {"mc", "lhs", "qmc"}
+        Plain Monte Carlo, Latin hypercube or scrambled Sobol' points.
+
     Returns
     -------
     pandas.Series
         ``u``, ``value`` (the expected target at ``u``), ``stderr`` (its Monte
         Carlo error), ``value_at_0``, ``value_at_upper``, ``p_feasible`` (at
-        ``u``), ``target``.
+        ``u``), ``target``.  Values are in the target's unit.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        ``upper`` or ``step`` out of range, or no target (the model has
+        neither value cell).
+    dealvalue.UnknownCellError
+        The model has no cell ``u`` (or no cell ``target``).
 
     Examples
     --------
@@ -129,12 +155,34 @@ def many_ais(model: "Model", n_ais: int, shared: Sequence[str] = (), n: int = 10
     P(at least one) = ``1 - (1 - p)**n_ais``; with every input shared they
     are copies of one AI and it is ``p``.
 
+    Parameters
+    ----------
+    model : Model
+        A deal model (with the core cells).
+    n_ais : int
+        The number of AIs, >= 1.
+    shared : sequence of str, default ()
+        Input cells drawn once per sample and common to every AI.
+    n : int, default 10_000
+        The number of samples.
+    seed : int, optional
+        None takes the model's own seed, else 0 (the first AI's draws; the
+        others' streams derive from it).
+    method : {"mc", "lhs", "qmc"}
+        Plain Monte Carlo, Latin hypercube or scrambled Sobol' points.
+
     Returns
     -------
     pandas.Series
         ``p_one`` (P(feasible) for one AI), ``p_at_least_one``, its
         ``stderr``, ``expected_deals``, its ``stderr``, ``independent_limit``
         (``1 - (1 - p_one)**n_ais``), ``n_ais``.
+
+    Raises
+    ------
+    dealvalue.errors.ArgumentError
+        ``n_ais`` is not a whole number >= 1, or ``shared`` names a cell
+        that is not an input.
 
     Examples
     --------

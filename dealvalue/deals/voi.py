@@ -32,6 +32,34 @@ def top_inputs(model: "Model", target: str = "ln_F", n: int = 2_000, seed: int |
     apportions the spread of the feasibility index; ``feasible`` the chance
     of a ZOPA; ``value_to_us`` the value.
 
+    Parameters
+    ----------
+    model : Model
+        A deal model (with the core cells).
+    target : str, default "ln_F"
+        The cell whose variance is apportioned.
+    n : int, default 2_000
+        The base sample size of the Sobol design.
+    seed : int, optional
+        None takes the model's own seed, else 0.
+    k : int, default 10
+        The number of inputs returned.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by input, largest total index first: ``S1 S1_lo S1_hi ST
+        ST_lo ST_hi`` (first-order and total indices, shares of the target's
+        variance, with their intervals); empty when the model has no
+        uncertain input.
+
+    Raises
+    ------
+    dealvalue.errors.NotADealModelError
+        The model lacks a core cell.
+    dealvalue.UnknownCellError
+        ``target`` is not a cell of the model.
+
     Examples
     --------
     >>> t = top_inputs(core_model(), target="F", n=64, k=3)   # point inputs: nothing varies
@@ -61,12 +89,33 @@ def value_of_information(model: "Model", options: Sequence[str] = ("deal_net_val
     every uncertain input before deciding would be worth; EVPPI of an input
     what learning it alone would be worth (see :mod:`dealvalue.analysis`).
 
+    Parameters
+    ----------
+    model : Model
+        A deal model (with the core cells) that has the ``options`` cells,
+        in one unit.
+    options : sequence of str, default ("deal_net_value", "no_deal")
+        The cells holding each option's net value.
+    n : int, default 20_000
+        The number of samples.
+    seed : int, optional
+        None takes the model's own seed, else 0.
+    k : int, default 10
+        The number of inputs whose EVPPI is reported.
+
     Returns
     -------
     pandas.DataFrame
         Indexed by ``EVPI`` then the top ``k`` inputs: ``value stderr unit``
         (stderr only for EVPI); ``attrs["best_option"]`` is the option best
-        on average.
+        on average.  Values are in the unit of the first option.
+
+    Raises
+    ------
+    dealvalue.errors.NotADealModelError
+        The model lacks a core cell.
+    dealvalue.UnknownCellError
+        An option is not a cell of the model.
 
     Examples
     --------

@@ -35,11 +35,36 @@ def window(model: "Model", axis: str = "capability", values: Sequence[float] | N
     takeover odds, and so ``R``, for strong ones: P(feasible) rises, peaks
     and falls.
 
+    Parameters
+    ----------
+    model : Model
+        A deal model (with the core cells).
+    axis : str, default "capability"
+        The cell pinned to each value in turn.
+    values : sequence of float, optional
+        The axis values, in the axis cell's unit; by default 41 points
+        evenly spaced over the cell's bounds (0 to 10 without bounds).
+    n : int, default 4_000
+        The number of samples at each value (the same draws at each).
+    seed : int, optional
+        None takes the model's own seed, else 0.
+    method : {"mc", "lhs", "qmc"}
+        Plain Monte Carlo, Latin hypercube or scrambled Sobol' points.
+
     Returns
     -------
     pandas.DataFrame
-        Indexed by the axis value: ``p_feasible stderr value_to_us
-        value_to_us_stderr R_median W_median``.
+        Indexed by the axis value (named by the axis): ``p_feasible stderr
+        value_to_us value_to_us_stderr R_median W_median``; the
+        ``value_to_us`` columns when the model has that cell.  ``stderr``
+        is the binomial standard error of ``p_feasible``.
+
+    Raises
+    ------
+    dealvalue.errors.NotADealModelError
+        The model lacks a core cell.
+    dealvalue.UnknownCellError
+        ``axis`` is not a cell of the model.
 
     Examples
     --------
@@ -80,6 +105,14 @@ def window_ends(frame: "pd.DataFrame", level: float = 0.5) -> "pd.DataFrame":
     """The window of viable deals: where P(feasible) first rises to ``level``
     and where it last falls below it (linear interpolation between grid
     points), and the peak.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A :func:`window` frame: its index is the axis (ascending), its
+        column ``p_feasible`` the probability at each value.
+    level : float, default 0.5
+        The probability that opens and closes the window.
 
     Returns
     -------

@@ -37,8 +37,9 @@ from typing import Sequence
 
 from .base import MAX_LOG_MU, Distribution, FloatArray, check_finite, number_text, shown_value
 from .classic import Bernoulli, Beta, Lognorm, Mixture, Norm, Pert, To, Triangular, Uniform
-from .more import (DISCRETE_KINDS, MAX_COUNT, Binomial, Clipped, Discrete, Exponential, Gamma, LognormMS, Poisson,
-                   StudentT, Truncated)
+from .bounded import Clipped, Truncated
+from .more import (DISCRETE_KINDS, MAX_COUNT, Binomial, Discrete, Exponential, Gamma, LognormMS, Poisson,
+                   StudentT)
 from .squigglepy import from_squigglepy
 
 __all__ = [
@@ -56,6 +57,31 @@ DISTRIBUTIONS: dict[str, type[Distribution]] = {
 
 
 def make(kind: str, args: Sequence[float]) -> Distribution:
-    """Build a distribution from its kind and positional numeric parameters."""
+    """Build a distribution from its kind and positional numeric parameters.
+
+    Parameters
+    ----------
+    kind : str
+        A key of ``DISTRIBUTIONS`` (the formula language's name).
+    args : sequence of float
+        The parameters, in the order the formula language takes them.
+
+    Returns
+    -------
+    Distribution
+        The distribution, checked.
+
+    Raises
+    ------
+    KeyError
+        An unknown kind.
+    dealvalue.errors.DistributionError
+        Parameters the kind refuses.
+
+    Examples
+    --------
+    >>> make("beta", [2, 3]).formula(), round(make("to", [1, 10]).median(), 6)   # sqrt(10)
+    ('beta(2, 3)', 3.162278)
+    """
     cls = DISTRIBUTIONS[kind]
     return cls(*args)  # type: ignore[call-arg]

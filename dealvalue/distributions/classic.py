@@ -18,7 +18,25 @@ __all__ = ["To", "Norm", "Lognorm", "Beta", "Uniform", "Triangular", "Pert", "Be
 
 @dataclass(frozen=True)
 class Norm(Distribution):
-    """Normal with a mean and a standard deviation."""
+    """Normal with a mean and a standard deviation.
+
+    Parameters
+    ----------
+    mean : float
+        The mean (and median).
+    sd : float
+        The standard deviation, > 0.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        A parameter that is not finite, or ``sd <= 0``.
+
+    Examples
+    --------
+    >>> round(Norm(0, 1).quantile(0.975), 6)
+    1.959964
+    """
 
     mean: float
     sd: float
@@ -51,7 +69,26 @@ class Norm(Distribution):
 
 @dataclass(frozen=True)
 class Lognorm(Distribution):
-    """Lognormal; ``mu`` and ``sigma`` are those of the underlying normal."""
+    """Lognormal; ``mu`` and ``sigma`` are those of the underlying normal.
+
+    Parameters
+    ----------
+    mu : float
+        The mean of the log (the median is ``exp(mu)``).
+    sigma : float
+        The standard deviation of the log, > 0.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        A parameter that is not finite, ``sigma <= 0`` or ``mu`` too
+        large for ``exp``.
+
+    Examples
+    --------
+    >>> Lognorm(0, 1).median()
+    1.0
+    """
 
     mu: float
     sigma: float
@@ -97,6 +134,25 @@ class To(Distribution):
 
     Lognormal when ``low > 0``, normal otherwise (as in Squiggle and
     squigglepy).
+
+    Parameters
+    ----------
+    low : float
+        The 5% quantile.
+    high : float
+        The 95% quantile, > ``low``.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        A bound that is not finite, or ``low >= high``.
+
+    Examples
+    --------
+    Lognormal from 1 to 100, so its median is the geometric mean, 10:
+
+    >>> round(To(1, 100).median(), 9), round(To(1, 100).quantile(0.95), 9)
+    (10.0, 100.0)
     """
 
     low: float
@@ -143,7 +199,23 @@ class To(Distribution):
 
 @dataclass(frozen=True)
 class Beta(Distribution):
-    """Beta(a, b) on (0, 1)."""
+    """Beta(a, b) on (0, 1).
+
+    Parameters
+    ----------
+    a, b : float
+        The shape parameters, > 0 (mean ``a / (a + b)``).
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        A parameter that is not finite or not > 0.
+
+    Examples
+    --------
+    >>> Beta(2, 2).median(), Beta(2, 2).support()
+    (0.5, (0.0, 1.0))
+    """
 
     a: float
     b: float
@@ -176,7 +248,25 @@ class Beta(Distribution):
 
 @dataclass(frozen=True)
 class Uniform(Distribution):
-    """Uniform on [low, high]."""
+    """Uniform on [low, high].
+
+    Parameters
+    ----------
+    low : float
+        The lower end.
+    high : float
+        The upper end, > ``low``.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        An end that is not finite, or ``low >= high``.
+
+    Examples
+    --------
+    >>> Uniform(0, 10).quantile(0.25)
+    2.5
+    """
 
     low: float
     high: float
@@ -205,7 +295,25 @@ class Uniform(Distribution):
 
 @dataclass(frozen=True)
 class Triangular(Distribution):
-    """Triangular with a left end, a mode and a right end."""
+    """Triangular with a left end, a mode and a right end.
+
+    Parameters
+    ----------
+    left, mode, right : float
+        ``left <= mode <= right`` and ``left < right``.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        A parameter that is not finite, or out of that order.
+
+    Examples
+    --------
+    With the mode at the left end the CDF is ``1 - (1 - x)**2``:
+
+    >>> Triangular(0, 0, 1).quantile(0.75)
+    0.5
+    """
 
     left: float
     mode: float
@@ -246,7 +354,26 @@ class Triangular(Distribution):
 
 @dataclass(frozen=True)
 class Pert(Distribution):
-    """PERT (a scaled beta) with a low end, a mode and a high end; ``lam`` = 4."""
+    """PERT (a scaled beta) with a low end, a mode and a high end; ``lam`` = 4.
+
+    Parameters
+    ----------
+    low, mode, high : float
+        ``low <= mode <= high`` and ``low < high``.
+    lam : float, default 4.0
+        How much the mode weighs, > 0.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        A parameter that is not finite, out of that order, or ``lam <= 0``.
+
+    Examples
+    --------
+    >>> p = Pert(0, 2, 10)
+    >>> p.alpha, p.beta                  # 1 + 4 * 2 / 10, 1 + 4 * 8 / 10
+    (1.8, 4.2)
+    """
 
     low: float
     mode: float
@@ -263,10 +390,34 @@ class Pert(Distribution):
 
     @property
     def alpha(self) -> float:
+        """The first beta shape, ``1 + lam (mode - low) / (high - low)``.
+
+        Returns
+        -------
+        float
+            The shape, >= 1.
+
+        Examples
+        --------
+        >>> Pert(0, 5, 10).alpha
+        3.0
+        """
         return 1 + self.lam * (self.mode - self.low) / (self.high - self.low)
 
     @property
     def beta(self) -> float:
+        """The second beta shape, ``1 + lam (high - mode) / (high - low)``.
+
+        Returns
+        -------
+        float
+            The shape, >= 1.
+
+        Examples
+        --------
+        >>> Pert(0, 5, 10).beta
+        3.0
+        """
         return 1 + self.lam * (self.high - self.mode) / (self.high - self.low)
 
     def params(self) -> dict[str, float]:
@@ -295,7 +446,23 @@ class Pert(Distribution):
 
 @dataclass(frozen=True)
 class Bernoulli(Distribution):
-    """1 with probability ``p``, else 0.  Its median is 1 if p > 0.5, 0 if p < 0.5, 0.5 at 0.5."""
+    """1 with probability ``p``, else 0.  Its median is 1 if p > 0.5, 0 if p < 0.5, 0.5 at 0.5.
+
+    Parameters
+    ----------
+    p : float
+        The probability of 1, in [0, 1].
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        ``p`` not finite or outside [0, 1].
+
+    Examples
+    --------
+    >>> Bernoulli(0.7).median(), Bernoulli(0.5).median()
+    (1.0, 0.5)
+    """
 
     p: float
     kind: ClassVar[str] = "bernoulli"
@@ -327,7 +494,26 @@ class Bernoulli(Distribution):
 
 @dataclass(frozen=True)
 class Mixture(Distribution):
-    """A mixture of distributions with weights (normalised to sum to 1)."""
+    """A mixture of distributions with weights (normalised to sum to 1).
+
+    Parameters
+    ----------
+    components : tuple of Distribution
+        The distributions mixed.
+    weights : tuple of float
+        One weight per component, >= 0 with a positive sum.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        Weights that do not match the components, are negative or sum to 0.
+
+    Examples
+    --------
+    >>> m = Mixture((Norm(0, 1), Norm(10, 1)), (1, 3))
+    >>> m.probabilities.tolist(), m.formula()
+    ([0.25, 0.75], 'mixture([norm(0, 1), norm(10, 1)], [1, 3])')
+    """
 
     components: tuple[Distribution, ...]
     weights: tuple[float, ...]
@@ -357,6 +543,18 @@ class Mixture(Distribution):
 
     @property
     def probabilities(self) -> FloatArray:
+        """The weights normalised to sum to 1.
+
+        Returns
+        -------
+        numpy.ndarray
+            One probability per component.
+
+        Examples
+        --------
+        >>> Mixture((Norm(0, 1), Uniform(0, 1)), (2, 2)).probabilities.tolist()
+        [0.5, 0.5]
+        """
         w = np.asarray(self.weights, dtype=float)
         return np.asarray(w / w.sum(), dtype=float)
 

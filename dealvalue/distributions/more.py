@@ -1,6 +1,5 @@
-"""More kinds: gamma, exponential, binomial, poisson, student_t, lognorm_ms,
-discrete and truncate (and :class:`Clipped`, what a clipped squigglepy
-distribution becomes).
+"""More kinds: gamma, exponential, binomial, poisson, student_t, lognorm_ms and
+discrete (``truncate`` and clipping are in :mod:`.bounded`).
 
 Each checks its parameters (a :class:`~dealvalue.errors.DistributionError`
 naming the parameter), samples with a :class:`numpy.random.Generator`, and has
@@ -18,17 +17,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import DistributionError
 from .base import MAX_LOG_MU, Distribution, FloatArray, check_finite, number_text, shown_value
-from .classic import Bernoulli, Lognorm
+from .classic import Lognorm
 
-__all__ = ["Gamma", "Exponential", "Binomial", "Poisson", "StudentT", "LognormMS", "Discrete", "Truncated",
-           "Clipped", "DISCRETE_KINDS", "MAX_COUNT"]
+__all__ = ["Gamma", "Exponential", "Binomial", "Poisson", "StudentT", "LognormMS", "Discrete", "DISCRETE_KINDS",
+           "MAX_COUNT"]
 
 MAX_COUNT = 1e12  # binomial n and poisson lam: counts numpy draws exactly and scipy inverts
 #: kinds whose values are whole numbers (a CDF with steps)
@@ -41,7 +40,23 @@ def _u(u: ArrayLike) -> FloatArray:
 
 @dataclass(frozen=True)
 class Gamma(Distribution):
-    """Gamma with a ``shape`` (k) and a ``scale`` (theta): mean k theta, variance k theta^2."""
+    """Gamma with a ``shape`` (k) and a ``scale`` (theta): mean k theta, variance k theta^2.
+
+    Parameters
+    ----------
+    shape, scale : float
+        k and theta, both > 0.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        A parameter that is not finite or not > 0.
+
+    Examples
+    --------
+    >>> round(Gamma(1, 2).median(), 6)    # exponential of mean 2: 2 ln 2
+    1.386294
+    """
 
     shape: float
     scale: float
@@ -76,7 +91,23 @@ class Gamma(Distribution):
 
 @dataclass(frozen=True)
 class Exponential(Distribution):
-    """Exponential with a ``rate`` (events per unit): mean 1 / rate."""
+    """Exponential with a ``rate`` (events per unit): mean 1 / rate.
+
+    Parameters
+    ----------
+    rate : float
+        Events per unit, > 0.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        ``rate`` not finite or not > 0.
+
+    Examples
+    --------
+    >>> round(Exponential(2).median(), 6)    # ln 2 / 2
+    0.346574
+    """
 
     rate: float
     kind: ClassVar[str] = "exponential"
@@ -112,7 +143,25 @@ def _count(dist: Distribution, key: str, value: float) -> None:
 
 @dataclass(frozen=True)
 class Binomial(Distribution):
-    """The number of successes in ``n`` trials of probability ``p``."""
+    """The number of successes in ``n`` trials of probability ``p``.
+
+    Parameters
+    ----------
+    n : int
+        The number of trials, a whole number from 0 to ``MAX_COUNT``.
+    p : float
+        The probability of success, in [0, 1].
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        ``n`` not a whole number in range, or ``p`` outside [0, 1].
+
+    Examples
+    --------
+    >>> Binomial(10, 0.5).median(), Binomial(10, 0.5).support()
+    (5.0, (0.0, 10.0))
+    """
 
     n: float
     p: float
@@ -146,7 +195,23 @@ class Binomial(Distribution):
 
 @dataclass(frozen=True)
 class Poisson(Distribution):
-    """The number of events of a Poisson process with mean ``lam``."""
+    """The number of events of a Poisson process with mean ``lam``.
+
+    Parameters
+    ----------
+    lam : float
+        The mean, in (0, ``MAX_COUNT``].
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        ``lam`` out of range.
+
+    Examples
+    --------
+    >>> Poisson(3).quantile(0.5), Poisson(3).formula()
+    (3.0, 'poisson(3)')
+    """
 
     lam: float
     kind: ClassVar[str] = "poisson"
@@ -178,7 +243,29 @@ class Poisson(Distribution):
 
 @dataclass(frozen=True)
 class StudentT(Distribution):
-    """Student's t with ``df`` degrees of freedom, shifted by ``loc`` and stretched by ``scale``."""
+    """Student's t with ``df`` degrees of freedom, shifted by ``loc`` and stretched by ``scale``.
+
+    Parameters
+    ----------
+    df : float
+        Degrees of freedom, > 0.
+    loc : float, default 0.0
+        The centre (the median).
+    scale : float, default 1.0
+        The stretch, > 0.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        A parameter that is not finite, ``df <= 0`` or ``scale <= 0``.
+
+    Examples
+    --------
+    With one degree of freedom it is Cauchy: the 75% quantile is ``tan(pi / 4)``.
+
+    >>> round(StudentT(1).quantile(0.75), 9), StudentT(3, 10, 2).median()
+    (1.0, 10.0)
+    """
 
     df: float
     loc: float = 0.0
@@ -214,7 +301,28 @@ class StudentT(Distribution):
 
 @dataclass(frozen=True)
 class LognormMS(Distribution):
-    """Lognormal by its own ``mean`` and standard deviation ``sd`` (not those of the log)."""
+    """Lognormal by its own ``mean`` and standard deviation ``sd`` (not those of the log).
+
+    Parameters
+    ----------
+    mean : float
+        The mean, > 0.
+    sd : float
+        The standard deviation, > 0.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        A parameter that is not finite or not > 0.
+
+    Examples
+    --------
+    ``sigma**2 = ln(1 + (sd / mean)**2)`` and ``mu = ln(mean) - sigma**2 / 2``,
+    so the median ``exp(mu)`` is ``mean / sqrt(1.25)`` here:
+
+    >>> round(LognormMS(10, 5).median(), 6), round(10 / 1.25 ** 0.5, 6)
+    (8.944272, 8.944272)
+    """
 
     mean: float
     sd: float
@@ -255,7 +363,28 @@ class LognormMS(Distribution):
 
 @dataclass(frozen=True)
 class Discrete(Distribution):
-    """One of ``values`` with probabilities proportional to ``weights``."""
+    """One of ``values`` with probabilities proportional to ``weights``.
+
+    Parameters
+    ----------
+    values : tuple of float
+        The values (finite).
+    weights : tuple of float
+        One weight per value, >= 0 with a positive sum.
+
+    Raises
+    ------
+    dealvalue.errors.DistributionError
+        No values, a weight per value missing, or bad weights.
+
+    Examples
+    --------
+    The CDF is 0.25, 0.5, 1 at 1, 2, 3:
+
+    >>> d = Discrete((1, 2, 3), (1, 1, 2))
+    >>> d.quantile(0.5), d.quantile(0.51)
+    (2.0, 3.0)
+    """
 
     values: tuple[float, ...]
     weights: tuple[float, ...]
@@ -320,124 +449,3 @@ class Discrete(Distribution):
 
     def support(self) -> tuple[float, float]:
         return (min(self.values), max(self.values))
-
-
-@dataclass(frozen=True)
-class Truncated(Distribution):
-    """``dist`` conditioned on ``low <= x <= high`` (its values outside are drawn again, not moved to the ends).
-
-    Of a continuous distribution only: the discrete kinds (bernoulli, binomial,
-    poisson, discrete) are refused; use ``clip()`` or ``discrete()`` for those.
-    """
-
-    dist: Distribution
-    low: float
-    high: float
-    kind: ClassVar[str] = "truncate"
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.dist, Distribution):
-            raise DistributionError("truncate(...)", f"parameter dist must be a distribution, got {shown_value(self.dist)}")
-        check_finite(self, low=self.low, high=self.high)
-        if _has_steps(self.dist):
-            raise DistributionError(self.formula(), f"expected a continuous distribution, got the discrete {self.dist.kind}()")
-        if not self.low < self.high:
-            raise DistributionError(self.formula(), f"expected low < high, got low = {self.low:g} and high = {self.high:g}")
-        lo, hi = self.bounds()
-        if not hi > lo:
-            raise DistributionError(self.formula(), f"the interval [{self.low:g}, {self.high:g}] has probability 0 "
-                                    f"under {self.dist.formula()}")
-
-    def bounds(self) -> tuple[float, float]:
-        """The CDF of ``dist`` at ``low`` and at ``high``."""
-        f = self.dist.cdf(np.array([self.low, self.high], dtype=float))
-        return float(f[0]), float(f[1])
-
-    def params(self) -> dict[str, float]:
-        return {"low": float(self.low), "high": float(self.high)}
-
-    def formula(self) -> str:
-        inner = self.dist.formula() if isinstance(self.dist, Distribution) else "?"
-        return f"truncate({inner}, {number_text(self.low)}, {number_text(self.high)})"
-
-    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
-        return self.ppf(rng.random(n))
-
-    def ppf(self, u: ArrayLike) -> FloatArray:
-        lo, hi = self.bounds()
-        return np.asarray(np.clip(self.dist.ppf(lo + _u(u) * (hi - lo)), self.low, self.high), dtype=float)
-
-    def cdf(self, x: ArrayLike) -> FloatArray:
-        lo, hi = self.bounds()
-        return np.asarray(np.clip((self.dist.cdf(_u(x)) - lo) / (hi - lo), 0.0, 1.0), dtype=float)
-
-    def support(self) -> tuple[float, float]:
-        s = self.dist.support()
-        return (max(s[0], float(self.low)), min(s[1], float(self.high)))
-
-
-def _has_steps(dist: Distribution) -> bool:
-    from .classic import Mixture
-
-    if isinstance(dist, Mixture):
-        return any(_has_steps(c) for c in dist.components)
-    return dist.kind in DISCRETE_KINDS or isinstance(dist, Bernoulli)
-
-
-@dataclass(frozen=True)
-class Clipped(Distribution):
-    """``dist`` with values below ``low`` set to ``low`` and above ``high`` to ``high``
-    (squigglepy's ``lclip`` / ``rclip``); ``None`` is no bound.
-
-    Its :meth:`formula` is the formula language's ``clip(d, low, high)`` (or
-    ``max(d, low)``, ``min(d, high)``): a formula over a distribution, which
-    reads back as the same values, not as one distribution literal.
-    """
-
-    dist: Distribution
-    low: float | None = None
-    high: float | None = None
-    kind: ClassVar[str] = "clipped"
-
-    def __post_init__(self) -> None:
-        given: dict[str, Any] = {k: v for k, v in (("low", self.low), ("high", self.high)) if v is not None}
-        check_finite(self, **given)
-        if not given:
-            raise DistributionError(self.formula(), "expected a low or a high bound")
-        if self.low is not None and self.high is not None and not self.low <= self.high:
-            raise DistributionError(self.formula(), f"expected low <= high, got low = {self.low:g} and high = {self.high:g}")
-
-    def params(self) -> dict[str, float]:
-        return {k: float(v) for k, v in (("low", self.low), ("high", self.high)) if v is not None}
-
-    def formula(self) -> str:
-        d = self.dist.formula()
-        if self.low is not None and self.high is not None:
-            return f"clip({d}, {number_text(self.low)}, {number_text(self.high)})"
-        if self.low is not None:
-            return f"max({d}, {number_text(self.low)})"
-        return f"min({d}, {number_text(self.high)})"  # type: ignore[arg-type]
-
-    def _clip(self, x: FloatArray) -> FloatArray:
-        lo = -math.inf if self.low is None else self.low
-        hi = math.inf if self.high is None else self.high
-        return np.asarray(np.clip(x, lo, hi), dtype=float)
-
-    def sample(self, rng: np.random.Generator, n: int) -> FloatArray:
-        return self._clip(self.dist.sample(rng, n))
-
-    def ppf(self, u: ArrayLike) -> FloatArray:
-        return self._clip(self.dist.ppf(u))
-
-    def cdf(self, x: ArrayLike) -> FloatArray:
-        x = _u(x)
-        out = self.dist.cdf(x)
-        if self.low is not None:
-            out = np.where(x < self.low, 0.0, out)
-        if self.high is not None:
-            out = np.where(x >= self.high, 1.0, out)
-        return np.asarray(out, dtype=float)
-
-    def support(self) -> tuple[float, float]:
-        s = self.dist.support()
-        return (s[0] if self.low is None else max(s[0], self.low), s[1] if self.high is None else min(s[1], self.high))

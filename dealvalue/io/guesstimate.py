@@ -165,6 +165,23 @@ def read(export: "str | bytes | dict[str, Any]", new_model: Callable[..., "Model
     ------
     PeerModelError
         A metric that cannot be read, named with the text and column.
+
+    Examples
+    --------
+    The export's JSON text, with a forced uniform, a percentage and a
+    function:
+
+    >>> import json
+    >>> from dealvalue import Model
+    >>> export = json.dumps({"name": "pricing", "graph": {
+    ...     "metrics": [{"id": "a1", "readableId": "AB", "name": "Price"}, {"id": "b2", "readableId": "CD", "name": "Share"},
+    ...                 {"id": "c3", "readableId": "EF", "name": "Paid"}],
+    ...     "guesstimates": [{"metric": "a1", "input": "[10, 20]", "guesstimateType": "UNIFORM"},
+    ...                      {"metric": "b2", "input": "40%"},
+    ...                      {"metric": "c3", "input": "=AB * CD", "guesstimateType": "FUNCTION"}]}})
+    >>> m = read(export, Model)
+    >>> m.name, [(c.name, c.formula) for c in m.cells], m.evaluate("paid")   # 15 * 0.4
+    ('pricing', [('price', 'uniform(10, 20)'), ('share', '0.4'), ('paid', 'price * share')], 6.0)
     """
     if isinstance(export, (str, bytes)):
         if len(export) > MAX_BYTES:

@@ -333,6 +333,22 @@ def read(text: str, new_model: Callable[..., "Model"], name: str = "squiggle mod
     ------
     PeerModelError
         Anything outside the subset, with its line and column.
+
+    Examples
+    --------
+    ``10 to 100`` is lognormal, so the point value of ``ask`` is its median
+    ``sqrt(10 * 100)`` over 0.5:
+
+    >>> from dealvalue import Model
+    >>> m = read("R = 10 to 100  // the AI's price\\nc = 0.5\\nask = R / c", Model)
+    >>> [(c.name, c.formula) for c in m.cells], round(m.evaluate("ask"), 4)
+    ([('R', 'to(10, 100)'), ('c', '0.5'), ('ask', 'R / c')], 63.2456)
+    >>> read("y = foo(2)", Model)
+    Traceback (most recent call last):
+    ...
+    dealvalue.errors.PeerModelError: <squiggle>, line 1, column 5: function 'foo' is not in the subset read here (known: beta, lognormal, mixture, mx, normal, pointMass, triangular, uniform)
+        y = foo(2)
+            ^
     """
     if not isinstance(text, str):
         raise PeerModelError(path, 1, 1, f"expected Squiggle code as text, got {type(text).__name__}")

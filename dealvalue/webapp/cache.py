@@ -302,12 +302,49 @@ def break_even(spec: Spec, left: str, right: str) -> list[tuple[str, str]]:
     return out
 
 
+#: What the Compare tab overlays: (role, log scale, only where this role is 1), the surplus ratio ``F`` in every
+#: sample where the model has it (a deal exists right of 1), else the surplus where a deal exists.
+COMPARE_CHARTS = (("ask", True, None), ("bid", True, None), ("F", True, None), ("surplus", True, "feasible"))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def compare_models(texts: tuple[tuple[str, str], ...], n: int, seed: int) -> pd.DataFrame:
+def compare_models(texts: tuple[tuple[str, str], ...], n: int, seed: int) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """Headline cells of several models (input sets, scenarios) run with the
     same seed, each after the first as a paired difference from the first
-    (``deals.scenarios.compare``)."""
-    return compare({label: base_model(text) for label, text in texts}, n=n, seed=seed)
+    (``deals.scenarios.compare``), and the distributions of the ask, the bid
+    and the surplus in each on shared bins (``plots.histograms``), by role.
+    A run whose unit of a cell differs from the first's (a price in
+    ``future_share``) is left out of that cell's chart."""
+    from dealvalue import plots
+
+    named = {label: base_model(text) for label, text in texts}
+    role = deals.roles(next(iter(named.values())))
+    cells = [role[k] for k in ("feasible", "value_us", "ask", "bid", "surplus", "F") if k in role]
+    runs = {label: m.simulate(n=n, seed=seed, keep=[c for c in cells if c in m] or "all") for label, m in named.items()}
+    table = compare(runs, n=n, seed=seed)
+    charts: dict[str, pd.DataFrame] = {}
+    for what, log, where in COMPARE_CHARTS:
+        if what not in role or (what == "surplus" and "F" in charts) or (where is not None and where not in role):
+            continue
+        cell, ref = role[what], next(iter(runs.values()))
+        same = {label: r for label, r in runs.items() if cell in r.model and (where is None or role[where] in r.model)
+                and plots.unit_of(r, cell) == plots.unit_of(ref, cell)}
+        charts[what] = plots.histograms(same, cell, bins=HIST_BINS, log=log, where=role[where] if where else None)
+    return table, charts
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def one_page(spec: Spec, n: int, n_view: int, seed: int, main: str, link: str, model_label: str, made: str,
+             configuration: str | None, edited: tuple[tuple[str, str, str, str], ...]) -> str:
+    """The one-page summary of the page (:func:`dealvalue.webapp.onepage.summary_html`): the
+    headline from the run of ``n`` samples, the charts and interventions from the first ``n_view``."""
+    from .onepage import summary_html
+
+    model, _ = current_model(spec)
+    deal = all(c in model for c in deals.CORE)
+    return summary_html(model, results(spec, n, seed), results(spec, n_view, seed),
+                        deal_interventions(spec, n_view, seed) if deal else None, edited, link, seed=seed,
+                        model_label=model_label, made=made, configuration=configuration, main=main)
 
 
 @st.cache_data(max_entries=2, show_spinner=False)

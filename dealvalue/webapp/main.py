@@ -29,6 +29,7 @@ from .panels.configuration import configuration_panel, configurations_panel, rul
 from .panels.deal import deal_tables_panel, headline_panel, zopa_panel
 from .panels.formulas import formulas_panel, thresholds_panel
 from .panels.interventions import interventions_panel
+from .panels.onepage import summary_panel
 from .panels.sensitivity import sobol_panel, tornado_panel, voi_panel
 from .panels.inputs import inputs_panel, previews_panel
 from .panels.sidebar import export_panel, share_panel, model_panel, sampling_panel
@@ -241,5 +242,10 @@ def main(model: str | None = None) -> None:
             sentence.warning(md_escape(budget_text(exc)), icon="⏱️")
     with export_slot:
         share_panel(ss.base, spec[2], n, seed)
+        try:
+            with run_budget():
+                summary_panel(spec, n, n_view, seed, main_default)
+        except BudgetExceeded as exc:
+            st.warning(md_escape(budget_text(exc)), icon="⏱️")
         with run_budget():
             export_panel(spec, n_view, seed, main_default)

@@ -230,7 +230,7 @@ def on_save_input_set(spec: Spec) -> None:
     ss.setdefault("input_set_specs", {})[name] = spec
     ss.notice = ""
     ss.saved_msg = f"Saved the input set {name!r}: it is compared below, listed under Start from, and can be recorded " \
-                   "as an assessment on the Assessments tab."
+                   "as an assessment (below, or on the Assessments tab)."
     chosen = list(ss.get("compare") or ["current inputs"])
     if f"input set: {name}" not in chosen:
         ss.compare = [*chosen, f"input set: {name}"]
