@@ -93,6 +93,19 @@ def probability_label(model: "Model", role: str = "feasible") -> str:
     and participation included), not "a ZOPA exists" (``zopa_exists``, bid at
     least ask): the two probabilities differ, and the label says which.
 
+    Parameters
+    ----------
+    model
+        Any model.
+    role
+        A role of :data:`ROLES` (default ``feasible``), or a cell's name.
+
+    Returns
+    -------
+    str
+        ``P(label)``: the label of the cell playing ``role`` (its name when
+        it has no label, or ``role`` itself when no cell plays it).
+
     Examples
     --------
     >>> from dealvalue.deals.core import core_model, deal_model
