@@ -16,8 +16,14 @@ with an input edited to a new value so that every cache misses, and times:
 * ``sensitivity tab``: tornado and Sobol indices of the tab's default output
   (``ln_F`` or ``F`` when the model has one), paid when that tab is open.
 
-The page also renders the charts in the browser; that is not timed here.
-Usage: ``.venv/bin/python bench/app_bench.py [--repeat 3] [--samples 10000 100000]``.
+Then the page itself (``--page``, on by default): the app's script run headless by Streamlit's
+``AppTest`` with the Deal tab open, timed inside the script (``main()`` from start to end: every
+widget, the previews, the headline, the Deal tab's charts), after each input change, next to a
+bare ``simulate`` of the same edited model (a new model object, so compiled again as the page
+compiles it; same samples, same seed) timed in the same loop.  The ratio page / simulate is the
+issue-15 target (at most 1.5x).  Then the first visit of every tab after an input change.
+The browser's drawing of the page is not timed here (the browser tests look at it).
+Usage: ``.venv/bin/python bench/app_bench.py [--repeat 3] [--samples 10000 100000] [--no-page]``.
 """
 
 from __future__ import annotations
@@ -40,6 +46,10 @@ def main() -> int:
     p.add_argument("--samples", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     p.add_argument("--cell", default="reality", help="the input edited before each run")
     p.add_argument("--export", action="store_true", help="also time the Excel workbook of the current model")
+    p.add_argument("--page", action=argparse.BooleanOptionalAction, default=True,
+                   help="time the page's script run (AppTest) against a bare simulate, and each tab's first visit")
+    p.add_argument("--page-samples", type=int, default=100_000, help="sample count of the page measurement")
+    p.add_argument("--page-repeat", type=int, default=7, help="input changes timed on the page")
     args = p.parse_args()
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
@@ -101,6 +111,9 @@ def main() -> int:
     for n, med in rows:
         print(f"{n:>10,} " + " ".join(f"{med[key]:>15.3f}" for key in keys))
 
+    if args.page:
+        page_bench(text, args.cell, original, args.page_samples, args.page_repeat)
+
     if args.export:
         import dealvalue.io.excel  # noqa: F401  (import time is not the export's)
 
@@ -111,6 +124,80 @@ def main() -> int:
             data = app.workbook_bytes(plain, n, 1, main_out)
             print(f"Excel workbook at {n:,} samples: {time.perf_counter() - t:.2f} s, {len(data) / 1e6:.2f} MB")
     return 0
+
+
+#: The page's script, timed from inside: AppTest runs it in this process, so it appends to this list.
+PAGE_TIMES: list[float] = []
+
+DRIVER = """
+import sys, time
+from dealvalue.webapp.main import main
+if __name__ == "__main__":  # not in a forkserver child (the symbolic solves), which imports this file again
+    t = time.perf_counter()
+    main()
+    sys.modules["app_bench_timer"].append(time.perf_counter() - t)
+"""
+
+
+def page_bench(text: str, cell: str, original: str, n: int, repeat: int) -> None:
+    """The page's rerun after an input change against a bare simulate of the same model, then each tab's first visit."""
+    import tempfile
+    import types
+
+    import dealvalue as dv
+    from streamlit.testing.v1 import AppTest
+
+    timer = types.ModuleType("app_bench_timer")
+    timer.append = PAGE_TIMES.append  # type: ignore[attr-defined]
+    sys.modules["app_bench_timer"] = timer
+    base = dv.Model.loads(text, "deal")
+    seed = int(base.seed) if base.seed is not None else 1
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "page.py"
+        script.write_text(DRIVER, encoding="utf-8")
+        at = AppTest.from_file(str(script), default_timeout=600).run()
+        at.select_slider(key="samples").set_value(n).run()
+        [box] = [t for t in at.text_input if str(t.key).endswith(f":{cell}")]
+        assert at.session_state["seed"] == seed and not at.exception
+        page, wall, bare = [], [], []
+        for k in range(repeat + 1):  # the first change warms what stays warm in a served app (imports, the base model)
+            formula = f"({original}) * {1 - (k + 1) / 1000:.4f}"
+            PAGE_TIMES.clear()
+            t = time.perf_counter()
+            box.set_value(formula).run()
+            w = time.perf_counter() - t
+            assert not at.exception, [e.value for e in at.exception]
+            model = base.with_edits(((cell, (("formula", formula),)),))[0]
+            t = time.perf_counter()
+            model.simulate(n=n, seed=seed)
+            b = time.perf_counter() - t
+            if k:
+                page.append(PAGE_TIMES[-1]), wall.append(w), bare.append(b)
+            [box] = [t for t in at.text_input if str(t.key).endswith(f":{cell}")]
+        ratio = [p / b for p, b in zip(page, bare)]
+        import os
+
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"\nthe page after an input change, Deal tab open, {n:,} samples ({repeat} changes, seconds; "
+              f"load average {load:.1f} on {os.cpu_count()} cores)")
+        print(f"{'':>8} {'bare simulate':>14} {'page script':>12} {'AppTest run':>12} {'page / simulate':>16} {'target':>7}")
+        for what, f in (("median", statistics.median), ("least", min)):
+            print(f"{what:>8} {f(bare):>14.3f} {f(page):>12.3f} {f(wall):>12.3f} {f(page) / f(bare):>15.2f}x {'1.5x':>7}")
+        print(f"  ratio within each change: {', '.join(f'{r:.2f}' for r in ratio)} (median {statistics.median(ratio):.2f}x)")
+        print("  (the least times are the cost with the least interference from other work on a shared machine)")
+        print(f"\nfirst visit of each tab after an input change ({n:,} samples, seconds; page script)")
+        tabs = [t.label for t in at.tabs] if at.tabs else []
+        for j, view in enumerate(tabs):
+            box.set_value(f"({original}) * {0.5 - j / 1000:.4f}").run()  # new inputs: nothing cached for this tab
+            [box] = [t for t in at.text_input if str(t.key).endswith(f":{cell}")]
+            PAGE_TIMES.clear()
+            at.session_state["view"] = view
+            at.run()
+            assert not at.exception, (view, [e.value for e in at.exception])
+            print(f"  {view:<24} {PAGE_TIMES[-1]:>7.3f}")
+            at.session_state["view"] = tabs[0]
+            at.run()
+            [box] = [t for t in at.text_input if str(t.key).endswith(f":{cell}")]
 
 
 if __name__ == "__main__":

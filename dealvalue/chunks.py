@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Mapping, Sequenc
 
 import numpy as np
 
-from .blocks import block_bounds, block_count, sample_blocks
+from .blocks import Draws, block_bounds, block_count, sample_blocks
 from .streaming import ALPHA, TINY, CellStats, Moments, Sketch
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -76,6 +76,7 @@ def run_chunk(
     gather: Mapping[str, tuple[float, float]] | None = None,
     into: Mapping[str, np.ndarray] | None = None,
     leaves_into: Mapping[str, np.ndarray] | None = None,
+    draws: "Draws | None" = None,
 ) -> ChunkOut:
     """Blocks ``first`` to ``stop - 1`` of an ``n``-sample run.
 
@@ -86,8 +87,9 @@ def run_chunk(
     ``into`` and ``leaves_into`` hold arrays of the chunk's length (slices
     of the whole run's arrays): the kept cells' and the leaves' samples are
     written there instead of being returned (the leaves are drawn in place).
+    ``draws`` keeps and hands out the leaves' blocks (:class:`~dealvalue.blocks.Draws`).
     """
-    leaves = sample_blocks(model, n, seed, method, first, stop, dict(leaves_into) if leaves_into else None)
+    leaves = sample_blocks(model, n, seed, method, first, stop, dict(leaves_into) if leaves_into else None, draws)
     start, end = block_bounds(n, first)[0], block_bounds(n, stop - 1)[1]
     size = end - start
     fixed = {k: np.full(size, float(v)) for k, v in (overrides or {}).items()}

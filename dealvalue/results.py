@@ -259,6 +259,7 @@ class Results(ResultsStatistics):
         bins: int = 60,
         log: bool = False,
         where: str | None = None,
+        clip: bool = True,
     ) -> "pd.DataFrame":
         """Histogram of one or several cells on shared bins.
 
@@ -273,6 +274,11 @@ class Results(ResultsStatistics):
             Bins equal in log10 (positive samples only).
         where
             A 0/1 cell: only the samples where it is 1.
+        clip
+            True (default): the samples beyond the bins count in the end
+            bins.  False: they are left out (the end bins then show no tall
+            bars), and ``frame.attrs["outside"]`` maps each cell to the share
+            of samples left out.
 
         Returns
         -------
@@ -287,6 +293,9 @@ class Results(ResultsStatistics):
         >>> h = m.simulate(n=1_000, seed=1).histogram("x", bins=4)
         >>> list(h.columns), round(float(h["share"].sum()), 6)
         (['cell', 'start', 'end', 'share'], 1.0)
+        >>> h = m.simulate(n=1_000, seed=1).histogram("x", bins=4, clip=False)
+        >>> round(float(h["share"].sum()) + h.attrs["outside"]["x"], 6), h.attrs["outside"]["x"] <= 0.002
+        (1.0, True)
         """
         import pandas as pd
 
@@ -308,10 +317,15 @@ class Results(ResultsStatistics):
         else:
             edges = np.linspace(lo, hi, bins + 1) if hi > lo else np.array([lo - 0.5, lo + 0.5])
         frames = []
+        outside = {}
         for name, x in arrays.items():
-            counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]), bins=edges)
+            counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]) if clip else x, bins=edges)
+            outside[name] = float(x.size - counts.sum()) / max(r.n, 1)
             frames.append(pd.DataFrame({"cell": name, "start": edges[:-1], "end": edges[1:], "share": counts / max(r.n, 1)}))
-        return pd.concat(frames, ignore_index=True)
+        frame = pd.concat(frames, ignore_index=True)
+        if not clip:
+            frame.attrs["outside"] = outside
+        return frame
 
     # ------------------------------------------------------------ sensitivity
     def uncertain_inputs(self) -> list[str]:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .blocks import BLOCK, METHODS, block_bounds, block_count, correlation_groups, sample_blocks, stream_key
+from .blocks import BLOCK, METHODS, Draws, block_bounds, block_count, correlation_groups, sample_blocks, stream_key
 from .chunks import CHUNK_BLOCKS, ChunkOut, Folder, chunk_ranges, default_threads, exact_quantiles, run_chunk, run_chunks
 from .budgets import check_memory, check_time
 from .errors import ArgumentError, ArgumentTypeError
@@ -151,6 +151,7 @@ def simulate(
     overrides: Mapping[str, Any] | None = None,
     exact: "Sequence[str] | Mapping[str, Sequence[float]] | None" = None,
     chunk_blocks: int = CHUNK_BLOCKS,
+    draws: "Draws | None" = None,
 ) -> "Results":
     """Sample every cell of ``model`` jointly.
 
@@ -191,6 +192,10 @@ def simulate(
         runs that do not keep the cell's samples.
     chunk_blocks
         Blocks of 65,536 samples per chunk (default 2).
+    draws
+        A :class:`~dealvalue.blocks.Draws` store: the leaves' blocks of draws
+        are kept there and taken from there in later runs (same numbers, bit
+        for bit; a model changed in one input draws that input's leaves only).
 
     Examples
     --------
@@ -205,6 +210,8 @@ def simulate(
     """
     from .results import Results
 
+    if draws is not None and not isinstance(draws, Draws):
+        raise ArgumentError("draws", draws, "a dealvalue.blocks.Draws store or None")
     if target_se is not None:
         if keep != "all" or overrides or exact:
             raise ArgumentError("target_se", target_se, "no target_se with keep, overrides or exact (adaptive runs keep every sample)")
@@ -237,7 +244,8 @@ def simulate(
     def task(first: int, stop: int) -> ChunkOut:
         lo, hi = block_bounds(n, first)[0], block_bounds(n, stop - 1)[1]
         return run_chunk(model, n, seed, method, first, stop, copied, summarised, pins, keep_leaves,
-                         into={k: values[k][lo:hi] for k in copied}, leaves_into={k: v[lo:hi] for k, v in leaves.items()})
+                         into={k: values[k][lo:hi] for k in copied}, leaves_into={k: v[lo:hi] for k, v in leaves.items()},
+                         draws=draws)
 
     bar = None
     if progress:

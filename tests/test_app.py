@@ -21,6 +21,7 @@ APP = str(ROOT / "app.py")
 N = 10_000  # the smallest-but-one sample count the page offers; keeps the tests quick
 SEED = 20260422  # the deal model's own seed (seed = 20260422 in deal.toml): the page starts on it
 TIMEOUT = 120
+P_DEAL = "P(a deal happens)"  # the headline card of the deal model's `feasible` (label "a deal happens")
 
 
 def _default_model_path() -> Path:
@@ -77,7 +78,7 @@ def test_defaults_run_without_exception_and_match_the_library(app: AppTest) -> N
     model = dv.Model.load(_default_model_path())
     assert at.title[0].value == model.name
     r = model.simulate(n=N, seed=SEED)
-    assert _metric(at, "P(a ZOPA exists)") == _pct(r.prob("feasible"))
+    assert _metric(at, P_DEAL) == _pct(r.prob("feasible"))
     # every input of the model is offered, with its formula as the starting text
     for name in model.inputs:
         assert _input(at, name).value == model.cell(name).formula
@@ -87,26 +88,26 @@ def test_changing_an_input_changes_the_headline_as_the_library_predicts() -> Non
     at = _start()
     model = dv.Model.load(_default_model_path())
     before = model.simulate(n=N, seed=SEED).prob("feasible")
-    assert _metric(at, "P(a ZOPA exists)") == _pct(before)
+    assert _metric(at, P_DEAL) == _pct(before)
 
     _input(at, "reality").set_value("0.3").run()
     assert not at.exception and not _errors(at)
     model.replace("reality", "0.3")
     after = model.simulate(n=N, seed=SEED).prob("feasible")
     assert after < before  # the AI doubts the deal is real: fewer feasible deals
-    assert _metric(at, "P(a ZOPA exists)") == _pct(after)
+    assert _metric(at, P_DEAL) == _pct(after)
 
     # a range works as well: 'a to b' is the 90% interval of a lognormal
     _input(at, "value_full").set_value("50 to 200").run()
     model.replace("value_full", "50 to 200")
-    assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
+    assert _metric(at, P_DEAL) == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
 
 
 def test_hostile_formula_shows_the_engine_message_and_runs_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[object, ...]] = []
     monkeypatch.setattr(os, "system", lambda *a: calls.append(a) or 0)
     at = _start()
-    shown = _metric(at, "P(a ZOPA exists)")
+    shown = _metric(at, P_DEAL)
     _input(at, "reality").set_value("__import__('os').system('x')").run()
     assert not at.exception
     assert calls == []
@@ -114,7 +115,7 @@ def test_hostile_formula_shows_the_engine_message_and_runs_nothing(monkeypatch: 
     assert len(errs) == 1
     assert "reality" in errs[0] and "may not start with" in errs[0]
     # the rest of the model keeps working, on the cell's previous formula
-    assert _metric(at, "P(a ZOPA exists)") == shown
+    assert _metric(at, P_DEAL) == shown
 
 
 def test_bad_formula_in_one_cell_leaves_other_edits_applied() -> None:
@@ -126,7 +127,7 @@ def test_bad_formula_in_one_cell_leaves_other_edits_applied() -> None:
     assert len(errs) == 1 and "reality" in errs[0]
     model = dv.Model.load(_default_model_path())
     model.replace("commitment", "0.5")
-    assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
+    assert _metric(at, P_DEAL) == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
 
 
 def test_refused_input_falls_back_to_the_last_valid_formula_not_the_default() -> None:
@@ -136,19 +137,19 @@ def test_refused_input_falls_back_to_the_last_valid_formula_not_the_default() ->
     assert not at.exception and not _errors(at)
     model.replace("reality", "beta(30, 1)")
     good = _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
-    assert _metric(at, "P(a ZOPA exists)") == good
+    assert _metric(at, P_DEAL) == good
     _input(at, "reality").set_value("beta(0, 1)").run()  # refused: a must be > 0
     assert not at.exception
     errs = _errors(at)
     assert len(errs) == 1 and "reality" in errs[0]
-    assert _metric(at, "P(a ZOPA exists)") == good  # still beta(30, 1), not the shipped default
+    assert _metric(at, P_DEAL) == good  # still beta(30, 1), not the shipped default
     notes = [str(c.value).replace("\\", "") for c in at.caption]
     assert "Using beta(30, 1), the last valid value." in notes
     # a refused first edit falls back to the model's own formula
     _input(at, "commitment").set_value("beta(-1, 2)").run()
     assert f"Using {model.cell('commitment').formula}, the last valid value." in \
         [str(c.value).replace("\\", "") for c in at.caption]
-    assert _metric(at, "P(a ZOPA exists)") == good
+    assert _metric(at, P_DEAL) == good
 
 
 def test_input_labels_are_plain_text(app: AppTest) -> None:
@@ -193,7 +194,7 @@ def test_each_shipped_scenario_runs(path: Path) -> None:
     model = dv.Model.load(path)
     assert at.title[0].value == model.name
     if "feasible" in model:
-        assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
+        assert _metric(at, P_DEAL) == _pct(model.simulate(n=N, seed=SEED).prob("feasible"))
 
 
 def test_every_view_runs_on_the_defaults(app: AppTest) -> None:
@@ -252,16 +253,16 @@ def test_each_deal_configuration_runs_and_matches_the_library() -> None:
             seen_ruled_out = True
             errs = _errors(at)
             assert len(errs) == 1 and "Ruled out" in errs[0]
-            assert not [m for m in at.metric if m.label == "P(a ZOPA exists)"]  # no number for a ruled-out deal
+            assert not [m for m in at.metric if m.label == P_DEAL]  # no number for a ruled-out deal
         else:
             seen_numbers = True
-            assert _metric(at, "P(a ZOPA exists)") == _pct(expected.simulate(n=N, seed=SEED).prob("feasible"))
+            assert _metric(at, P_DEAL) == _pct(expected.simulate(n=N, seed=SEED).prob("feasible"))
     assert seen_ruled_out and seen_numbers  # the catalogue has both kinds; both paths were checked
 
 
 def test_rule_out_cap_reports_the_reason_instead_of_numbers() -> None:
     at = _start()
-    assert _metric(at, "P(a ZOPA exists)")
+    assert _metric(at, P_DEAL)
     at.number_input(key="rule_cap").set_value(1000.0).run()
     assert not at.exception
     errs = _errors(at)
@@ -278,7 +279,7 @@ def test_upload_a_model_file_and_refuse_bad_ones() -> None:
     assert not at.exception and not _errors(at)
     model = dv.Model.load(ROOT / "dealvalue" / "models" / "evidence.toml")
     assert at.title[0].value == model.name
-    assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=model.seed).prob("feasible"))
+    assert _metric(at, "P(a ZOPA exists)") == _pct(model.simulate(n=N, seed=model.seed).prob("feasible"))  # its label
     assert at.session_state["seed"] == model.seed  # the uploaded model's own seed
     assert at.selectbox(key="source").value == "uploaded file: mine.toml"  # Start from says what is shown
 
@@ -333,7 +334,7 @@ def test_headline_sentence_names_the_binding_barrier_and_best_intervention() -> 
         assert len(lines) == 1
         return lines[0]
 
-    assert ("there is no deal" in line()) == (lnf < 0)
+    assert ("there is no ZOPA" in line()) == (lnf < 0)
     assert f"binds most is {model.cell(worst).label}" in line()
     assert "best intervention per dollar: see Interventions" in line()  # too slow for every redraw: never named
     before = line()

@@ -152,3 +152,45 @@ def test_a_cell_named_e_does_not_read_as_eulers_number() -> None:
     _open(at, "Formulas")
     [y] = [str(x.body).strip("$\n") for x in at.latex if "y =" in str(x.body)]
     assert y == r"y = e \cdot \exp\left(x\right) + \mathrm{e}", y
+
+
+def _shown_text(at: AppTest) -> str:
+    """Every word the main area shows: Markdown, captions, table headers (column config) and chart specs."""
+    parts = _text(at.main.markdown) + _text(at.main.caption) + [str(d.proto.columns) for d in at.main.dataframe]
+
+    def walk(node):  # type: ignore[no-untyped-def]
+        kids = getattr(node, "children", None)
+        for child in (kids.values() if isinstance(kids, dict) else []):
+            yield child
+            yield from walk(child)
+
+    parts += [str(e.proto.spec) for e in walk(at.main) if getattr(e, "type", "") == "arrow_vega_lite_chart"]
+    return " ".join(parts).encode().decode("unicode_escape", errors="ignore")
+
+
+def test_every_view_names_the_headline_probability_by_the_cell_it_measures() -> None:
+    """The card said P(a ZOPA exists) while its number was the mean of `feasible` ("a deal happens": eligibility,
+    rule-outs and participation included); Interventions, Window and Configurations used the same wrong words."""
+    model = dv.Model.loads(models.text("deal"), "deal")
+    r = model.simulate(n=N, seed=model.seed)
+    assert model.cell("feasible").label == "a deal happens" and r.mean("zopa_exists") > r.mean("feasible")
+    at = _start()
+    [card] = [m for m in at.metric if str(m.label).startswith("P(")]
+    assert (card.label, card.value) == ("P(a deal happens)", f"{100 * r.mean('feasible'):.1f}%")
+    for view in ("Interventions", "Window", "Configurations"):
+        _open(at, view)
+        shown = _shown_text(at)
+        assert "P(a deal happens)" in shown and "P(a ZOPA exists)" not in shown, view
+    table = [d.value for d in at.dataframe if "p_text" in d.value.columns][0]
+    assert table["p_text"].str.fullmatch(r"\d+\.\d% ± \d+\.\d pp|").all()  # percent, as on the card
+
+
+def test_advocacy_headline_cards_are_short_numbers_with_the_unit_in_the_label() -> None:
+    """The advocacy card's value read "0.358 microdoom / M…": cut at 1280 px."""
+    model = dv.Model.loads(models.text("advocacy"), "advocacy")
+    r = model.simulate(n=N, seed=model.seed)
+    at = _start("advocacy")
+    cards = {str(m.label): str(m.value) for m in at.metric}
+    assert cards == {"Mean (microdoom / MUSD)": f"{r.mean('marginal_value_per_dollar'):.3g}",
+                     "Median (microdoom / MUSD)": f"{r.quantile('marginal_value_per_dollar', 0.5):.3g}"}, cards
+    assert any("Marginal value per dollar from the low to the high budget" in t for t in _text(at.main.markdown))

@@ -60,7 +60,7 @@ def test_the_summary_downloads_prints_on_one_page_and_links_back(server: str, tm
             path = tmp_path / "summary.html"
             info.value.save_as(str(path))
             text = path.read_text(encoding="utf-8")
-            assert shown in text  # the headline's P(a ZOPA exists), as the page shows it
+            assert shown in text  # the headline's P(a deal happens), as the page shows it
             [link] = re.findall(r'<p class="link"><a href="([^"]+)"', text)
             link = html.unescape(link)
             assert link.startswith(server) and "i=" in link and "s=7" in link, link

@@ -29,7 +29,7 @@ EXPECTED = {
     "Alternative", "compare_alternatives",
     "SCENARIOS", "scenario", "make_scenario", "SCENARIO_DESCRIPTIONS", "price_in_future_share",
     "top_inputs", "value_of_information",
-    "roles", "headline", "headline_sentence", "barrier_effects", "binding_barrier",
+    "roles", "probability_label", "headline", "headline_sentence", "barrier_effects", "binding_barrier",
 }
 
 # Each submodule imports only those before it (function-level imports included).

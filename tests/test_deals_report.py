@@ -32,8 +32,8 @@ def test_roles_are_the_core_names_then_the_deal_models(deal: dv.Model) -> None:
 def test_headline_numbers_are_the_results_statistics(deal: dv.Model) -> None:
     r = deal.simulate(n=N, seed=3)
     rows = {row["label"]: row for row in deals.headline(r)}
-    assert list(rows) == ["P(a ZOPA exists)", "Expected value to us", "Median ZOPA (USD)", "Trust inflation (median)"]
-    p = rows["P(a ZOPA exists)"]
+    assert list(rows) == ["P(a deal happens)", "Expected value to us", "Median ZOPA (USD)", "Trust inflation (median)"]
+    p = rows["P(a deal happens)"]
     assert p["value"] == r.mean("feasible") == deals.p_feasible(r) and p["kind"] == "prob"
     assert p["se"] == pytest.approx(math.sqrt(p["value"] * (1 - p["value"]) / N))
     ev = rows["Expected value to us"]
@@ -46,6 +46,17 @@ def test_headline_numbers_are_the_results_statistics(deal: dv.Model) -> None:
     assert z["value"] == pytest.approx((zt.loc["ask | feasible", 0.5], zt.loc["bid | feasible", 0.5]))
     t = rows["Trust inflation (median)"]
     assert t["value"] == pytest.approx(float(np.median(r["trust_inflation"]))) and t["unit"] == "×"
+
+
+def test_the_headline_probability_is_named_by_the_cell_it_measures(deal: dv.Model) -> None:
+    # issue 15: the card said "P(a ZOPA exists)" while its number was the mean of `feasible` ("a deal happens":
+    # eligibility, rule-outs and participation included), a different cell with a different probability
+    r = deal.simulate(n=N, seed=3)
+    [p] = [row for row in deals.headline(r) if row["kind"] == "prob"]
+    assert p["label"] == deals.probability_label(deal) == f"P({deal.cell('feasible').label})" == "P(a deal happens)"
+    assert p["value"] == r.mean("feasible") and r.mean("zopa_exists") > p["value"]
+    assert deals.probability_label(deal, "zopa_exists") == "P(a ZOPA exists)"
+    assert deals.probability_label(deals.core_model()) == "P(a ZOPA exists)"  # there feasible is bid >= ask
 
 
 def test_headline_without_a_zopa_or_without_deal_cells() -> None:
@@ -71,9 +82,9 @@ def test_headline_sentence_ratio_is_exp_ln_F(deal: dv.Model) -> None:
         assert math.exp(lnf) == pytest.approx(m.evaluate("F"))   # second route: F at the medians
         text = deals.headline_sentence(m)
         if lnf >= 0:
-            assert f"a deal exists: the bid is {math.exp(lnf):.2g}× the ask" in text
+            assert f"a ZOPA exists: the bid is {math.exp(lnf):.2g}× the ask" in text
         else:
-            assert f"there is no deal: the ask is {1 / m.evaluate('F'):.2g}× the bid" in text
+            assert f"there is no ZOPA: the ask is {1 / m.evaluate('F'):.2g}× the bid" in text
         worst = deals.binding_barrier(m)
         assert worst is not None
         e = deals.barrier_effects(m).loc[worst]

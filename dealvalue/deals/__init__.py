@@ -61,7 +61,7 @@ from .future_share import price_in_future_share
 from .upfront import best_upfront, many_ais
 from .interventions import Intervention, applicable, configured_by, default_interventions, interventions
 from .rules import RuleOuts, apply_rules, check_rules, compare_configurations, deal_report
-from .report import barrier_effects, binding_barrier, headline, headline_sentence, roles
+from .report import barrier_effects, binding_barrier, headline, headline_sentence, probability_label, roles
 from .scenarios import SCENARIO_DESCRIPTIONS, SCENARIOS, make_scenario, scenario
 from .thresholds import thresholds
 from .voi import top_inputs, value_of_information
@@ -119,6 +119,7 @@ __all__ = [
     "top_inputs",
     "value_of_information",
     "roles",
+    "probability_label",
     "headline",
     "headline_sentence",
     "barrier_effects",

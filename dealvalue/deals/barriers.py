@@ -9,6 +9,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -165,18 +167,26 @@ def barrier_terms(model: "Model") -> list[Term]:
     return out
 
 
-def _term_values(model: "Model", terms: Sequence[Term], values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+@functools.lru_cache(maxsize=4096)
+def _factor_function(factor: Any) -> tuple[tuple[str, ...], Any]:
+    """A factor's free names and its numpy function (``sympy.lambdify``, kept:
+    the app decomposes the deal after every input change, and printing a
+    factor to code costs more than evaluating it)."""
     import sympy
 
+    syms = sorted(factor.free_symbols, key=lambda s: s.name)
+    return tuple(s.name for s in syms), sympy.lambdify(syms, factor, modules="numpy")
+
+
+def _term_values(model: "Model", terms: Sequence[Term], values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     out = {}
     with np.errstate(all="ignore"):
         for t in terms:
             total: Any = 0.0
             for w, factor in t.parts:
-                syms = sorted(factor.free_symbols, key=lambda s: s.name)
-                if syms:
-                    fn = sympy.lambdify(syms, factor, modules="numpy")
-                    x = np.asarray(fn(*[values[s.name] for s in syms]), dtype=float)
+                if factor.free_symbols:
+                    names, fn = _factor_function(factor)
+                    x = np.asarray(fn(*[values[name] for name in names]), dtype=float)
                 else:
                     x = np.asarray(float(factor))
                 total = total + w * np.log(x)

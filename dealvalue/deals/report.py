@@ -13,7 +13,7 @@ Examples
 >>> [row["label"] for row in headline(m.simulate(n=100, seed=0))]
 ['P(a ZOPA exists)', 'Expected value to us', 'Median ZOPA (USD)', 'Trust inflation (median)']
 >>> print(headline_sentence(m))
-With every input at its median a deal exists: the bid is 2.5× the ask; the barrier that binds most is credibility of the AI's offer (removing it alone would multiply bid / ask by 2); the best intervention per dollar: see Interventions.
+With every input at its median a ZOPA exists: the bid is 2.5× the ask; the barrier that binds most is credibility of the AI's offer (removing it alone would multiply bid / ask by 2); the best intervention per dollar: see Interventions.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import Model
     from ..results import Results
 
-__all__ = ["ROLES", "roles", "headline", "headline_sentence", "barrier_effects", "binding_barrier", "short_number"]
+__all__ = ["ROLES", "roles", "probability_label", "headline", "headline_sentence", "barrier_effects", "binding_barrier", "short_number"]
 
 # Other names some models use for a role (the role's own name is always tried first).
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -85,6 +85,37 @@ def roles(model: "Model") -> dict[str, str]:
     return out
 
 
+def probability_label(model: "Model", role: str = "feasible") -> str:
+    """What a probability of the cell playing ``role`` is called on a page:
+    ``P(<the cell's label>)``, so every view names the same cell the same way.
+
+    The deal model's ``feasible`` is "a deal happens" (eligibility, rule-outs
+    and participation included), not "a ZOPA exists" (``zopa_exists``, bid at
+    least ask): the two probabilities differ, and the label says which.
+
+    Parameters
+    ----------
+    model
+        Any model.
+    role
+        A role of :data:`ROLES` (default ``feasible``), or a cell's name.
+
+    Returns
+    -------
+    str
+        ``P(label)``: the label of the cell playing ``role`` (its name when
+        it has no label, or ``role`` itself when no cell plays it).
+
+    Examples
+    --------
+    >>> from dealvalue.deals.core import core_model, deal_model
+    >>> probability_label(core_model()), probability_label(deal_model())
+    ('P(a ZOPA exists)', 'P(a deal happens)')
+    """
+    name = roles(model).get(role, role)
+    return f"P({_label(model, name)})"
+
+
 def _unit(model: "Model", name: str) -> str:
     from ..units import unit_text
 
@@ -106,7 +137,8 @@ def headline(results: "Results", main: str | None = None) -> list[dict[str, Any]
     -------
     list of dict
         One row per number: ``label value se unit kind help``.  ``kind`` is
-        ``"prob"`` (P(a ZOPA exists)), ``"num"`` (expected value to us; the
+        ``"prob"`` (the probability of ``feasible``, labelled by
+        :func:`probability_label`: "P(a deal happens)" in the deal model), ``"num"`` (expected value to us; the
         median trust inflation, unit ``"×"``) or ``"range"`` (the median ZOPA
         where a deal exists: ``value`` and ``se`` are (ask, bid) pairs, NaN
         when fewer than two samples have a ZOPA).  A model without these
@@ -125,7 +157,7 @@ def headline(results: "Results", main: str | None = None) -> list[dict[str, Any]
     rows: list[dict[str, Any]] = []
     if "feasible" in role:
         c = role["feasible"]
-        rows.append({"label": "P(a ZOPA exists)", "value": r.prob(c), "se": r.stderr(c), "unit": "", "kind": "prob",
+        rows.append({"label": probability_label(m), "value": r.prob(c), "se": r.stderr(c), "unit": "", "kind": "prob",
                      "help": f"Share of samples where `{c}` holds: {m.cell(c).formula}"})
     if "value_us" in role:
         c = role["value_us"]
@@ -143,7 +175,7 @@ def headline(results: "Results", main: str | None = None) -> list[dict[str, Any]
             value, se = (math.nan, math.nan), (math.nan, math.nan)
         u = _unit(m, a)
         rows.append({"label": f"Median ZOPA ({u})" if u else "Median ZOPA", "value": value, "se": se, "unit": u, "kind": "range",
-                     "help": f"Where a deal exists ({sub.n:,} of {r.n:,} samples): from the median ask (`{a}`) to the median bid (`{b}`)"})
+                     "help": f"Where {_label(m, role['feasible'])}, `{role['feasible']}` ({sub.n:,} of {r.n:,} samples): from the median ask (`{a}`) to the median bid (`{b}`)"})
     if "trust_inflation" in role:
         c = role["trust_inflation"]
         rows.append({"label": "Trust inflation (median)", "value": r.quantile(c, 0.5), "se": r.quantile_stderr(c, 0.5),
@@ -316,7 +348,7 @@ def headline_sentence(model: "Model", interventions: "pd.DataFrame | None" = Non
 
     What it says, clause by clause:
 
-    1. Whether a deal exists with every input at its median (``ln F`` of
+    1. Whether a ZOPA exists (bid at least ask) with every input at its median (``ln F`` of
        :func:`~dealvalue.deals.barriers.decomposition`) and the ratio
        bid / ask (or ask / bid).
     2. The barrier that binds most: the one whose removal *alone* (its cell
@@ -358,17 +390,17 @@ def headline_sentence(model: "Model", interventions: "pd.DataFrame | None" = Non
     >>> m = core_model(R=90)
     >>> t = interventions(m, [Intervention("quadruple W", "W", "scale", 4.0, cost=10.0)], n=10)
     >>> print(headline_sentence(m, t))
-    With every input at its median there is no deal: the ask is 3.6× the bid; the barrier that binds most is credibility of the AI's offer (removing it alone would multiply bid / ask by 2); the best intervention per dollar is quadruple W: 1 USD of expected value per USD.
+    With every input at its median there is no ZOPA: the ask is 3.6× the bid; the barrier that binds most is credibility of the AI's offer (removing it alone would multiply bid / ask by 2); the best intervention per dollar is quadruple W: 1 USD of expected value per USD.
     """
     point = decomposition(model)
     lnf = float(point["log_units"].loc["ln F"])
     parts = []
     if not math.isfinite(lnf):
-        parts.append("With every input at its median the ask or the bid is not positive, so there is no deal")
+        parts.append("With every input at its median the ask or the bid is not positive, so there is no ZOPA")
     elif lnf >= 0:
-        parts.append(f"With every input at its median a deal exists: the bid is {math.exp(lnf):.2g}× the ask")
+        parts.append(f"With every input at its median a ZOPA exists: the bid is {math.exp(lnf):.2g}× the ask")
     else:
-        parts.append(f"With every input at its median there is no deal: the ask is {math.exp(-lnf):.2g}× the bid")
+        parts.append(f"With every input at its median there is no ZOPA: the ask is {math.exp(-lnf):.2g}× the bid")
     effects = barrier_effects(model)
     effects = effects[effects["effect"] > _BINDS]
     if not effects.empty:
@@ -396,9 +428,9 @@ def headline_sentence(model: "Model", interventions: "pd.DataFrame | None" = Non
             j = int(no_setup[np.argmax(dvalue[no_setup])])
             dp = 100 * float(t["delta_p"].iloc[j])
             if np.isfinite(cost[j]) and not spend[j] > 0:
-                parts.append(f"the best intervention is {names[j]}: free, and it adds {dp:.1f} pp to P(a ZOPA exists)")
+                parts.append(f"the best intervention is {names[j]}: free, and it adds {dp:.1f} pp to {probability_label(model)}")
             else:
                 parts.append(f"no costed intervention raises the value to us; {names[j]} has no setup cost but raises "
                              f"what we expect to pay by {short_number(float(spend[j]), 'USD')} "
-                             f"(value to us {short_number(float(dvalue[j]), vu)}, P(a ZOPA exists) {dp:+.1f} pp)")
+                             f"(value to us {short_number(float(dvalue[j]), vu)}, {probability_label(model)} {dp:+.1f} pp)")
     return "; ".join(parts) + "."

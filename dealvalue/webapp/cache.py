@@ -10,6 +10,7 @@ library's; these wrappers only pick, cache and (for the page) reset indexes.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,11 +19,12 @@ import streamlit as st
 
 import dealvalue as dv
 from dealvalue import analysis, deals
+from dealvalue.blocks import Draws
 from dealvalue.deals.scenarios import compare
 from dealvalue.deals.sheets import to_excel
 from dealvalue.errors import DealValueError
 
-from .format import symbol_tex, tex
+from .format import preview_svg, symbol_tex, tex
 from .limits import KEPT_SAMPLES
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -31,6 +33,9 @@ if TYPE_CHECKING:  # pragma: no cover
 HIST_BINS = 60
 WINDOW_SAMPLES = 4_000  # per capability value; 41 values on common random numbers
 VOI_SAMPLES = 20_000
+DRAWS_MB = 160  # 160 MB: the draws of a few runs of the deal model at 100,000 samples (32 MB each)
+PREVIEW_SAMPLES = 20_000  # per input preview: its histogram; its quantiles are exact for one distribution
+PREVIEW_BINS = 24
 SOBOL_ROWS = 4_000  # rows of each pick-freeze design: (k + 2) x 4,000 model runs, well under a second
 
 
@@ -56,14 +61,22 @@ def current_model(spec: Spec) -> tuple[dv.Model, dict[str, str]]:
     return model, {**table_errors, **input_errors}
 
 
+#: The leaves' draws of recent runs (``dealvalue.blocks.Draws``), shared by the sessions of this server: after an
+#: input change the run draws the changed input's leaves only (the same numbers, bit for bit).
+DRAWS = Draws(max_mb=DRAWS_MB)
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def results(spec: Spec, n: int, seed: int) -> dv.Results:
     """Monte Carlo results of the current model (shared: do not change).
     Above :data:`~.limits.KEPT_SAMPLES` samples, only the headline's cells
-    keep their samples (the others have statistics only)."""
+    keep their samples (the others have statistics only).  A run whose
+    draws fit half of :data:`DRAWS` (the deal model up to 300,000 samples) keeps them there and takes the
+    unchanged leaves' draws from there."""
     model, _ = current_model(spec)
     if n <= KEPT_SAMPLES:
-        return model.simulate(n=n, seed=seed)
+        fits = 8 * n * len(model.compile().leaves) <= DRAWS.max_bytes / 2
+        return model.simulate(n=n, seed=seed, draws=DRAWS if fits else None)
     role = deals.roles(model)
     return model.simulate(n=n, seed=seed, keep=[role[k] for k in ("feasible", "ask", "bid") if k in role])
 
@@ -82,32 +95,65 @@ def headline(spec: Spec, n: int, seed: int, main: str) -> list[dict[str, Any]]:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def histogram(spec: Spec, n: int, seed: int, names: tuple[str, ...], log: bool, where: str | None = None) -> pd.DataFrame:
-    """Histogram of ``names`` on shared bins (``Results.histogram``), with
-    the samples beyond the bins (the library clips them into the end bins)
-    taken out of the end bins again, so the ends show no tall bars; the
+    """Histogram of ``names`` on shared bins (``Results.histogram``), the
+    samples beyond the bins left out, so the ends show no tall bars; the
     share left out is in ``frame.attrs["outside"]`` (cell -> share)."""
+    return results(spec, n, seed).histogram(names, bins=HIST_BINS, log=log, where=where, clip=False)
+
+
+@dataclass(frozen=True)
+class InputPreview:
+    """One input's distribution, small: ``starts``, ``ends`` and ``shares``
+    of its histogram bins (on a log scale when ``log``; no bins for a
+    constant), its 5%, 50% and 95% quantiles (``marks``) and the drawing of
+    all that (``svg``, :func:`~.format.preview_svg`; empty for a constant)."""
+
+    starts: tuple[float, ...]
+    ends: tuple[float, ...]
+    shares: tuple[float, ...]
+    marks: tuple[float, float, float]
+    log: bool
+    svg: str = ""
+
+
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def input_preview(formula: str, unit: str | None, seed: int) -> InputPreview | None:
+    """The distribution of one input's formula alone (the engine samples a
+    one-cell model: :data:`PREVIEW_SAMPLES` draws, ``seed``), for the small
+    histogram next to its box; None when the engine refuses the formula.
+
+    Keyed on the formula, not on the model, so changing one input redraws one
+    preview.  The quantiles are exact (the distribution's inverse CDF) when
+    the formula is one distribution, else those of the samples; the bins span
+    the 0.1% to 99.9% quantiles, the samples beyond left out (as on the Deal
+    tab), on a log scale when the input is positive and its 95% quantile is
+    more than 30 times its 5%.  ``unit`` is the cell's declared unit (a unit
+    the model file defines itself, unknown here, is left out: the formula's
+    numbers are already in it)."""
     import numpy as np
 
-    r = results(spec, n, seed)
-    frame = r.histogram(names, bins=HIST_BINS, log=log, where=where)
-    if frame.empty:
-        return frame
-    lo, hi = float(frame["start"].min()), float(frame["end"].max())
-    sub = r.subset(where, names) if where is not None else r
-    outside = {}
-    for name in names:
-        x = sub.get(name)
-        x = x[np.isfinite(x)]
-        if log:
-            x = x[x > 0]
-        below, above = float(np.sum(x < lo)) / max(sub.n, 1), float(np.sum(x > hi)) / max(sub.n, 1)
-        rows = frame.index[frame["cell"] == name]
-        if len(rows):
-            frame.loc[rows[0], "share"] = max(0.0, float(frame.loc[rows[0], "share"]) - below)
-            frame.loc[rows[-1], "share"] = max(0.0, float(frame.loc[rows[-1], "share"]) - above)
-        outside[name] = below + above
-    frame.attrs["outside"] = outside
-    return frame
+    from dealvalue.errors import UnitMismatchError
+
+    m = dv.Model("preview")
+    try:
+        try:
+            m.add("x", formula, unit=unit)
+        except UnitMismatchError:  # a unit the model file defines (microdoom): the formula's numbers are in it
+            m.add("x", formula)
+        r = m.simulate(n=PREVIEW_SAMPLES, seed=seed)
+    except DealValueError:
+        return None
+    d = m.distribution("x")
+    qs = (0.05, 0.5, 0.95)
+    marks = tuple(float(d.quantile(q)) for q in qs) if d is not None else tuple(r.quantile("x", q) for q in qs)
+    x = r["x"]
+    if not np.all(np.isfinite(marks)) or float(np.ptp(x[np.isfinite(x)])) == 0.0:  # a constant: no bins
+        return InputPreview((), (), (), (marks[0], marks[1], marks[2]), False)
+    log = bool(marks[0] > 0 and marks[2] > 30 * marks[0])
+    frame = r.histogram("x", bins=PREVIEW_BINS, log=log, clip=False)
+    starts, ends = tuple(map(float, frame["start"])), tuple(map(float, frame["end"]))
+    shares, q = tuple(map(float, frame["share"])), (marks[0], marks[1], marks[2])
+    return InputPreview(starts, ends, shares, q, log, preview_svg(starts, ends, shares, q, log))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

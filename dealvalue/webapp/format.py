@@ -15,7 +15,8 @@ from dealvalue.symbolic import expr_latex, latex_name as _latex_name
 from dealvalue.units import unit_text as _unit_text
 
 __all__ = ["fmt", "unit_text", "symbol_tex", "tex", "latex_name", "md_escape", "error_markdown", "metric_text",
-           "si_axis", "log_axis", "table_height", "explain_refusal", "log_ticks", "compact", "percent", "config_words", "cell_label", "axis_title", "per_dollar_text", "variance_share_note"]
+           "si_axis", "log_axis", "table_height", "explain_refusal", "log_ticks", "compact", "percent", "config_words", "cell_label", "axis_title", "per_dollar_text", "variance_share_note",
+           "preview_svg", "preview_caption", "log_axis_spec"]
 
 #: A number with 3 significant digits as 1.2k, 3.4M, 5.6B (``deals.report.short_number``).
 fmt = short_number
@@ -117,7 +118,7 @@ def metric_text(row: Mapping[str, Any]) -> tuple[str, str]:
         if lo <= hi:  # two digits in the big number so it fits its box; three in the caption
             unit = f" {row['unit']}" if row["unit"] else ""
             return (f"{compact(lo)}–{compact(hi)}",  # the unit is in the card's label: the value must fit its box
-                    f"{fmt(lo)} ± {fmt(slo)} to {fmt(hi)} ± {fmt(shi)}{unit} (MC error), where a deal exists")
+                    f"{fmt(lo)} ± {fmt(slo)} to {fmt(hi)} ± {fmt(shi)}{unit} (MC error), where a deal happens")
         return "none", f"median ask {fmt(lo)} ± {fmt(slo)} > median bid {fmt(hi)} ± {fmt(shi)} {row['unit']}"
     return fmt(row["value"], row["unit"]), f"± {fmt(row['se'], row['unit'] if row['unit'] != '×' else '')} (MC error)"
 
@@ -153,6 +154,20 @@ def log_axis(title: str, ticks: list[float] | None = None) -> alt.Axis:
     if ticks:
         return alt.Axis(title=title, labelExpr=_SI_LABELS, grid=False, values=ticks)
     return alt.Axis(title=title, labelExpr=_SI_LABELS, grid=False, tickCount=6)
+
+
+def log_axis_spec(title: str, ticks: list[float]) -> dict[str, Any]:
+    """:func:`log_axis` as a Vega-Lite axis (for specs written as data).
+
+    >>> log_axis_spec("x", [1.0, 10.0])["values"], log_axis_spec("x", [])["tickCount"]
+    ([1.0, 10.0], 6)
+    """
+    axis: dict[str, Any] = {"title": title, "labelExpr": _SI_LABELS, "grid": False}
+    if ticks:
+        axis["values"] = ticks
+    else:
+        axis["tickCount"] = 6
+    return axis
 
 
 def config_words(name: str) -> str:
@@ -219,3 +234,51 @@ def variance_share_note(table: pd.DataFrame) -> str:
     if big:
         note += " Above 1: " + ", ".join(big) + "."
     return note
+
+
+def preview_svg(starts: tuple[float, ...], ends: tuple[float, ...], shares: tuple[float, ...],
+                marks: tuple[float, float, float], log: bool, width: int = 240, height: int = 34) -> str:
+    """A small histogram as SVG markup, drawn from numbers only (no text
+    goes into it): bars, dashed lines at the 5% and 95% quantiles and a
+    solid one at the median.
+
+    >>> svg = preview_svg((0.0, 1.0), (1.0, 2.0), (0.25, 0.75), (0.2, 1.1, 1.9), False)
+    >>> svg.startswith("<svg ") and svg.count("<rect") == 2 and svg.count("<line") == 3
+    True
+    """
+    lo, hi = starts[0], ends[-1]
+
+    def x(v: float) -> float:
+        v = min(max(v, lo), hi)
+        if log:
+            return width * (math.log(v / lo) / math.log(hi / lo))
+        return width * (v - lo) / (hi - lo)
+
+    top = max(shares) or 1.0
+    bars = "".join(f'<rect x="{x(a):.2f}" y="{height * (1 - s / top):.2f}" width="{max(x(b) - x(a) - 0.6, 0.4):.2f}" '
+                   f'height="{height * s / top:.2f}" fill="#4c78a8" fill-opacity="0.55"/>'
+                   for a, b, s in zip(starts, ends, shares))
+    lines = "".join(f'<line x1="{x(v):.2f}" x2="{x(v):.2f}" y1="0" y2="{height}" stroke="#222" stroke-width="1.2"'
+                    + ('' if i == 1 else ' stroke-dasharray="3,2"') + '/>' for i, v in enumerate(marks))
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}">{bars}{lines}</svg>')
+
+
+def preview_caption(marks: tuple[float, float, float], unit: str) -> str:
+    """The three quantiles under a preview, as people read them.
+
+    >>> preview_caption((0.5709, 0.8204, 0.959), "")
+    '5%: 0.571 · median: 0.82 · 95%: 0.959'
+    >>> preview_caption((2e6, 2e6, 2e6), "USD"), preview_caption((1e30, 1e30, 1e30), "USD")
+    ('fixed at 2M USD', 'fixed at 1e+30 USD')
+    >>> preview_caption((1e10, 1e11, 1e12), "USD")  # not 1e+03B
+    '5%: 10B · median: 100B · 95%: 1,000B USD'
+    """
+    def num(x: float, u: str = "") -> str:  # 1e30 as 1e+30, not 1e+21B
+        text = compact(x, 3) if abs(x) < 1e15 else f"{x:.3g}"
+        return f"{text} {u}".strip() if u and u != "×" else text + ("×" if u == "×" else "")
+
+    if marks[0] == marks[2]:
+        return f"fixed at {num(marks[1], unit)}"
+    return f"5%: {num(marks[0])} · median: {num(marks[1])} · 95%: {num(marks[2], unit)}"
+

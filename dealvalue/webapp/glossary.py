@@ -9,7 +9,9 @@ __all__ = ["TERMS", "define", "see_glossary"]
 TERMS: dict[str, str] = {
     "ZOPA": "Zone of possible agreement: the prices that both sides would accept. It exists when the most we "
             "would pay (our bid) is at least the least the AI would accept (its ask). P(a ZOPA exists) is the "
-            "share of the simulated worlds in which it does.",
+            "share of the simulated worlds in which it does. P(a deal happens), the headline, also needs the AI to be "
+            "eligible, no rule-out condition to hold and the AI to find the deal worth considering, so it is "
+            "lower.",
     "credibility": "How far each side believes the other will keep its side of the deal: the AI's credence that "
                    "we pay, and ours that it delivers. Low credibility shrinks what a promise is worth, so the ask "
                    "rises or the bid falls.",

@@ -8,7 +8,7 @@ whoever runs the server.  A view that would go over says so, in words, and
 the user's inputs stay as they were.
 
 Above :data:`KEPT_SAMPLES` samples the app keeps the samples of the
-headline's cells only (P(a ZOPA exists), the ask and the bid); every other
+headline's cells only (``feasible``, the ask and the bid); every other
 cell gets exact statistics, and the charts and tables show the first
 :data:`KEPT_SAMPLES` samples of the same run (the same seed draws the same
 numbers in the same blocks, so they are that run's own first samples).

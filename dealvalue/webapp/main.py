@@ -31,7 +31,8 @@ from .panels.formulas import formulas_panel, thresholds_panel
 from .panels.interventions import interventions_panel
 from .panels.onepage import summary_panel
 from .panels.sensitivity import sobol_panel, tornado_panel, voi_panel
-from .panels.sidebar import export_panel, share_panel, inputs_panel, model_panel, sampling_panel
+from .panels.inputs import inputs_panel, previews_panel
+from .panels.sidebar import export_panel, share_panel, model_panel, sampling_panel
 from .panels.window import window_panel
 from .state import init_state, with_last_valid
 
@@ -161,6 +162,8 @@ def main(model: str | None = None) -> None:
             slots[name].error(error_markdown(msg), icon="⚠️")
             if name in fallback:
                 slots[name].caption(f"Using {md_escape(fallback[name])}, the last valid value.")
+    with run_budget():  # under each input's message (if any): its distribution
+        previews_panel(current, slots, seed)
     for name, msg in table_errors.items():
         table_slot.error(f"`{name}` not applied: " + error_markdown(msg))
 

@@ -127,7 +127,7 @@ def _interventions(model: dv.Model, table: pd.DataFrame, n: int) -> str:
                      (esc(f"{100 * float(r['delta_p']):+.2f} ± {100 * float(r['delta_p_stderr']):.2f} pp"), "num"),
                      (esc(per), "num")])
     unit = f" ({vu}/USD)" if vu else ""
-    return (_table([("intervention", False), ("cost (USD)", True), ("Δ P(a ZOPA exists) ± MC error", True),
+    return (_table([("intervention", False), ("cost (USD)", True), (f"Δ {deals.probability_label(model)} ± MC error", True),
                     (f"value per dollar{unit}", True)], rows)
             + f'<p class="note">Ranked by value per dollar on common random numbers ({n:,} samples); costs are '
               "illustrative (the library's defaults).</p>")

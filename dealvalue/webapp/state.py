@@ -15,6 +15,13 @@ State kept per browser session (``st.session_state``):
     Assessments tab can record it as the model and the inputs edited.
 ``start``
     The option and the text the page opened on (``--model``).
+``input_seen``
+    The text each input box showed at the end of the last run (widget key ->
+    text), so a change knows what it replaced.
+``undo``
+    The input changes of this model, oldest first: each a tuple of
+    (widget key, text before), one entry per change (a reset of every input
+    is one entry).
 """
 
 from __future__ import annotations
@@ -83,7 +90,7 @@ def init_state(model: str | None = None) -> None:
             if link.get("n") in SAMPLE_CHOICES:
                 ss.samples = link["n"]
             for cell, formula in link["inputs"].items():
-                ss[f"in:0:{cell}"] = str(formula)
+                ss[input_key(0, cell)] = str(formula)
             return
         option, text, label = start_from(model)
         ss.start = (option, text, label)
@@ -107,9 +114,51 @@ def model_seed(text: str) -> int:
     return int(seed) if seed is not None else DEFAULT_SEED
 
 
+def input_key(gen: int, name: str) -> str:
+    """The widget key of input ``name`` in model generation ``gen``."""
+    return f"in:{gen}:{name}"
+
+
+def on_input_change(key: str, default: str) -> None:
+    """An input box changed (Enter): remember what it replaced, for undo."""
+    ss = st.session_state
+    before = ss.setdefault("input_seen", {}).get(key, default)
+    now = str(ss.get(key, default))
+    if now != before:
+        ss.setdefault("undo", []).append(((key, before),))
+        ss.input_seen[key] = now
+
+
+def on_reset(pairs: tuple[tuple[str, str], ...]) -> None:
+    """Put the inputs ``(widget key, model's formula)`` back to the model's
+    values, as one change that undo takes back."""
+    ss = st.session_state
+    seen = ss.setdefault("input_seen", {})
+    changed = tuple((key, str(ss.get(key, formula))) for key, formula in pairs if str(ss.get(key, formula)) != formula)
+    if not changed:
+        return
+    ss.setdefault("undo", []).append(changed)
+    for key, formula in pairs:
+        ss[key] = formula
+        seen[key] = formula
+
+
+def on_undo() -> None:
+    """Take back the last input change (a typed value, a reset, a reset of all)."""
+    ss = st.session_state
+    history = ss.get("undo") or []
+    if not history:
+        return
+    seen = ss.setdefault("input_seen", {})
+    for key, before in history.pop():
+        ss[key] = before
+        seen[key] = before
+
+
 def set_base(text: str, label: str) -> None:
     """Start from another model: drop the edits made to the previous one."""
     ss = st.session_state
+    ss.undo = []  # the changes were to the previous model's inputs
     ss.base = text
     ss.base_label = label
     ss.gen += 1

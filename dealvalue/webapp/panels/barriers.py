@@ -14,14 +14,15 @@ from ..state import Spec
 
 def barriers_panel(spec: Spec, n: int, seed: int) -> None:
     """The barrier waterfall: log-units of F that each barrier adds or removes."""
-    point, dist = deal_decomposition(spec, n, seed)
+    with st.spinner("Decomposing bid / ask into barriers…"):
+        point, dist = deal_decomposition(spec, n, seed)
     terms = point[point["term"] != "ln F"].copy()
     terms["start"] = terms["cumulative"] - terms["log_units"]
     terms["effect"] = np.where(terms["log_units"] >= 0, "raises F", "removes (a barrier)")
     total = point[point["term"] == "ln F"].iloc[0]
     total_row = pd.DataFrame([{"term": "ln F (total)", "label": str(total["label"]), "start": 0.0, "cumulative": float(total["log_units"]),
                                "log_units": float(total["log_units"]), "multiplier": float(total["multiplier"]),
-                               "effect": "total: feasible" if total["log_units"] >= 0 else "total: infeasible"}])
+                               "effect": "total: a ZOPA" if total["log_units"] >= 0 else "total: no ZOPA"}])
     bars = pd.concat([terms, total_row], ignore_index=True)
     model, _ = current_model(spec)
     labels = [cell_label(model, str(term)) for term in bars["term"]]
@@ -32,10 +33,10 @@ def barriers_panel(spec: Spec, n: int, seed: int) -> None:
     order = list(bars["shown"])
     chart = alt.Chart(bars).mark_bar().encode(
         y=alt.Y("shown:N", sort=order, title=None, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("start:Q", title="ln F, natural-log units (a deal exists where the total is ≥ 0)"),
+        x=alt.X("start:Q", title="ln F, natural-log units (a ZOPA exists where the total is ≥ 0)"),
         x2="cumulative:Q",
         color=alt.Color("effect:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=["raises F", "removes (a barrier)", "total: feasible", "total: infeasible"],
+                        scale=alt.Scale(domain=["raises F", "removes (a barrier)", "total: a ZOPA", "total: no ZOPA"],
                                         range=["#54a24b", "#e45756", "#4c78a8", "#9d755d"])),
         tooltip=[alt.Tooltip("shown:N", title="factor"), alt.Tooltip("term:N", title="cell"), alt.Tooltip("log_units:Q", format="+.3f", title="log-units"),
                  alt.Tooltip("multiplier:Q", format=".3g", title="scales F by")],

@@ -59,7 +59,8 @@ def edit_panel(base: dv.Model, gen: int) -> tuple[Edit, ...]:
 
 def all_cells_panel(spec: Spec, n: int, seed: int) -> None:
     """The All cells tab: the library's summary of every cell."""
-    summary = summary_table(spec, n, seed)
+    with st.spinner("Summarising every cell…"):
+        summary = summary_table(spec, n, seed)
     st.dataframe(summary, width="stretch", height=table_height(len(summary)), column_config={
         "label": st.column_config.TextColumn(width="medium"),
         **{c: st.column_config.NumberColumn(format="compact") for c in ("mean", "stderr", "sd", "p5", "p50", "p95") if c in summary.columns}})

@@ -105,7 +105,7 @@ def tables_panel(model: Any, table: pd.DataFrame) -> None:
     for cell, rows in table.groupby("cell", sort=False):
         prob = cell == role.get("feasible")
         unit = str(rows["unit"].iloc[0]) if not prob else ""
-        name = "P(a ZOPA exists)" if prob else cell_label(model, str(cell))  # the headline's words
+        name = deals.probability_label(model) if prob else cell_label(model, str(cell))  # the headline's words
         st.markdown(f"**{md_escape(name)}** (`{cell}`" + (f", {md_escape(unit)})" if unit else ")"))  # a name needs no escape in code
         fmt = "percent" if prob else "compact"
         shown = rows.drop(columns=["cell", "unit"]).rename(columns={"scenario": "compared"})

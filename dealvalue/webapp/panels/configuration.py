@@ -135,7 +135,7 @@ def configurations_panel(spec: Spec, rules: Any, n: int, seed: int) -> None:
                  column_config={"in_words": st.column_config.TextColumn("configuration", width=200,
                                                                         help=TERMS["configuration"]),
                                 "status": st.column_config.TextColumn(width=80),
-                                "p_text": st.column_config.TextColumn("P(a ZOPA exists)", width=120),
+                                "p_text": st.column_config.TextColumn(deals.probability_label(current_model(spec)[0]), width=120),
                                 "v_text": st.column_config.TextColumn(f"E[value to us] ({vu})", width=120),
                                 "reason": st.column_config.TextColumn("reason if ruled out", width=300)})
     st.markdown("\n".join(f"- **{md_escape(w)}**: {md_escape(config_words(str(c)))}"

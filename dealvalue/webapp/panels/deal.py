@@ -3,17 +3,15 @@ bid distributions, the surplus, and the ZOPA's ends as quantiles."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any
 
-import altair as alt
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dealvalue import deals
 
 from ..cache import current_model, deal_zopa, headline, histogram, results
-from ..format import axis_title, cell_label, fmt, log_axis, log_ticks, md_escape, metric_text, unit_text
+from ..format import axis_title, cell_label, fmt, log_axis_spec, log_ticks, md_escape, metric_text, unit_text
 from ..glossary import see_glossary
 
 GLOSSED = ("ZOPA", "trust inflation")
@@ -21,20 +19,29 @@ from ..state import Spec
 
 
 def headline_panel(spec: Spec, n: int, seed: int, main: str) -> None:
-    """The headline: P(ZOPA exists), expected value to us, median ZOPA, trust inflation."""
+    """The headline: P(a deal happens) (the ``feasible`` cell, by its label), expected value to us, median ZOPA,
+    trust inflation."""
     rows = headline(spec, n, seed, main)
     model, _ = current_model(spec)
+    described = [str(row["label"]).partition(" of ")[2] for row in rows
+                 if str(row["label"]).startswith(("Mean of ", "Median of ")) and str(row["label"]).partition(" of ")[2] in model]
+    if described:  # a model without the deal's roles: its output's label once above the cards, so the cards stay short
+        name = described[0]
+        st.markdown(f"**{md_escape(cell_label(model, name)[:1].upper() + cell_label(model, name)[1:])}** (`{name}`)")
     cols = st.columns(len(rows))
     for col, row in zip(cols, rows):
         value, err = metric_text(row)
         label, help_text = str(row["label"]), str(row["help"])
-        for what in ("Mean of ", "Median of "):  # a model without the deal's roles: its cell's label, not its name
+        for what in ("Mean of ", "Median of "):
             if label.startswith(what) and label.removeprefix(what) in model:
                 name = label.removeprefix(what)
-                label = what + cell_label(model, name)
+                u = unit_text(model, name)
+                # the unit in the label, the number alone in the value: "0.358 microdoom / MUSD" did not fit its card
+                label = what.removesuffix(" of ") + (f" ({u})" if u else "")
+                value = fmt(row["value"])
                 help_text = f"{what.strip()} of `{name}` over the samples ({md_escape(help_text)})"
         terms = [t for t in GLOSSED if t.lower() in (label + " " + help_text).lower() or (t == "ZOPA" and "ZOPA" in label)]
-        if "microdoom" in value:
+        if "microdoom" in value + label:
             terms.append("microdoom")
         if terms:
             help_text += "\n\n" + see_glossary(*dict.fromkeys(terms))
@@ -42,8 +49,32 @@ def headline_panel(spec: Spec, n: int, seed: int, main: str) -> None:
         col.caption(err)
 
 
+def _q(field: str, fmt_: str | None = None, title: str | None = None) -> dict[str, Any]:
+    """A quantitative field (a Vega-Lite channel or tooltip)."""
+    out: dict[str, Any] = {"field": field, "type": "quantitative"}
+    if fmt_ is not None:
+        out["format"] = fmt_
+    if title is not None:
+        out["title"] = title
+    return out
+
+
+def _log_x(title: str, frame: pd.DataFrame) -> dict[str, Any]:
+    """The x channel of a histogram on a log scale, ticks at regular powers of ten."""
+    ticks = log_ticks(float(frame["start"].min()), float(frame["end"].max()))
+    return {**_q("start"), "scale": {"type": "log"}, "axis": log_axis_spec(title, ticks)}
+
+
+def _records(frame: pd.DataFrame, cols: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [dict(zip(cols, row)) for row in zip(*(frame[c].tolist() for c in cols))]
+
+
 def zopa_panel(spec: Spec, n: int, seed: int) -> None:
-    """Ask and bid distributions, with the ZOPA between them, and the surplus."""
+    """Ask and bid distributions, with the ZOPA between them, and the surplus.
+
+    The charts are Vega-Lite specs written as data (``st.vega_lite_chart``):
+    built through Altair they cost more than the rest of the redraw (Altair
+    validates each piece against the schema and re-hashes its classes)."""
     model, _ = current_model(spec)
     role = deals.roles(model)
     if "ask" not in role or "bid" not in role:
@@ -52,33 +83,37 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
     a, b = role["ask"], role["bid"]
     hist = histogram(spec, n, seed, (a, b), True)
     outside = dict(hist.attrs.get("outside", {}))
-    hist = hist.copy()
     u = unit_text(model, a)
-    hist["cell"] = hist["cell"].map({a: f"AI's ask ({a})", b: f"our bid ({b})"})
-    r = results(spec, n, seed)
-    med_a, med_b = r.quantile(a, 0.5), r.quantile(b, 0.5)
-    bars = alt.Chart(hist).mark_rect(opacity=0.55).encode(
-        x=alt.X("start:Q", scale=alt.Scale(type="log"),
-                axis=log_axis(f"price ({u}, log scale)", log_ticks(float(hist["start"].min()), float(hist["end"].max())))),
-        x2="end:Q",
-        y=alt.Y("share:Q", title="share of samples", stack=None),
-        color=alt.Color("cell:N", title=None, legend=alt.Legend(orient="top"),
-                        scale=alt.Scale(domain=[f"AI's ask ({a})", f"our bid ({b})"], range=["#e45756", "#4c78a8"])),
-        tooltip=["cell", alt.Tooltip("start:Q", format=",.3g"), alt.Tooltip("end:Q", format=",.3g"), alt.Tooltip("share:Q", format=".3%")],
-    )
-    layers = [bars]
+    names = {a: f"AI's ask ({a})", b: f"our bid ({b})"}
+    data = [{**row, "cell": names[row["cell"]]} for row in _records(hist, ("cell", "start", "end", "share"))]
+    if all(c in model for c in ("ask", "bid", "feasible")):  # the ZOPA table's medians (cached; its tab shows them)
+        z = deal_zopa(spec, n, seed)
+        med_a, med_b = (float(v) for v in z[0.5].loc[["ask", "bid"]].to_numpy())
+    else:
+        r = results(spec, n, seed)
+        med_a, med_b = r.quantile(a, 0.5), r.quantile(b, 0.5)
+    bars = {"data": {"values": data}, "mark": {"type": "rect", "opacity": 0.55}, "encoding": {
+        "x": _log_x(f"price ({u}, log scale)", hist), "x2": {"field": "end"},
+        "y": {**_q("share", title="share of samples"), "stack": None},
+        "color": {"field": "cell", "type": "nominal", "title": None, "legend": {"orient": "top"},
+                  "scale": {"domain": [names[a], names[b]], "range": ["#e45756", "#4c78a8"]}},
+        "tooltip": [{"field": "cell", "type": "nominal"}, _q("start", ",.3g"), _q("end", ",.3g"), _q("share", ".3%")]}}
+    layers: list[dict[str, Any]] = [bars]
     if med_a <= med_b:
-        zone = pd.DataFrame({"lo": [med_a], "hi": [med_b], "what": ["ZOPA at the medians"]})
-        layers.insert(0, alt.Chart(zone).mark_rect(color="#2ca02c", opacity=0.15).encode(x="lo:Q", x2="hi:Q", tooltip=["what"]))
-    meds = pd.DataFrame({"x": [med_a, med_b], "what": [f"median ask {fmt(med_a, u)}", f"median bid {fmt(med_b, u)}"],
-                         "name": ["median ask", "median bid"], "align": ["left", "right"] if med_a > med_b else ["right", "left"]})  # labels point away from each other
-    layers.append(alt.Chart(meds).mark_rule(strokeDash=[4, 3], color="black").encode(x="x:Q", tooltip=["what"]))
-    sides: tuple[tuple[Literal["left", "right"], int], ...] = (("left", 4), ("right", -4))
-    for side, dx in sides:  # each dashed line labelled at its top, on its outer side
-        layers.append(alt.Chart(meds[meds["align"] == side]).mark_text(align=side, dx=dx, baseline="top", fontSize=11).encode(
-            x="x:Q", y=alt.value(2), text="name:N"))
-    st.altair_chart(alt.layer(*layers).properties(height=330, title="Ask and bid: a deal exists where the bid is above the ask"),
-                    width="stretch")
+        layers.insert(0, {"data": {"values": [{"lo": med_a, "hi": med_b, "what": "ZOPA at the medians"}]},
+                          "mark": {"type": "rect", "color": "#2ca02c", "opacity": 0.15},
+                          "encoding": {"x": _q("lo"), "x2": {"field": "hi"}, "tooltip": [{"field": "what", "type": "nominal"}]}})
+    sides = ("left", "right") if med_a > med_b else ("right", "left")  # labels point away from each other
+    meds = [{"x": med_a, "what": f"median ask {fmt(med_a, u)}", "name": "median ask", "align": sides[0]},
+            {"x": med_b, "what": f"median bid {fmt(med_b, u)}", "name": "median bid", "align": sides[1]}]
+    layers.append({"data": {"values": meds}, "mark": {"type": "rule", "strokeDash": [4, 3], "color": "black"},
+                   "encoding": {"x": _q("x"), "tooltip": [{"field": "what", "type": "nominal"}]}})
+    for side, dx in (("left", 4), ("right", -4)):  # each dashed line labelled at its top, on its outer side
+        layers.append({"data": {"values": [m for m in meds if m["align"] == side]},
+                       "mark": {"type": "text", "align": side, "dx": dx, "baseline": "top", "fontSize": 11},
+                       "encoding": {"x": _q("x"), "y": {"value": 2}, "text": {"field": "name", "type": "nominal"}}})
+    st.vega_lite_chart({"height": 330, "title": "Ask and bid: a ZOPA exists where the bid is above the ask",
+                        "layer": layers}, width="stretch")
     lines = f"Dashed lines: the median ask ({fmt(med_a, u)}) and the median bid ({fmt(med_b, u)})."
     if any(v > 0 for v in outside.values()):
         lines += (f" The outer {100 * max(outside.values()):.1f}% of the samples at most (beyond the 0.1% and 99.9% "
@@ -89,37 +124,40 @@ def zopa_panel(spec: Spec, n: int, seed: int) -> None:
         st.caption(f"{lines} At these medians of the samples there is no ZOPA: the ask is above the bid.")
     if "F" in role:
         f = role["F"]
-        fh = histogram(spec, n, seed, (f,), True).copy()
-        fh["side"] = np.where(fh["start"] >= 1, "bid ≥ ask: a deal exists", "bid < ask: no deal")
-        chart = alt.Chart(fh).mark_rect().encode(
-            x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(f"surplus ratio {f} = bid / ask (log scale)",
-                                                                   log_ticks(float(fh["start"].min()), float(fh["end"].max())))), x2="end:Q",
-            y=alt.Y("share:Q", title="share of samples"),
-            color=alt.Color("side:N", title=None, legend=alt.Legend(orient="top"),
-                            scale=alt.Scale(domain=["bid < ask: no deal", "bid ≥ ask: a deal exists"], range=["#e45756", "#54a24b"])),
-            tooltip=[alt.Tooltip("start:Q", format=".3g"), alt.Tooltip("end:Q", format=".3g"), alt.Tooltip("share:Q", format=".2%")],
-        ).properties(height=300, title="Surplus: how far the bid is above (or below) the ask")
-        rule = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(color="black").encode(x="x:Q")
-        st.altair_chart(chart + rule, width="stretch")
+        fh = histogram(spec, n, seed, (f,), True)
+        sides_f = ("bid < ask: no ZOPA", "bid ≥ ask: a ZOPA exists")
+        data = [{**row, "side": sides_f[row["start"] >= 1]} for row in _records(fh, ("start", "end", "share"))]
+        bars = {"data": {"values": data}, "mark": {"type": "rect"}, "encoding": {
+            "x": _log_x(f"surplus ratio {f} = bid / ask (log scale)", fh), "x2": {"field": "end"},
+            "y": _q("share", title="share of samples"),
+            "color": {"field": "side", "type": "nominal", "title": None, "legend": {"orient": "top"},
+                      "scale": {"domain": list(sides_f), "range": ["#e45756", "#54a24b"]}},
+            "tooltip": [_q("start", ".3g"), _q("end", ".3g"), _q("share", ".2%")]}}
+        rule = {"data": {"values": [{"x": 1.0}]}, "mark": {"type": "rule", "color": "black"}, "encoding": {"x": _q("x")}}
+        st.vega_lite_chart({"height": 300, "title": "Surplus: how far the bid is above (or below) the ask",
+                            "layer": [bars, rule]}, width="stretch")
     if "surplus" in role and "feasible" in role:
         s = role["surplus"]
         sh = histogram(spec, n, seed, (s,), True, role["feasible"])
         if not sh.empty:
-            chart = alt.Chart(sh).mark_rect(color="#54a24b").encode(
-                x=alt.X("start:Q", scale=alt.Scale(type="log"), axis=log_axis(axis_title(model, s) + ", log scale",
-                                                                          log_ticks(float(sh["start"].min()), float(sh["end"].max())))), x2="end:Q",
-                y=alt.Y("share:Q", title="share of samples with a ZOPA"),
-                tooltip=[alt.Tooltip("start:Q", format=",.3g"), alt.Tooltip("end:Q", format=",.3g"), alt.Tooltip("share:Q", format=".2%")],
-            ).properties(height=280, title=f"Surplus where a deal exists: {model.cell(s).label or s}")
-            st.altair_chart(chart, width="stretch")
+            where = cell_label(model, role["feasible"])
+            bars = {"data": {"values": _records(sh, ("start", "end", "share"))}, "mark": {"type": "rect", "color": "#54a24b"},
+                    "encoding": {"x": _log_x(axis_title(model, s) + ", log scale", sh), "x2": {"field": "end"},
+                                 # short: a y title longer than the chart pushes the chart's title out of view
+                                 "y": _q("share", title="share of samples with a deal"),
+                                 "tooltip": [_q("start", ",.3g"), _q("end", ",.3g"), _q("share", ".2%")]}}
+            st.vega_lite_chart({"height": 280, "layer": [bars],  # one layer, as the charts above (its title then shows)
+                                "title": f"{cell_label(model, s)[:1].upper()}{cell_label(model, s)[1:]}, where {where}"},
+                               width="stretch")
 
 
 def deal_tables_panel(spec: Spec, n: int, seed: int) -> None:
-    """The ZOPA's ends as quantiles, overall and where a deal exists."""
+    """The ZOPA's ends as quantiles, overall and where the ``feasible`` cell holds."""
     model, _ = current_model(spec)
     z = deal_zopa(spec, n, seed)
     u = unit_text(model, "ask")
-    st.markdown(f"**The ZOPA's ends** ({u}; quantiles over the samples, and over those where a ZOPA exists)")
+    st.markdown(f"**The ZOPA's ends** ({u}; quantiles over the samples, and over those where "
+                f"{md_escape(cell_label(model, deals.roles(model).get('feasible', 'feasible')))}, rows \"| feasible\")")
     shown = z.rename(columns={c: f"{100 * c:g}%" for c in z.columns if isinstance(c, float)})
     st.dataframe(shown, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="compact", width=95) if c != "n" else

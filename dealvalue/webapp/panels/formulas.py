@@ -50,6 +50,8 @@ def formulas_panel(spec: Spec, solve: bool = True) -> None:
         for name, tex in break_even(spec, b, a):
             st.latex(f"{symbol_tex(name)}^{{*}} = {tex}")
     st.markdown("**Formulas**")
-    for name, label, tex in formulas_latex(spec):
+    with st.spinner("Writing the formulas…"):
+        shown = formulas_latex(spec)
+    for name, label, tex in shown:
         st.caption(label or name)
         st.latex(tex)

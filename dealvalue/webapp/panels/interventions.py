@@ -8,6 +8,7 @@ from typing import Any
 import altair as alt
 import streamlit as st
 
+from dealvalue import deals
 from dealvalue.stats import Z_95
 
 from ..cache import current_model, deal_interventions
@@ -25,6 +26,7 @@ def interventions_panel(spec: Spec, n: int, seed: int) -> None:
     if t.empty:
         st.info("None of the source text's interventions touches a cell of this model.")
         return
+    p_label = deals.probability_label(model)  # the cell the headline card shows: the same words
     t = t.copy()
     free = t["free"].astype(bool) if "free" in t.columns else (t["cost"] == 0)
     vu = unit_text(model, "value_to_us") if "value_to_us" in model else ""
@@ -37,14 +39,14 @@ def interventions_panel(spec: Spec, n: int, seed: int) -> None:
     order = list(t["intervention"])  # the library's ranking: free ones that help, then value per dollar
     bars = alt.Chart(t).mark_bar(color="#4c78a8").encode(
         y=alt.Y("intervention:N", sort=order, title=None, axis=alt.Axis(labelLimit=300)),
-        x=alt.X("delta_p:Q", title="change in P(a ZOPA exists) (probability, 95% interval)", axis=alt.Axis(format="+%")),
+        x=alt.X("delta_p:Q", title=f"change in {p_label} (percentage points, 95% interval)", axis=alt.Axis(format="+%")),
         tooltip=["intervention", alt.Tooltip("target:N", title="changes"), alt.Tooltip("delta_p:Q", format="+.2%"),
                  alt.Tooltip("delta_value:Q", format=",.3s", title=f"Δ E[value to us] ({vu})"),
                  alt.Tooltip("cost:Q", format=",.3s", title="cost (USD)"), alt.Tooltip("per_dollar:N", title="value per dollar")],
     )
     err = alt.Chart(t).mark_rule(color="black").encode(y=alt.Y("intervention:N", sort=order), x="lo:Q", x2="hi:Q")
     st.altair_chart((bars + err).properties(height=alt.Step(28),
-                                             title="Interventions, ranked by value per dollar: change in P(a ZOPA exists)"),
+                                             title=f"Interventions, ranked by value per dollar: change in {p_label}"),
                     width="stretch")
     unit = f"{vu} of expected value per USD spent" if vu else "per USD spent"
     st.markdown(f"**Ranked by value per dollar**, the chart's order (free interventions that help come first). "
@@ -58,7 +60,7 @@ def interventions_panel(spec: Spec, n: int, seed: int) -> None:
     config: dict[str, Any] = {
         "intervention": st.column_config.TextColumn("intervention", width=300),
         "cost_text": st.column_config.TextColumn("cost (USD)", width=70),
-        "dp_text": st.column_config.TextColumn("Δ P(a ZOPA exists)", width=140,
+        "dp_text": st.column_config.TextColumn(f"Δ {p_label}", width=140,
                                                help="Change in the probability, percentage points ± MC error"),
         "dv_text": st.column_config.TextColumn(f"Δ E[value] ({vu})" if vu else "Δ E[value]", width=100),
         "per_dollar": st.column_config.TextColumn(f"per dollar ({vu}/USD)" if vu else "per dollar", width=110),

@@ -16,7 +16,8 @@ from ..state import Spec
 def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
     """Tornado of the main output: each input at its 5th and 95th percentiles."""
     model, _ = current_model(spec)
-    t = tornado_table(spec, n, seed, target)
+    with st.spinner("Ranking the inputs (each at its 5th and 95th percentile)…"):
+        t = tornado_table(spec, n, seed, target)
     if t.empty:
         st.info("No uncertain inputs: nothing to rank.")
         return
@@ -45,7 +46,8 @@ def tornado_panel(spec: Spec, n: int, seed: int, target: str) -> None:
 def sobol_panel(spec: Spec, seed: int, target: str) -> None:
     """Variance shares: which uncertainty drives the output (Sobol indices)."""
     try:
-        t = sobol_table(spec, seed, target)
+        with st.spinner("Sobol indices: the model run on pick-freeze designs…"):
+            t = sobol_table(spec, seed, target)
     except (DealValueError, ValueError) as exc:
         st.info("Sobol indices are not available here: " + md_escape(str(exc)))
         return

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
 
-import dealvalue as dv
 from dealvalue import models
 from dealvalue.errors import DealValueError
 
 from ..share import state_params
 from ..cache import current_model, model_file_text, workbook_bytes
-from ..format import error_markdown, unit_text
+from ..format import error_markdown
 from ..limits import SAMPLE_CHOICES
 from ..state import (DEFAULT_SAMPLES, DEFAULT_SEED, MAX_UPLOAD_BYTES, Edit, Spec, on_source_change,
                      on_upload, shipped_model_option, shipped_scenarios)
@@ -56,46 +54,6 @@ def sampling_panel() -> tuple[int, int]:
                                help="The random-number seed (the model file's own seed to begin with). Same seed, same "
                                     "random numbers: input sets and scenarios run with one seed differ only by their inputs."))
     return int(n), seed
-
-
-def input_label(model: dv.Model, name: str) -> str:
-    """The widget label of an input, in plain text (screen readers read it
-    as is): ``label · name (unit)``."""
-    cell = model.cell(name)
-    u = unit_text(model, name)
-    head = f"{cell.label} · {name}" if cell.label else name
-    return head + (f" ({u})" if u else "")
-
-
-def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str, Any]]:
-    """The model's inputs, grouped by the taxonomy group of each cell.
-
-    Each input takes a number, a range ``a to b`` or a distribution formula.
-    Returns the edits (cells whose text differs from the model's) and, by
-    cell, a slot under the widget where the engine's message goes.
-    """
-    st.header("Inputs")
-    st.caption("A number (0.8), a 90% range (10 to 100) or a distribution (beta(8, 2), pert(0.1, 0.3, 0.9)); "
-               "suffixes k M B % work. Enter applies.")
-    groups: dict[str, list[str]] = {}
-    for name in model.inputs:
-        groups.setdefault(model.cell(name).group or "Other inputs", []).append(name)
-    edits: list[Edit] = []
-    slots: dict[str, Any] = {}
-    for i, (group, names) in enumerate(groups.items()):
-        with st.expander(f"{group} ({len(names)})", expanded=i < 2):
-            for name in names:
-                cell = model.cell(name)
-                label = input_label(model, name)
-                help_text = (cell.description or "No description in the model file.") + f"\n\nModel file formula: `{cell.formula}`"
-                key = f"in:{gen}:{name}"
-                if key not in st.session_state:  # a link may have set it already
-                    st.session_state[key] = cell.formula
-                text = st.text_input(label, key=key, help=help_text)
-                slots[name] = st.container()
-                if text.strip() and text.strip() != cell.formula:
-                    edits.append((name, (("formula", text.strip()),)))
-    return tuple(edits), slots
 
 
 def share_panel(base: str, input_edits: tuple[Edit, ...], n: int, seed: int) -> None:

@@ -1,0 +1,58 @@
+"""dealvalue.blocks.Draws: leaves' draws kept between runs give the same
+numbers, bit for bit, as drawing them again (issue 15: the app's redraw)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import dealvalue as dv
+from dealvalue.blocks import Draws
+from dealvalue.errors import ArgumentError
+
+
+def _model() -> dv.Model:
+    m = dv.Model("draws")
+    m.add("a", "beta(8, 2)")
+    m.add("b", "10 to 100")
+    m.add("c", "norm(0, 1)")
+    m.add("d", "mixture([norm(0, 1), uniform(2, 3)], [0.4, 0.6])")
+    m.add("y", "a * b + c + d")
+    m.correlate("a", "c", 0.6)
+    return m
+
+
+@pytest.mark.parametrize("method", ["mc", "lhs", "qmc"])
+def test_runs_with_kept_draws_are_the_runs_without(method: str) -> None:
+    store = Draws(max_mb=64)
+    m = _model()
+    n = 150_000  # three blocks, the last one short
+    for step in range(3):
+        if step == 1:
+            m.replace("b", "20 to 200")  # a changed input: its leaf is drawn again, the others are taken
+        if step == 2:
+            m.replace("y", "a * b - c + d")  # a changed formula: every leaf taken
+        before = (store.hits, store.misses)
+        kept = m.simulate(n=n, seed=3, method=method, draws=store, threads=2, chunk_blocks=1)
+        fresh = m.simulate(n=n, seed=3, method=method)
+        for name in m.names:
+            assert np.array_equal(kept[name], fresh[name]), (method, step, name)
+        leaves_blocks = 4 * 3  # leaves a, b, c, d (the mixture is one leaf) x 3 blocks
+        if method == "qmc":  # draws depend on the set of leaves: never kept
+            assert store.bytes == 0 and (store.hits, store.misses) == (0, 0)
+        elif step == 0:
+            assert (store.hits, store.misses) == (0, leaves_blocks)
+        elif step == 1:
+            assert (store.hits - before[0], store.misses - before[1]) == (leaves_blocks - 3, 3)
+        else:
+            assert (store.hits - before[0], store.misses - before[1]) == (leaves_blocks, 0)
+
+
+def test_the_store_stays_within_its_size_and_refuses_what_is_not_a_store() -> None:
+    store = Draws(max_mb=1.2)  # room for two blocks of 65,536 samples (0.52 MB each)
+    _model().simulate(n=200_000, seed=1, draws=store)
+    assert store.bytes <= store.max_bytes and len(store._blocks) == 2
+    again = _model().simulate(n=200_000, seed=1, draws=store)
+    assert np.array_equal(again["y"], _model().simulate(n=200_000, seed=1)["y"])
+    with pytest.raises(ArgumentError, match="draws"):
+        _model().simulate(n=100, seed=1, draws={})  # type: ignore[arg-type]
