@@ -238,7 +238,9 @@ def seed_of(model: "Model", seed: int | None) -> int:
 
 # ---------------------------------------------------------------- feasibility
 def p_feasible(model: "Model | Results", n: int = 10_000, seed: int | None = None) -> float:
-    """P(a ZOPA exists): the mean of the ``feasible`` cell.
+    """P(feasible): the mean of the ``feasible`` cell (in the core model a ZOPA
+    exists; in the deal model a deal happens: eligibility, rule-outs and
+    participation included, see :func:`~dealvalue.deals.report.probability_label`).
 
     Parameters
     ----------
