@@ -283,3 +283,26 @@ def test_kept_runs_share_leaf_arrays_but_not_overridden_ones() -> None:
     assert (pinned.get("x") == 4.0).all() and np.array_equal(pinned.leaves["x__1"], r.leaves["x__1"])
     part = m.simulate(n, seed=2, keep=["x", "hit"], threads=2)
     assert np.array_equal(part.get("x"), r.get("x")) and np.array_equal(part.get("hit"), r.get("hit"))
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["run", "evidence", "--export", "{tmp}/x.csv"], "argument '--export': expected a workbook's name ending in .xlsx"),
+    (["run", "evidence", "--export", "{tmp}"], "argument '--export': expected a workbook's name ending in .xlsx"),
+    (["run", "evidence", "--export", "{tmp}/folder.xlsx"], "argument '--export': expected a file's name (this is a folder)"),
+    (["run", "evidence", "--seed", "-1"], "argument '--seed': expected a whole number >= 0 (leave --seed out"),
+    (["run", "evidence", "--samples", "1e8"], "(up to 100,000,000,000 with --keep summary)"),
+    (["sweep", "evidence", "--over", "c_ai=0.5", "--csv", "{tmp}"], "argument '--csv': expected a file's name (this is a folder)"),
+    (["sweep", "evidence", "--over", "c_ai=0.5", "--over", "c_ai=0.6"], "each cell once ('c_ai' is already swept"),
+    (["sweep", "evidence", "--over", "c_ai=0.5", "--target", "nosuch"], "argument '--target': expected a cell of the model"),
+    (["sweep", "evidence", "--over", "c_ai=0.5", "--seed", "-2"], "argument '--seed'"),
+])
+def test_cli_refuses_bad_options_before_simulating(argv: list[str], words: str, tmp_path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Refused in the command line's words, before any simulation runs (a new-user review found a wrong file
+    suffix, a folder as --csv and a repeated --over refused only after minutes of simulation, or not at all)."""
+    from dealvalue.cli import main
+
+    (tmp_path / "folder.xlsx").mkdir()
+    ran: list[int] = []
+    monkeypatch.setattr(dv.Model, "simulate", lambda self, *a, **k: ran.append(1))
+    assert main([a.replace("{tmp}", str(tmp_path)) for a in argv]) == 2
+    assert words in capsys.readouterr().err and not ran

@@ -8,7 +8,7 @@ import math
 import sys
 from typing import Any
 
-__all__ = ["add_parser", "run", "PROGRESS_FROM", "show_progress"]
+__all__ = ["check_cli_seed", "add_parser", "run", "PROGRESS_FROM", "show_progress"]
 
 PROGRESS_FROM = 200_000  # runs this long show a progress bar when standard error is a terminal
 
@@ -64,6 +64,14 @@ def load(source: str) -> "tuple[Any, int]":
     return Model.load(source), 10_000
 
 
+def check_cli_seed(seed: int | None) -> None:
+    """Refuse a negative ``--seed`` in the command line's words (``None``: a fresh seed)."""
+    if seed is not None and seed < 0:
+        from ..errors import ArgumentError
+
+        raise ArgumentError("--seed", seed, "a whole number >= 0 (leave --seed out for a fresh seed)")
+
+
 def run(args: argparse.Namespace) -> int:
     """Simulate, print the summary (table or JSON), optionally export."""
     import pandas as pd
@@ -76,8 +84,14 @@ def run(args: argparse.Namespace) -> int:
     model, n_default = load(args.model)
     from ..simulate import MAX_SAMPLES, MAX_STREAMED_SAMPLES, check_n
 
-    n = n_default if args.samples is None else check_n(
-        args.samples, "--samples", MAX_STREAMED_SAMPLES if args.keep == "summary" else MAX_SAMPLES)
+    try:
+        n = n_default if args.samples is None else check_n(
+            args.samples, "--samples", MAX_STREAMED_SAMPLES if args.keep == "summary" else MAX_SAMPLES)
+    except ArgumentError as exc:
+        if args.keep == "summary":
+            raise
+        raise ArgumentError("--samples", args.samples, exc.expected + f" (up to {MAX_STREAMED_SAMPLES:,} with --keep summary)") from None
+    check_cli_seed(args.seed)
     progress = show_progress(args, n >= PROGRESS_FROM)
     if args.dask is not None and args.keep != "summary":
         raise ArgumentError("--dask", args.dask, "--keep summary with --dask (workers send statistics, not samples)")
@@ -88,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
 
         from ..io.atomic import check_folder
 
+        if Path(args.export).suffix.lower() != ".xlsx":
+            raise ArgumentError("--export", args.export, "a workbook's name ending in .xlsx")
         try:
             check_folder(Path(args.export))  # before the simulation, not after it
         except ArgumentError as exc:

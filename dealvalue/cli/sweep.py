@@ -15,7 +15,8 @@ __all__ = ["add_parser", "run", "parse_over"]
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("sweep", help="simulate a model at every point of a grid of input values",
-                       description="One simulation per grid point; prints P(feasible) (or --target's mean) and its standard error.")
+                       description="One simulation per grid point; prints P(feasible) (in the deal model: P(a deal happens)) "
+                                   "or --target's mean, and its standard error.")
     p.add_argument("model", help="a model file (.toml) or a shipped model's name, e.g. deal")
     p.add_argument("--over", action="append", required=True, metavar="CELL=START:STOP:STEP|CELL=v1,v2",
                    help="a cell and its values (repeat for a grid); START:STOP:STEP includes STOP when it falls on the step")
@@ -76,7 +77,15 @@ def run(args: argparse.Namespace) -> int:
     from ..simulate import MAX_STREAMED_SAMPLES, check_n
 
     n = check_n(args.samples, "--samples", MAX_STREAMED_SAMPLES)
-    over = dict(parse_over(t) for t in args.over)
+    from .run import check_cli_seed
+
+    check_cli_seed(args.seed)
+    over: dict[str, list[float]] = {}
+    for text in args.over:
+        name, values = parse_over(text)
+        if name in over:
+            raise ArgumentError("--over", text, f"each cell once ({name!r} is already swept; list all its values in one --over)")
+        over[name] = values
     if args.csv:
         from pathlib import Path
 
@@ -87,6 +96,8 @@ def run(args: argparse.Namespace) -> int:
         except ArgumentError as exc:
             raise ArgumentError("--csv", args.csv, exc.expected) from None
     model = Model.load(args.model)
+    if args.target is not None and args.target not in model:
+        raise ArgumentError("--target", args.target, "a cell of the model (the default is feasible)")
     with client(args.dask) as c:
         table = sweep(model, over, n=n, seed=args.seed, target=args.target, client=c, method=args.method,
                       progress=show_progress(args))

@@ -74,3 +74,5 @@ def check_folder(target: Path) -> None:
     if not folder.is_dir():
         what = "is not a folder" if folder.exists() else "does not exist"
         raise ArgumentError("path", str(target), f"a file in an existing folder ({str(folder)!r} {what})")
+    if target.is_dir():
+        raise ArgumentError("path", str(target), "a file's name (this is a folder)")
