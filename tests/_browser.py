@@ -81,3 +81,15 @@ def wait_idle(page: Any) -> None:
     page.wait_for_timeout(300)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
     page.wait_for_timeout(300)
+
+
+def open_app(page: Any, url: str) -> None:
+    """Open the app at ``url`` and wait for its headline and the end of the script's run."""
+    page.goto(url, wait_until="domcontentloaded")
+    page.get_by_test_id("stMetricValue").first.wait_for(timeout=90_000)
+    wait_idle(page)
+
+
+def headline(page: Any) -> str:
+    """The first headline metric's value as shown, e.g. '38.6%'."""
+    return str(page.get_by_test_id("stMetricValue").first.inner_text()).strip()

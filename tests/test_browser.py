@@ -3,7 +3,7 @@
 Starts ``streamlit run app.py`` on a free loopback port, changes an input,
 checks the headline moves, downloads the workbook and opens it with
 openpyxl, and saves a screenshot (to ``docs/app.png`` as well when
-``DEALVALUE_SCREENSHOT`` is set).  Skipped, saying why, only when
+``DEALVALUE_SCREENSHOT`` is set).  Fails, never skips, where
 ``/usr/bin/chromium`` is missing; ``.ci/run`` installs it.
 """
 
@@ -13,33 +13,19 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _browser import ROOT, launch, streamlit_server, wait_idle  # noqa: E402
+from _browser import ROOT, headline, launch, wait_idle  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 1000
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """A Streamlit server for app.py on a free loopback port, always stopped."""
-    with streamlit_server() as url:
-        yield url
-
 
 def _default_model():  # type: ignore[no-untyped-def]
     import dealvalue as dv
 
     deal = ROOT / "dealvalue" / "models" / "deal.toml"
     return dv.Model.load(deal if deal.exists() else ROOT / "dealvalue" / "models" / "evidence.toml")
-
-
-def _headline(page) -> str:  # type: ignore[no-untyped-def]
-    """The first headline metric's value as shown, e.g. '69.7%'."""
-    return page.get_by_test_id("stMetricValue").first.inner_text().strip()
 
 
 def test_change_input_download_and_screenshot(server: str, tmp_path: Path) -> None:
@@ -53,7 +39,7 @@ def test_change_input_download_and_screenshot(server: str, tmp_path: Path) -> No
             page.goto(server, wait_until="domcontentloaded")
             page.get_by_test_id("stMetricValue").first.wait_for(timeout=60_000)
             wait_idle(page)
-            before = _headline(page)
+            before = headline(page)
             # the page as it opens (scrolled to the top: Streamlit scrolls inner containers), charts settled
             page.evaluate("() => { window.scrollTo(0, 0); document.querySelectorAll('*').forEach(e => { if (e.scrollTop > 0) e.scrollTop = 0; }); }")
             wait_idle(page)
@@ -80,7 +66,7 @@ def test_change_input_download_and_screenshot(server: str, tmp_path: Path) -> No
                 arg=before, timeout=60_000,
             )
             wait_idle(page)
-            after = _headline(page)
+            after = headline(page)
             assert after != before
             assert float(after.rstrip("%")) < float(before.rstrip("%"))
             # the number the library gives for the same inputs, samples and seed

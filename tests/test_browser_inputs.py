@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _browser import ROOT, launch, streamlit_server, wait_idle  # noqa: E402
+from _browser import ROOT, launch, open_app, wait_idle  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 1500
 
@@ -26,18 +25,6 @@ CUT_CARDS = """() => [...document.querySelectorAll('[data-testid="stMetricValue"
   .map(el => el.innerText)"""
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with streamlit_server() as url:
-        yield url
-
-
-def _open(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(url, wait_until="domcontentloaded")
-    page.get_by_test_id("stMetricValue").first.wait_for(timeout=90_000)
-    wait_idle(page)
-
-
 @pytest.mark.parametrize("model", ["deal", "advocacy", "evidence"])
 def test_headline_cards_fit_at_1280_px(server: str, model: str) -> None:
     from playwright.sync_api import sync_playwright
@@ -46,7 +33,7 @@ def test_headline_cards_fit_at_1280_px(server: str, model: str) -> None:
         browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": WIDTH, "height": 900})
-            _open(page, f"{server}/?m={model}&n=10000")
+            open_app(page, f"{server}/?m={model}&n=10000")
             assert page.get_by_test_id("stMetricValue").count() >= 2
             assert page.evaluate(CUT_CARDS) == [], model
         finally:
@@ -60,7 +47,7 @@ def test_previews_reset_and_the_link_in_a_browser(server: str) -> None:
         browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
-            _open(page, f"{server}/?m=deal&n=10000")
+            open_app(page, f"{server}/?m=deal&n=10000")
             sidebar = page.get_by_test_id("stSidebar")
             first = sidebar.locator("[data-testid='stExpander']").filter(has_text="gains from trade: AI side")
             assert first.locator("img[src^='data:image/svg+xml']").count() >= 5  # the open group's previews

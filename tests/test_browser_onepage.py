@@ -9,31 +9,13 @@ import html
 import os
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _browser import ROOT, launch, streamlit_server, wait_idle  # noqa: E402
+from _browser import ROOT, headline, launch, open_app, wait_idle  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 900
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with streamlit_server() as url:
-        yield url
-
-
-def _open(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(url, wait_until="domcontentloaded")
-    page.get_by_test_id("stMetricValue").first.wait_for(timeout=90_000)
-    wait_idle(page)
-
-
-def _headline(page) -> str:  # type: ignore[no-untyped-def]
-    return page.get_by_test_id("stMetricValue").first.inner_text().strip()
 
 
 def test_the_summary_downloads_prints_on_one_page_and_links_back(server: str, tmp_path: Path) -> None:
@@ -48,8 +30,8 @@ def test_the_summary_downloads_prints_on_one_page_and_links_back(server: str, tm
         browser = launch(p)
         try:
             page = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, accept_downloads=True).new_page()
-            _open(page, start)
-            shown = _headline(page)
+            open_app(page, start)
+            shown = headline(page)
             sidebar = page.get_by_test_id("stSidebar")
             sidebar.get_by_role("button", name="Build one-page summary").click()
             wait_idle(page)
@@ -73,7 +55,7 @@ def test_the_summary_downloads_prints_on_one_page_and_links_back(server: str, tm
                 printed.screenshot(path=str(ROOT / "docs" / "app-summary.png"), full_page=True)
 
             other = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}).new_page()
-            _open(other, link)
-            assert _headline(other) == shown
+            open_app(other, link)
+            assert headline(other) == shown
         finally:
             browser.close()

@@ -8,32 +8,15 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _browser import ROOT, launch, streamlit_server, wait_idle  # noqa: E402
+from _browser import ROOT, headline, launch, open_app, wait_idle  # noqa: E402
 
 WIDTH, HEIGHT = 1280, 900
 MODELS = ("deal", "advocacy", "evidence")
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with streamlit_server() as url:
-        yield url
-
-
-def _open(page, url: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(url, wait_until="domcontentloaded")
-    page.get_by_test_id("stMetricValue").first.wait_for(timeout=90_000)
-    wait_idle(page)
-
-
-def _headline(page) -> str:  # type: ignore[no-untyped-def]
-    return page.get_by_test_id("stMetricValue").first.inner_text().strip()
 
 
 def _no_failure(page, where: str) -> None:  # type: ignore[no-untyped-def]
@@ -51,7 +34,7 @@ def test_every_tab_of_every_shipped_model(server: str, model: str) -> None:
         browser = launch(p)
         try:
             page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
-            _open(page, f"{server}/?m={model}&n=10000")
+            open_app(page, f"{server}/?m={model}&n=10000")
             _no_failure(page, model)
             tabs = page.locator("[role=tablist]").first.locator("[role=tab]")
             names = [t.strip() for t in tabs.all_inner_texts()]
@@ -82,8 +65,8 @@ def test_a_copied_link_opens_the_same_page_in_another_browser(server: str) -> No
         browser = launch(p)
         try:
             one = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}).new_page()
-            _open(one, f"{server}/?m=deal&n=10000")
-            before = _headline(one)
+            open_app(one, f"{server}/?m=deal&n=10000")
+            before = headline(one)
             box = one.get_by_role("textbox", name=re.compile(r"· reality$")).first
             if not box.is_visible():  # its taxonomy group starts collapsed: open it
                 import dealvalue as dv
@@ -98,16 +81,20 @@ def test_a_copied_link_opens_the_same_page_in_another_browser(server: str) -> No
                 "(old) => { const e = document.querySelector('[data-testid=\"stMetricValue\"]');"
                 " return e && e.innerText.trim() !== old; }", arg=before, timeout=60_000)
             wait_idle(one)
-            shown = _headline(one)
+            shown = headline(one)
+            # the Share box is drawn after the headline: wait until it carries the edit (i=)
+            one.wait_for_function(
+                "() => { const e = document.querySelector('[data-testid=\"stSidebar\"] [data-testid=\"stCode\"]');"
+                " return e && e.innerText.includes('i='); }", timeout=60_000)
             link = one.get_by_test_id("stSidebar").get_by_test_id("stCode").first.inner_text().strip()
             assert link.startswith(server) and "m=deal" in link and "i=" in link, link
             assert "i=" in one.url  # the URL itself carries the state: a reload keeps it
             two = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}).new_page()
-            _open(two, link)
-            assert _headline(two) == shown != before
+            open_app(two, link)
+            assert headline(two) == shown != before
             one.reload(wait_until="domcontentloaded")
             one.get_by_test_id("stMetricValue").first.wait_for(timeout=90_000)
             wait_idle(one)
-            assert _headline(one) == shown
+            assert headline(one) == shown
         finally:
             browser.close()
