@@ -11,6 +11,7 @@ import pandas as pd
 
 import dealvalue as dv
 from dealvalue.deals.report import short_number
+from dealvalue.plots import log_ticks  # the app's charts and the library's use the same ticks
 from dealvalue.symbolic import expr_latex, latex_name as _latex_name
 from dealvalue.units import unit_text as _unit_text
 
@@ -133,19 +134,6 @@ _SI_LABELS = ("abs(datum.value) >= 1e12 ? format(datum.value / 1e12, '~g') + 'T'
 def si_axis(title: str) -> alt.Axis:
     """A linear axis labelled 1k, 10M, 1B."""
     return alt.Axis(title=title, labelExpr=_SI_LABELS)
-
-
-def log_ticks(lo: float, hi: float, most: int = 9) -> list[float]:
-    """Powers of ten from below ``lo`` to above ``hi`` (every second, third... when there are more than ``most``).
-
-    >>> log_ticks(3e5, 2e9)
-    [100000.0, 1000000.0, 10000000.0, 100000000.0, 1000000000.0, 10000000000.0]
-    """
-    if not (lo > 0 and hi > 0 and math.isfinite(lo) and math.isfinite(hi)):
-        return []
-    a, b = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
-    step = max(1, math.ceil((b - a + 1) / most))
-    return [10.0 ** k for k in range(a, b + 1, step)]
 
 
 def log_axis(title: str, ticks: list[float] | None = None) -> alt.Axis:

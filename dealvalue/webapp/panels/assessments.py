@@ -27,7 +27,7 @@ from ..cache import (assess_database, assess_history, assess_inputs, assess_pool
 from ..format import error_markdown, md_escape
 from ..state import Spec
 
-__all__ = ["assessments_panel", "keep_inputs", "CURRENT"]
+__all__ = ["assessments_panel", "keep_inputs", "recorded_text", "default_assessor", "CURRENT"]
 
 CURRENT = "current inputs"  # the record source that is the page's inputs (the others are input sets)
 # The history's columns on the page (``dealvalue assess export`` writes them all).
@@ -68,6 +68,14 @@ def _show(slot: Any, message: tuple[str, str] | None) -> None:
         slot.success(md_escape(text))
 
 
+def recorded_text(row: pd.DataFrame, what: str = "") -> str:
+    """The confirmation of a recorded assessment (the store's one-row frame); ``what``: the input set recorded."""
+    r = row.iloc[0]
+    return (f"Recorded {what + ' as ' if what else ''}assessment {int(row.index[0])} of {r['system']} by "
+            f"{r['assessor']} on {r['date']}: P(feasible) = {100 * r['p_feasible']:.1f}% ± {100 * r['stderr']:.2f} pp "
+            f"(MC error, {int(r['n']):,} samples, seed {int(r['seed'])}).")
+
+
 def on_register(url: str) -> None:
     """Register the system typed in the form, then select it."""
     ss = st.session_state
@@ -97,10 +105,7 @@ def on_record(url: str, specs: dict[str, Spec], n: int, seed: int) -> None:
     except DealValueError as exc:
         ss.assess_record_msg = ("error", str(exc))
         return
-    r = row.iloc[0]
-    ss.assess_record_msg = ("ok", f"Recorded assessment {int(row.index[0])} of {r['system']} by {r['assessor']} on "
-                                  f"{r['date']}: P(feasible) = {100 * r['p_feasible']:.1f}% ± {100 * r['stderr']:.2f} pp "
-                                  f"(MC error, {int(r['n']):,} samples, seed {int(r['seed'])}).")
+    ss.assess_record_msg = ("ok", recorded_text(row))
 
 
 def assessments_panel(spec: Spec, n: int, seed: int) -> None:

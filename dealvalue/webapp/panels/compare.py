@@ -18,7 +18,7 @@ from dealvalue.errors import DealValueError
 from ..cache import assess_database, assess_record, assess_systems, base_model, compare_models, model_file_text
 from ..format import cell_label, error_markdown, md_escape, si_axis, table_height, unit_text
 from ..state import Spec, on_save_input_set, shipped_scenarios
-from .assessments import default_assessor
+from .assessments import default_assessor, recorded_text
 
 __all__ = ["compare_panel", "record_set_panel"]
 
@@ -171,7 +171,4 @@ def on_record_set(url: str, specs: dict[str, Spec], n: int, seed: int) -> None:
     except DealValueError as exc:
         ss.cmp_record_msg = ("error", str(exc))
         return
-    r = row.iloc[0]
-    ss.cmp_record_msg = ("ok", f"Recorded {source} as assessment {int(row.index[0])} of {r['system']} by {r['assessor']} on "
-                               f"{r['date']}: P(feasible) = {100 * r['p_feasible']:.1f}% ± {100 * r['stderr']:.2f} pp "
-                               f"(MC error, {int(r['n']):,} samples, seed {int(r['seed'])}).")
+    ss.cmp_record_msg = ("ok", recorded_text(row, source))
