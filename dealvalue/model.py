@@ -383,12 +383,14 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
         cells.update(new)
         refs = {n: (references(c.formula, n) if n in new else self._parsed[n].refs) for n, c in cells.items()}
         order = topological(cells, refs)
-        changed: set[str] = set(new)
+        # a cell is parsed again when it is new or changed, or when a cell it names now has another unit or
+        # symbol (a parse depends on nothing else): an edited input of the same unit re-parses itself only
+        changed: set[str] = set()
         parsed = dict(self._parsed)
         units = dict(self._units)
         symbols = dict(self._symbols)
         for name in order:
-            if name not in changed and not any(r in changed for r in refs[name]):
+            if name not in new and not any(r in changed for r in refs[name]):
                 continue
             try:
                 p, unit = parse_cell(cells[name], units, symbols)
@@ -400,9 +402,10 @@ class Model(ModelSymbolic, ModelEvaluation, ModelUnits, Storage):
                 raise UnitMismatchError(
                     edited, f"unit {unit_text(units[edited]) or 'dimensionless'} breaks cell {name!r}, which uses it: {exc.reason}"
                 ) from None
-            parsed[name], units[name] = p, unit
-            symbols[name] = make_symbol(name, p)
-            changed.add(name)  # dependents are rebuilt too: the unit or symbol may differ
+            symbol = make_symbol(name, p)
+            if name not in self._units or not _same_unit(units[name], unit) or symbols.get(name) != symbol:
+                changed.add(name)  # its dependents are parsed again with the new unit or symbol
+            parsed[name], units[name], symbols[name] = p, unit, symbol
         # declared bounds on constant inputs, and distribution supports
         for name in new:
             check_input_bounds(cells[name], parsed[name])
@@ -526,3 +529,9 @@ def read_excel(path: "str | os.PathLike[str]", mismatch: str = "error") -> Model
     return Model.read_excel(path, mismatch=mismatch)
 
 
+def _same_unit(a: Any, b: Any) -> bool:
+    """True when two units are the same unit of the same registry (a unit the model defines makes a new one)."""
+    try:
+        return bool(a == b)
+    except ValueError:  # pint: units of different registries
+        return False

@@ -306,3 +306,24 @@ def test_with_edits_keeps_valid_edits_and_reports_each_invalid_one() -> None:
     # ... unless its users go too (passes retry what failed once the rest is applied)
     m3, errors3 = base.with_edits((("ask", None), ("feasible", None)))
     assert not errors3 and "ask" not in m3 and "feasible" not in m3
+
+
+def test_an_input_edit_reparses_dependents_only_when_their_inputs_unit_or_sign_changes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # sqrt(x**2) folds to x while x is a positive constant and to Abs(x) when it may be negative: the sign
+    # assumption sits on x's symbol, so a change of sign must reach y (and z through it)
+    m = dv.Model(); m.add("x", "2"); m.add("y", "sqrt(x**2)"); m.add("z", "y * 3")
+    assert str(m.expr("y", keep=["x"])) == "x"
+    m.replace("x", "-2")
+    assert str(m.expr("y", keep=["x"])) == "Abs(x)" and m.evaluate("z") == 6.0
+    # another negative value: same unit, same symbol, so only x is parsed again, and the values still move
+    import dealvalue.model as model_module
+
+    parsed: list[str] = []
+    real = model_module.parse_cell
+    monkeypatch.setattr(model_module, "parse_cell", lambda cell, *a: parsed.append(cell.name) or real(cell, *a))
+    m.replace("x", "-5")
+    assert parsed == ["x"] and m.evaluate("z") == 15.0
+    # a unit change reaches the dependents
+    m.replace("x", "4", unit="USD")
+    assert parsed[1:] == ["x", "y", "z"]
+    assert str(m.expr("y", keep=["x"])) == "x" and m.evaluate("z") == 12.0 and str(m.unit("z")) == "USD"
