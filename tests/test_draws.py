@@ -49,9 +49,9 @@ def test_runs_with_kept_draws_are_the_runs_without(method: str) -> None:
 
 
 def test_the_store_stays_within_its_size_and_refuses_what_is_not_a_store() -> None:
-    store = Draws(max_mb=1.2)  # room for two blocks of 65,536 samples (0.52 MB each)
-    _model().simulate(n=200_000, seed=1, draws=store)
-    assert store.bytes <= store.max_bytes and len(store._blocks) == 2
+    store = Draws(max_mb=1.2)  # room for two blocks of 65,536 samples (0.52 MB each), not for all four
+    _model().simulate(n=200_000, seed=1, draws=store)  # 3 x 65,536 + 3,392: which blocks stay depends on the
+    assert store.bytes <= store.max_bytes and 2 <= len(store._blocks) <= 3  # order the threads stored them in
     again = _model().simulate(n=200_000, seed=1, draws=store)
     assert np.array_equal(again["y"], _model().simulate(n=200_000, seed=1)["y"])
     with pytest.raises(ArgumentError, match="draws"):
