@@ -83,14 +83,17 @@ def run_steps(
     fixed: Mapping[str, np.ndarray] | None = None,
     check: Callable[[str, np.ndarray], None] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Compute every cell from leaf samples; ``fixed`` pins cells to values,
+    """Compute every cell from leaf samples; ``fixed`` pins cells to values
+    (a masked array pins the rows it does not mask, the others are computed),
     ``check(name, values)`` (e.g. a bounds check) sees each cell's result."""
     values: dict[str, np.ndarray] = dict(leaf_values)
     fixed = fixed or {}
     with np.errstate(all="ignore"):
         for step in compiled.steps:
-            if step.name in fixed:
-                out = fixed[step.name]
+            pin = fixed.get(step.name)
+            partly = pin is not None and np.ma.isMaskedArray(pin) and bool(np.ma.getmaskarray(pin).any())
+            if pin is not None and not partly:
+                out = np.ma.getdata(pin)
             else:
                 out = step.fn(*[values[a] for a in step.args])
             if np.iscomplexobj(out):  # sqrt(-b) is I*sqrt(b): a non-real sample is NaN, not its real part
@@ -98,6 +101,8 @@ def run_steps(
             arr = np.asarray(out, dtype=float)
             if arr.shape != (n,):
                 arr = np.broadcast_to(arr, (n,)).copy()
+            if partly:
+                arr = np.where(np.ma.getmaskarray(pin), arr, np.ma.getdata(pin))
             if check is not None:
                 check(step.name, arr)
             values[step.name] = arr

@@ -4,7 +4,7 @@ values (a sweep): :meth:`dealvalue.Model.evaluate_all` and
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import numpy as np
 
@@ -13,7 +13,7 @@ from .errors import ArgumentError
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
 
-__all__ = ["evaluate_all"]
+__all__ = ["evaluate_all", "evaluate_rows"]
 
 
 def evaluate_all(model: "Model", pinned: Mapping[str, np.ndarray]) -> dict[str, Any]:
@@ -52,6 +52,59 @@ def evaluate_all(model: "Model", pinned: Mapping[str, np.ndarray]) -> dict[str, 
     out = model.run_steps(leaf_values, shape[0], fixed=fixed)
     return {n: np.broadcast_to(out[n], shape).copy() if sweep else float(np.asarray(out[n]).ravel()[0])
             for n in model.names}
+
+
+def evaluate_rows(model: "Model", rows: Sequence[Mapping[str, float]]) -> dict[str, np.ndarray]:
+    """Every cell at point values once per row, each row with its own cells
+    pinned: one vectorised run instead of one :func:`evaluate_all` per row.
+
+    A pinned formula cell is still computed in the rows that do not pin it,
+    so a row may pin a cell that another row's pinned cell depends on.
+
+    Parameters
+    ----------
+    model : Model
+        The model.
+    rows : sequence of mapping of str to float
+        One mapping per row: cell (or distribution literal) name -> number
+        in the cell's unit; an empty mapping is the model at point values.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Cell name -> its value in each row.
+
+    Raises
+    ------
+    UnknownCellError
+        A row names a cell the model does not have.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("R", "90"); m.add("c", "0.5"); m.add("ask", "R / c"); m.add("twice", "2 * ask")
+    >>> evaluate_rows(m, [{}, {"c": 0.25}, {"ask": 1.0}])["twice"]
+    array([360., 720.,   2.])
+    """
+    k = len(rows)
+    values = model.point_values()
+    compiled = model.compile()
+    leaf_values = {leaf: np.full(k, values.get(leaf, np.nan)) for leaf in compiled.leaf_owner}
+    fixed: dict[str, np.ndarray] = {n: np.full(k, values[n]) for n in model.inputs}
+    pins: dict[str, np.ma.MaskedArray] = {}
+    for i, row in enumerate(rows):
+        for name, v in row.items():
+            if name in leaf_values:
+                leaf_values[name][i] = v
+                continue
+            model.cell(name)  # an unknown name is refused, naming it
+            if name in fixed:
+                fixed[name][i] = v
+            else:
+                pin = pins.setdefault(name, np.ma.array(np.zeros(k), mask=np.ones(k, dtype=bool)))
+                pin[i] = v  # unmasks row i
+    out = model.run_steps(leaf_values, k, fixed={**fixed, **pins})
+    return {n: np.asarray(out[n], dtype=float).copy() for n in model.names}
 
 
 def elasticity(model: "Model", name: str, wrt: str) -> float:

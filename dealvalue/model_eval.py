@@ -62,7 +62,9 @@ class ModelEvaluation(ModelGraph):
         n : int
             The number of samples.
         fixed : mapping of str to numpy.ndarray, optional
-            Cells pinned to these values instead of computed.
+            Cells pinned to these values instead of computed; a
+            ``numpy.ma.MaskedArray`` pins the samples it does not mask (the
+            masked ones are computed).
         check_bounds : bool, default True
             Raise when a cell with bounds leaves them.
 
@@ -82,6 +84,8 @@ class ModelEvaluation(ModelGraph):
         >>> m = dv.Model(); m.add("R", "10 to 100"); m.add("ask", "R / 0.5")
         >>> m.run_steps({"R__1": np.array([10.0, 20.0])}, 2)["ask"]
         array([20., 40.])
+        >>> m.run_steps({"R__1": np.array([10.0, 20.0])}, 2, fixed={"ask": np.ma.array([0.0, 0.0], mask=[True, False])})["ask"]
+        array([20.,  0.])
         """
         return run_steps(self.compile(), leaf_values, n, fixed, self._check_bounds if check_bounds else None)
 

@@ -105,6 +105,18 @@ def test_barrier_effect_is_ln_F_with_the_barrier_removed(deal: dv.Model) -> None
     assert deals.barrier_effects(deals.core_model(R=10))["multiplier"].tolist() == pytest.approx([2.0, 2.0])
 
 
+def test_barrier_effects_equal_one_evaluation_per_barrier_in_every_shipped_model() -> None:
+    # barrier_effects removes every barrier in one vectorised run (evaluate_rows); the second route is one
+    # point evaluation per barrier, as the effect is defined
+    for name, m in _shipped().items():
+        e = deals.barrier_effects(m)
+        base = math.log(m.evaluate("bid") / m.evaluate("ask"))
+        assert len(e) > 5, name
+        for term, row in e.iterrows():
+            v = m.evaluate_all(**{row["cell"]: row["pinned_to"]})
+            assert row["effect"] == pytest.approx(math.log(v["bid"] / v["ask"]) - base, abs=1e-12), (name, term)
+
+
 def _shipped() -> dict[str, dv.Model]:
     out = {"deal": dv.Model.load(dv.models.path("deal"))}
     out.update({s: dv.Model.load(dv.models.scenario_path(s)) for s in dv.models.scenario_names()})

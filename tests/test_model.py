@@ -327,3 +327,21 @@ def test_an_input_edit_reparses_dependents_only_when_their_inputs_unit_or_sign_c
     m.replace("x", "4", unit="USD")
     assert parsed[1:] == ["x", "y", "z"]
     assert str(m.expr("y", keep=["x"])) == "x" and m.evaluate("z") == 12.0 and str(m.unit("z")) == "USD"
+
+
+def test_evaluate_rows_pins_each_row_alone_even_a_cell_another_row_pins_upstream() -> None:
+    from dealvalue.evaluation import evaluate_rows
+
+    m = dv.Model(); m.add("R", "10 to 1000"); m.add("c", "0.5"); m.add("ask", "R / c"); m.add("p", "ask * c + 1")
+    m.add("q", "ask * uniform(1, 3)")  # a literal inside a formula: its leaf q__1 sits at its median, 2
+    rows = [{}, {"c": 0.25}, {"ask": 7.0}, {"R": 50.0, "ask": 3.0}, {"q__1": 3.0}]
+    out = evaluate_rows(m, rows)
+    # by hand: R's median is 100 (10 to 1000 is lognormal with that 90% interval, median sqrt(10 * 1000))
+    assert out["ask"] == pytest.approx([200.0, 400.0, 7.0, 3.0, 200.0])
+    assert out["p"] == pytest.approx([101.0, 101.0, 4.5, 2.5, 101.0])
+    assert out["q"] == pytest.approx([400.0, 800.0, 14.0, 6.0, 600.0])
+    for i, row in enumerate(rows):  # the same as one point evaluation per row
+        v = m.evaluate_all(**row)
+        assert [out[c][i] for c in m.names] == pytest.approx([v[c] for c in m.names])
+    with pytest.raises(dv.UnknownCellError):
+        evaluate_rows(m, [{"nope": 1.0}])

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 import numpy as np
 
+from ..evaluation import evaluate_rows
 from .barriers import decomposition
 from .core import CORE_OUTPUTS
 
@@ -294,15 +295,17 @@ def barrier_effects(model: "Model") -> "pd.DataFrame":
     base = float(point["log_units"].loc["ln F"])
     rows = []
     if math.isfinite(base):
+        pinned = []
         for term in barrier_terms(model):
             if term.name == GAINS or term.group.startswith(f"{GAINS}: AI side"):
                 continue
             pin = _neutral(model, term)
-            if pin is None:
-                continue
-            cell, value = pin
-            v = model.evaluate_all(**{cell: value})
-            f = v["bid"] / v["ask"] if v["ask"] > 0 else math.nan
+            if pin is not None:
+                pinned.append((term, *pin))
+        # every barrier removed in its own row of one vectorised evaluation
+        v = evaluate_rows(model, [{cell: value} for _, cell, value in pinned])
+        for (term, cell, value), ask, bid in zip(pinned, v["ask"], v["bid"]):
+            f = bid / ask if ask > 0 else math.nan
             effect = math.log(f) - base if f > 0 and math.isfinite(f) else math.nan
             rows.append({"term": term.name, "label": term.label, "group": term.group,
                          "term_log_units": float(point["log_units"].get(term.name, math.nan)),
