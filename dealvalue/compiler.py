@@ -7,6 +7,7 @@ so nothing is looked up globally.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
@@ -132,13 +133,18 @@ def point_values(compiled: Compiled, parsed: Mapping[str, Parsed]) -> dict[str, 
 def monotone_in_leaf(p: Parsed) -> bool:
     """True when an input is increasing in its one distribution literal
     (so the median passes through): a positive multiple, possibly plus a constant."""
+    (leaf,) = p.dists
+    return _increasing_in(p.expr, leaf)
+
+
+@functools.lru_cache(maxsize=4096)  # a model edit makes a new model: its unchanged inputs need no new derivative
+def _increasing_in(expr: Any, leaf: str) -> bool:
     import sympy
 
-    (leaf,) = p.dists
-    s = next((x for x in p.expr.free_symbols if x.name == leaf), None)
+    s = next((x for x in expr.free_symbols if x.name == leaf), None)
     if s is None:  # the literal folded away (lognorm(...) and 3697): not monotone, sample the median
         return False
-    d = sympy.diff(p.expr, s)
+    d = sympy.diff(expr, s)
     return bool(not d.free_symbols and d.is_positive)
 
 

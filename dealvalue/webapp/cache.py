@@ -9,6 +9,7 @@ library's; these wrappers only pick, cache and (for the page) reset indexes.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,7 +117,9 @@ class InputPreview:
     svg: str = ""
 
 
-@st.cache_resource(max_entries=1024, show_spinner=False)
+# Not st.cache_*: the previews of 36 inputs are looked up on every rerun, and Streamlit's key hashing cost about
+# 10 ms of it; three short strings are their own key, and the answer is immutable (shared by every session).
+@functools.lru_cache(maxsize=1024)
 def input_preview(formula: str, unit: str | None, seed: int) -> InputPreview | None:
     """The distribution of one input's formula alone (the engine samples a
     one-cell model: :data:`PREVIEW_SAMPLES` draws, ``seed``), for the small

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -98,6 +99,7 @@ def export_panel(spec: Spec, n: int, seed: int, main: str) -> None:
                            on_click="ignore", width="stretch", type="primary")
     elif ss.get("workbook"):
         st.caption("The inputs changed since the workbook was built: build it again.")
-    st.download_button("Model file (.toml)", data=model_file_text(spec), file_name=f"{stem}.toml",
+    # the text is written when the button is pressed (a deferred download), not on every rerun
+    st.download_button("Model file (.toml)", data=functools.partial(model_file_text, spec), file_name=f"{stem}.toml",
                        mime="application/toml", on_click="ignore", width="stretch",
                        help="The model with your inputs, to load here again or with `dealvalue run`.")
