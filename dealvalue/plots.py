@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 import numpy as np
 
 from .errors import ArgumentError
+from .stats import quantiles
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -297,7 +298,7 @@ def histograms(
     frame = pd.DataFrame(columns=["run", "start", "end", "share"])
     outside = {label: 0.0 for label in arrays}
     if pooled.size:
-        lo, hi = (float(v) for v in np.quantile(pooled, [0.001, 0.999]))
+        lo, hi = (float(v) for v in quantiles(pooled, [0.001, 0.999]))
         if log:
             edges = np.logspace(math.log10(lo), math.log10(hi), bins + 1) if hi > lo else np.array([lo, lo * 1.01])
         else:

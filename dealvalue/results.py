@@ -16,6 +16,7 @@ import numpy as np
 
 from .errors import ArgumentError
 from .results_stats import NonFiniteWarning, ResultsStatistics
+from .stats import quantiles
 
 if TYPE_CHECKING:  # pragma: no cover
     import os
@@ -311,7 +312,7 @@ class Results(ResultsStatistics):
         pooled = np.concatenate(list(arrays.values())) if arrays else np.array([])
         if pooled.size == 0:
             return pd.DataFrame(columns=["cell", "start", "end", "share"])
-        lo, hi = np.quantile(pooled, [0.001, 0.999])
+        lo, hi = quantiles(pooled, [0.001, 0.999])
         if log:
             edges = np.logspace(math.log10(lo), math.log10(hi), bins + 1) if hi > lo else np.array([lo, lo * 1.01])
         else:
@@ -382,7 +383,7 @@ class Results(ResultsStatistics):
         for name in self.uncertain_inputs():
             arr = self.get(name)
             x = arr[np.isfinite(arr)]
-            lo_v, hi_v = (float(v) for v in np.quantile(x, [low, high]))
+            lo_v, hi_v = (float(v) for v in quantiles(x, [low, high]))
             at_lo = self.model.evaluate(target, **{name: lo_v})
             at_hi = self.model.evaluate(target, **{name: hi_v})
             rows.append({

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .errors import ArgumentError, UnknownCellError
-from .stats import Z_95
+from .stats import Z_95, quantiles
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -276,12 +276,12 @@ class ResultsStatistics:
         >>> abs(r.quantile("x", 0.9) - 90) < 4 * r.quantile_stderr("x", 0.9)
         True
         """
+        if not 0 <= q <= 1:
+            raise ArgumentError("q", q, "a quantile level in [0, 1]")
         cs = self._streamed(name)
         if cs is not None:
-            if not 0 <= q <= 1:
-                raise ArgumentError("q", q, "a quantile level in [0, 1]")
             return cs.quantile(float(q))
-        return float(np.quantile(self._finite(name), q))
+        return float(quantiles(self._finite(name), q))
 
     def quantiles(self, name: str, qs: Sequence[float] = (0.05, 0.5, 0.95)) -> "pd.Series":
         """Quantiles of the cell as a Series indexed by q.
@@ -315,7 +315,7 @@ class ResultsStatistics:
             if not 0 <= q <= 1:
                 raise ArgumentError("qs", q, "quantile levels in [0, 1]")
         cs = self._streamed(name)
-        vals = [cs.quantile(q) for q in qs] if cs is not None else np.quantile(self._finite(name), qs)
+        vals = [cs.quantile(q) for q in qs] if cs is not None else quantiles(self._finite(name), qs)
         return pd.Series(vals, index=pd.Index(qs, name="q"), name=name)
 
     def quantile_stderr(self, name: str, q: float) -> float:
@@ -407,7 +407,7 @@ class ResultsStatistics:
             elif x.size >= 2:
                 row["stderr"] = _stderr(x)
                 row["sd"] = float(x.std(ddof=1))
-                p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
+                p5, p50, p95 = quantiles(x, [0.05, 0.5, 0.95])
             else:
                 row["stderr"] = row["sd"] = p5 = p50 = p95 = math.nan
             row.update({"p5": float(p5), "p50": float(p50), "p95": float(p95), "nonfinite": bad})

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 import numpy as np
 
 from ..errors import NotADealModelError
+from ..stats import quantiles
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -418,7 +419,7 @@ def zopa(model: "Model | Results", n: int = 10_000, seed: int | None = None,
     rows: dict[str, dict[Any, float]] = {}
     for name, x in series.items():
         x = x[np.isfinite(x)]
-        vals = np.quantile(x, list(qs)) if x.size else np.full(len(qs), np.nan)
+        vals = quantiles(x, list(qs))
         row: dict[Any, float] = {float(q): float(v) for q, v in zip(qs, vals)}
         row["mean"] = float(x.mean()) if x.size else math.nan
         row["n"] = int(x.size)
