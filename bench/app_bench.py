@@ -50,6 +50,8 @@ def main() -> int:
                    help="time the page's script run (AppTest) against a bare simulate, and each tab's first visit")
     p.add_argument("--page-samples", type=int, default=100_000, help="sample count of the page measurement")
     p.add_argument("--page-repeat", type=int, default=7, help="input changes timed on the page")
+    p.add_argument("--page-warmup", type=int, default=3,
+                   help="input changes run first and not timed (imports, the base model, the process's heap)")
     args = p.parse_args()
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
@@ -112,7 +114,7 @@ def main() -> int:
         print(f"{n:>10,} " + " ".join(f"{med[key]:>15.3f}" for key in keys))
 
     if args.page:
-        page_bench(text, args.cell, original, args.page_samples, args.page_repeat)
+        page_bench(text, args.cell, original, args.page_samples, args.page_repeat, args.page_warmup)
 
     if args.export:
         import dealvalue.io.excel  # noqa: F401  (import time is not the export's)
@@ -139,7 +141,7 @@ if __name__ == "__main__":  # not in a forkserver child (the symbolic solves), w
 """
 
 
-def page_bench(text: str, cell: str, original: str, n: int, repeat: int) -> None:
+def page_bench(text: str, cell: str, original: str, n: int, repeat: int, warmup: int = 3) -> None:
     """The page's rerun after an input change against a bare simulate of the same model, then each tab's first visit."""
     import tempfile
     import types
@@ -160,7 +162,9 @@ def page_bench(text: str, cell: str, original: str, n: int, repeat: int) -> None
         [box] = [t for t in at.text_input if str(t.key).endswith(f":{cell}")]
         assert at.session_state["seed"] == seed and not at.exception
         page, wall, bare = [], [], []
-        for k in range(repeat + 1):  # the first change warms what stays warm in a served app (imports, the base model)
+        # the first changes warm what stays warm in a served app: imports, the base model, and the heap (glibc
+        # raises its mmap threshold as large arrays are freed, so a young process maps and faults in each new array)
+        for k in range(repeat + warmup):
             formula = f"({original}) * {1 - (k + 1) / 1000:.4f}"
             PAGE_TIMES.clear()
             t = time.perf_counter()
@@ -171,7 +175,7 @@ def page_bench(text: str, cell: str, original: str, n: int, repeat: int) -> None
             t = time.perf_counter()
             model.simulate(n=n, seed=seed)
             b = time.perf_counter() - t
-            if k:
+            if k >= warmup:
                 page.append(PAGE_TIMES[-1]), wall.append(w), bare.append(b)
             [box] = [t for t in at.text_input if str(t.key).endswith(f":{cell}")]
         ratio = [p / b for p, b in zip(page, bare)]

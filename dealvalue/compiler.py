@@ -92,7 +92,9 @@ def run_steps(
     with np.errstate(all="ignore"):
         for step in compiled.steps:
             pin = fixed.get(step.name)
-            partly = pin is not None and np.ma.isMaskedArray(pin) and bool(np.ma.getmaskarray(pin).any())
+            # a masked array pins some rows: the mask marks the rows computed as usual
+            computed_rows = np.ma.getmaskarray(pin) if pin is not None and np.ma.isMaskedArray(pin) else None
+            partly = computed_rows is not None and bool(computed_rows.any())
             if pin is not None and not partly:
                 out = np.ma.getdata(pin)
             else:
@@ -102,8 +104,8 @@ def run_steps(
             arr = np.asarray(out, dtype=float)
             if arr.shape != (n,):
                 arr = np.broadcast_to(arr, (n,)).copy()
-            if partly:
-                arr = np.where(np.ma.getmaskarray(pin), arr, np.ma.getdata(pin))
+            if partly and pin is not None and computed_rows is not None:
+                arr = np.where(computed_rows, arr, np.ma.getdata(pin))
             if check is not None:
                 check(step.name, arr)
             values[step.name] = arr

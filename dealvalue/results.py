@@ -16,7 +16,7 @@ import numpy as np
 
 from .errors import ArgumentError
 from .results_stats import NonFiniteWarning, ResultsStatistics
-from .stats import quantiles
+from .stats import bin_counts, pooled_quantiles, quantiles
 
 if TYPE_CHECKING:  # pragma: no cover
     import os
@@ -89,6 +89,7 @@ class Results(ResultsStatistics):
     se_reached: dict[str, float] = field(default_factory=dict)
     stats: "dict[str, CellStats]" = field(default_factory=dict)
     overrides: dict[str, float] = field(default_factory=dict)
+    _sorted: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return f"<Results of {self.model.name!r}: {self.n:,} samples, seed {self.seed}, {self.method}>"
@@ -304,26 +305,25 @@ class Results(ResultsStatistics):
             raise ArgumentError("bins", bins, "a whole number of bins from 1 to 10,000")
         cells = [names] if isinstance(names, str) else list(names)
         r = self.subset(where, cells) if where is not None else self
-        arrays = {}
+        runs = {}  # each cell's samples in the chart, sorted: the shared bins' ends and the counts come from them
         for name in cells:
-            x = r.get(name)
-            x = x[np.isfinite(x)]
-            arrays[name] = x[x > 0] if log else x
-        pooled = np.concatenate(list(arrays.values())) if arrays else np.array([])
-        if pooled.size == 0:
+            s = r._sorted_finite(name)  # non-finite samples are left out, as the docstring says
+            runs[name] = s[np.searchsorted(s, 0.0, side="right"):] if log else s
+        if sum(s.size for s in runs.values()) == 0:
             return pd.DataFrame(columns=["cell", "start", "end", "share"])
-        lo, hi = quantiles(pooled, [0.001, 0.999])
+        lo, hi = (float(v) for v in pooled_quantiles(list(runs.values()), [0.001, 0.999]))
         if log:
             edges = np.logspace(math.log10(lo), math.log10(hi), bins + 1) if hi > lo else np.array([lo, lo * 1.01])
         else:
             edges = np.linspace(lo, hi, bins + 1) if hi > lo else np.array([lo - 0.5, lo + 0.5])
-        frames = []
-        outside = {}
-        for name, x in arrays.items():
-            counts, _ = np.histogram(np.clip(x, edges[0], edges[-1]) if clip else x, bins=edges)
-            outside[name] = float(x.size - counts.sum()) / max(r.n, 1)
-            frames.append(pd.DataFrame({"cell": name, "start": edges[:-1], "end": edges[1:], "share": counts / max(r.n, 1)}))
-        frame = pd.concat(frames, ignore_index=True)
+        shares, outside = [], {}
+        for name, s in runs.items():
+            counts = bin_counts(s, edges, clip)
+            outside[name] = float(s.size - counts.sum()) / max(r.n, 1)
+            shares.append(counts / max(r.n, 1))
+        k = len(edges) - 1
+        frame = pd.DataFrame({"cell": np.repeat(np.array(list(runs), dtype=object), k), "start": np.tile(edges[:-1], len(runs)),
+                              "end": np.tile(edges[1:], len(runs)), "share": np.concatenate(shares)})
         if not clip:
             frame.attrs["outside"] = outside
         return frame

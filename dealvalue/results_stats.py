@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from .errors import ArgumentError, UnknownCellError
-from .stats import Z_95, quantiles
+from .stats import Z_95, pooled_quantiles, quantiles
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -41,6 +41,7 @@ class ResultsStatistics:
     n: int
     batch_sizes: tuple[int, ...]
     stats: "dict[str, CellStats]"
+    _sorted: dict[str, np.ndarray]  # cell -> its finite samples sorted (sorted_samples)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.get(name)
@@ -118,6 +119,47 @@ class ResultsStatistics:
             stacklevel=3,
         )
         return np.asarray(arr[ok])
+
+    def sorted_samples(self, name: str) -> np.ndarray:
+        """The cell's finite samples, sorted ascending: sorted once, then kept
+        (every quantile of the cell reads them).
+
+        Parameters
+        ----------
+        name : str
+            A cell whose samples were kept.
+
+        Returns
+        -------
+        numpy.ndarray
+            Read-only; non-finite samples are left out (with a
+            :class:`NonFiniteWarning`, on every call).
+
+        Examples
+        --------
+        >>> import dealvalue as dv
+        >>> m = dv.Model(); m.add("x", "uniform(0, 1)")
+        >>> r = m.simulate(n=1_000, seed=1)
+        >>> s = r.sorted_samples("x")
+        >>> bool((s[1:] >= s[:-1]).all()), s is r.sorted_samples("x"), float(s[0]) == float(r["x"].min())
+        (True, True, True)
+        """
+        s = self._sorted_finite(name)
+        total = self.get(name).size
+        if s.size < total:
+            warnings.warn(f"cell {name!r}: {total - s.size} of {total} samples are not finite and are left out",
+                          NonFiniteWarning, stacklevel=3)
+        return s
+
+    def _sorted_finite(self, name: str) -> np.ndarray:
+        """:meth:`sorted_samples` without the warning (a histogram leaves non-finite samples out silently)."""
+        s = self._sorted.get(name)
+        if s is None:
+            x = self.get(name)
+            s = np.sort(x[np.isfinite(x)])
+            s.flags.writeable = False
+            self._sorted[name] = s
+        return s
 
     def nonfinite(self, name: str) -> int:
         """How many samples of the cell are NaN or infinite.
@@ -281,7 +323,7 @@ class ResultsStatistics:
         cs = self._streamed(name)
         if cs is not None:
             return cs.quantile(float(q))
-        return float(quantiles(self._finite(name), q))
+        return float(pooled_quantiles([self.sorted_samples(name)], q))
 
     def quantiles(self, name: str, qs: Sequence[float] = (0.05, 0.5, 0.95)) -> "pd.Series":
         """Quantiles of the cell as a Series indexed by q.
@@ -315,7 +357,7 @@ class ResultsStatistics:
             if not 0 <= q <= 1:
                 raise ArgumentError("qs", q, "quantile levels in [0, 1]")
         cs = self._streamed(name)
-        vals = [cs.quantile(q) for q in qs] if cs is not None else quantiles(self._finite(name), qs)
+        vals = [cs.quantile(q) for q in qs] if cs is not None else pooled_quantiles([self.sorted_samples(name)], qs)
         return pd.Series(vals, index=pd.Index(qs, name="q"), name=name)
 
     def quantile_stderr(self, name: str, q: float) -> float:
@@ -347,7 +389,7 @@ class ResultsStatistics:
         if not 0 <= q <= 1:
             raise ArgumentError("q", q, "a quantile level in [0, 1]")
         cs = self._streamed(name)
-        x = np.sort(self._finite(name)) if cs is None else np.array([])
+        x = self.sorted_samples(name) if cs is None else np.array([])
         m = x.size if cs is None else cs.moments.count
         half = Z_95 * math.sqrt(m * q * (1 - q))
         lo = int(max(0, math.floor(m * q - half)))

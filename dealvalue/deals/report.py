@@ -287,11 +287,15 @@ def barrier_effects(model: "Model") -> "pd.DataFrame":
     >>> e["multiplier"].round(3).tolist()
     [2.0, 2.0]
     """
+    return _effects(model, decomposition(model))
+
+
+def _effects(model: "Model", point: "pd.DataFrame") -> "pd.DataFrame":
+    """:func:`barrier_effects` from the model's decomposition at the medians, ``point``."""
     import pandas as pd
 
     from .barriers import GAINS, barrier_terms
 
-    point = decomposition(model)
     base = float(point["log_units"].loc["ln F"])
     rows = []
     if math.isfinite(base):
@@ -404,7 +408,7 @@ def headline_sentence(model: "Model", interventions: "pd.DataFrame | None" = Non
         parts.append(f"With every input at its median a ZOPA exists: the bid is {math.exp(lnf):.2g}× the ask")
     else:
         parts.append(f"With every input at its median there is no ZOPA: the ask is {math.exp(-lnf):.2g}× the bid")
-    effects = barrier_effects(model)
+    effects = _effects(model, point)  # the decomposition once: it is this sentence's first clause too
     effects = effects[effects["effect"] > _BINDS]
     if not effects.empty:
         top = effects.iloc[0]

@@ -228,12 +228,6 @@ def expression_latex(spec: Spec, text: str) -> str | None:
         return None
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def deal_rules(spec: Spec, rules: Any, config: Any) -> pd.DataFrame:
-    """Eligibility and rule-out conditions at the medians (``deals.check_rules``)."""
-    return deals.check_rules(current_model(spec)[0], rules, config)
-
-
 @st.cache_data(max_entries=16, show_spinner=False)
 def deal_alternatives(spec: Spec, n: int, seed: int) -> pd.DataFrame:
     """Value per dollar of the deal against the shipped alternatives (``deals.compare_alternatives``)."""
