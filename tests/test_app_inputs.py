@@ -157,3 +157,29 @@ def test_every_shipped_model_previews_every_input(model: str) -> None:
     at.selectbox(key="source").set_value(f"shipped model: {model}.toml").run()
     assert not at.exception
     assert set(_previews(at)) == set(dv.Model.loads(models.text(model), model).inputs)
+
+
+def test_a_box_applies_after_a_pause_in_typing_and_one_typing_session_is_one_undo_step() -> None:
+    from dealvalue.webapp.state import LIVE_PAUSE
+
+    at = _start()
+    model = dv.Model.loads(models.text("deal"), "deal")
+    box = _box(at, "reality")
+    assert box.proto.live_debounce_ms == int(LIVE_PAUSE.removesuffix("ms")) == 600  # commits after a pause
+    # what a pause in typing commits: a half-typed formula (refused, said under the box), then the whole one
+    box.set_value("uniform(0.2,").run()
+    assert any("uniform" in str(e.value) for e in at.sidebar.error) and _p(at) == _pct(model)
+    _box(at, "reality").set_value("uniform(0.2, 0.4)").run()
+    edited = model.with_edits((("reality", (("formula", "uniform(0.2, 0.4)"),)),))[0]
+    assert _p(at) == _pct(edited) and not at.sidebar.error
+    at.button(key="undo_input").click().run()  # the session is one step: back to the model's value
+    assert _box(at, "reality").value == "beta(8, 2)" and _p(at) == _pct(model) and at.button(key="undo_input").disabled
+    # two sessions (the second began after the typing gap) are two steps
+    _box(at, "reality").set_value("0.3").run()
+    key, _ = at.session_state["typing"]
+    at.session_state["typing"] = (key, -1e9)  # as if typed long ago
+    _box(at, "reality").set_value("0.35").run()
+    at.button(key="undo_input").click().run()
+    assert _box(at, "reality").value == "0.3"
+    at.button(key="undo_input").click().run()
+    assert _box(at, "reality").value == "beta(8, 2)"

@@ -68,5 +68,13 @@ def test_previews_reset_and_the_link_in_a_browser(server: str) -> None:
             wait_idle(page)
             assert page.get_by_label("AI capability index · capability", exact=True).input_value() == "uniform(3, 6)"
             assert "i=" in page.url
+            # typed key by key and never Enter: a pause applies it (its preview and the link follow)
+            box = page.get_by_label("AI capability index · capability", exact=True)
+            box.fill("")
+            box.press_sequentially("uniform(3, 5)", delay=40)
+            page.wait_for_timeout(1500)  # past the box's pause (0.6 s), then the run
+            wait_idle(page)
+            assert sidebar.get_by_text("5%: 3.1 · median: 4 · 95%: 4.9").count() == 1  # uniform(3, 5) by hand
+            assert page.get_by_label("AI capability index · capability", exact=True).input_value() == "uniform(3, 5)"
         finally:
             browser.close()

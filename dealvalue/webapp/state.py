@@ -26,6 +26,7 @@ State kept per browser session (``st.session_state``):
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ DEFAULT_SEED = 1
 DEFAULT_MODEL = "deal"
 MAX_UPLOAD_BYTES = 200_000  # a model file is a few KB; .streamlit/config.toml caps uploads at 1 MB
 CELL_FIELDS = ("formula", "unit", "label", "group", "description")
+LIVE_PAUSE = "600ms"  # an input box applies what is typed after this pause (and on Enter)
+TYPING_GAP = 3.0  # seconds: commits of one box closer together than this are one typing session, one undo step
 
 # A table edit or an input edit: (cell name, ((field, value), ...)), or
 # (cell name, None) to remove the cell.  Tuples, so they hash for the caches.
@@ -120,13 +123,24 @@ def input_key(gen: int, name: str) -> str:
 
 
 def on_input_change(key: str, default: str) -> None:
-    """An input box changed (Enter): remember what it replaced, for undo."""
+    """An input box changed (a pause in typing, or Enter): remember what it
+    replaced, for undo.  The commits of one typing session (the same box,
+    each within :data:`TYPING_GAP` seconds of the last) are one undo step,
+    back to the text before the session."""
     ss = st.session_state
     before = ss.setdefault("input_seen", {}).get(key, default)
     now = str(ss.get(key, default))
-    if now != before:
-        ss.setdefault("undo", []).append(((key, before),))
-        ss.input_seen[key] = now
+    if now == before:
+        return
+    last = ss.get("typing")
+    history = ss.setdefault("undo", [])
+    clock = time.monotonic()
+    same_session = (last is not None and last[0] == key and clock - last[1] < TYPING_GAP and history
+                    and len(history[-1]) == 1 and history[-1][0][0] == key)
+    if not same_session:
+        history.append(((key, before),))
+    ss.typing = (key, clock)
+    ss.input_seen[key] = now
 
 
 def on_reset(pairs: tuple[tuple[str, str], ...]) -> None:
@@ -137,6 +151,7 @@ def on_reset(pairs: tuple[tuple[str, str], ...]) -> None:
     changed = tuple((key, str(ss.get(key, formula))) for key, formula in pairs if str(ss.get(key, formula)) != formula)
     if not changed:
         return
+    ss.typing = None  # typing after a reset is a change of its own
     ss.setdefault("undo", []).append(changed)
     for key, formula in pairs:
         ss[key] = formula
@@ -149,6 +164,7 @@ def on_undo() -> None:
     history = ss.get("undo") or []
     if not history:
         return
+    ss.typing = None
     seen = ss.setdefault("input_seen", {})
     for key, before in history.pop():
         ss[key] = before
@@ -159,6 +175,7 @@ def set_base(text: str, label: str) -> None:
     """Start from another model: drop the edits made to the previous one."""
     ss = st.session_state
     ss.undo = []  # the changes were to the previous model's inputs
+    ss.typing = None
     ss.base = text
     ss.base_label = label
     ss.gen += 1

@@ -11,7 +11,7 @@ import dealvalue as dv
 
 from ..cache import input_preview
 from ..format import md_escape, preview_caption, unit_text
-from ..state import Edit, input_key, on_input_change, on_reset, on_undo
+from ..state import LIVE_PAUSE, Edit, input_key, on_input_change, on_reset, on_undo
 
 __all__ = ["input_label", "inputs_panel", "previews_panel"]
 
@@ -47,7 +47,8 @@ def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str,
     ss = st.session_state
     st.header("Inputs")
     st.caption("A number (0.8), a 90% range (10 to 100) or a distribution (beta(8, 2), pert(0.1, 0.3, 0.9)); "
-               "suffixes k M B % work. Enter applies. Under each box: its distribution (5%, median, 95%).")
+               "suffixes k M B % work. What you type applies when you pause or press Enter. "
+               "Under each box: its distribution (5%, median, 95%).")
     controls = st.container()
     groups: dict[str, list[str]] = {}
     for name in model.inputs:
@@ -63,7 +64,7 @@ def inputs_panel(model: dv.Model, gen: int) -> tuple[tuple[Edit, ...], dict[str,
                 key = input_key(gen, name)
                 if key not in ss:  # a link may have set it already
                     ss[key] = cell.formula
-                text = st.text_input(input_label(model, name), key=key, help=help_text,
+                text = st.text_input(input_label(model, name), key=key, help=help_text, live=LIVE_PAUSE,
                                      on_change=on_input_change, args=(key, cell.formula))
                 seen[key] = text
                 slots[name] = st.container()  # the engine's message on a refused text, then the preview
