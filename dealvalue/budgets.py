@@ -35,7 +35,9 @@ import contextlib
 import contextvars
 import math
 import multiprocessing
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -213,6 +215,13 @@ def _solve_child(conn: Any, expr: Any, symbol: Any) -> None:  # pragma: no cover
         conn.close()
 
 
+#: Answers of :func:`solve_within` by (expression, symbol): a solve is a function of the two alone, and the app solves
+#: the same break-evens again after every input change (the expressions are in the cells' symbols, not their values).
+_SOLVED: "OrderedDict[tuple[Any, Any], tuple[str, Any]]" = OrderedDict()
+_SOLVED_MAX = 2048
+_SOLVED_LOCK = threading.Lock()
+
+
 def solve_within(expr: Any, symbol: Any, what: str, seconds: float | None = None) -> list[Any]:
     """``sympy.solve(expr, symbol)``, stopped after ``seconds`` (default: the
     time left of the budget in force; no budget and no ``seconds``: solved
@@ -221,7 +230,9 @@ def solve_within(expr: Any, symbol: Any, what: str, seconds: float | None = None
     With a time limit the solve runs in a child process (``forkserver``:
     a clean process, not a copy of this one's threads) that is killed when
     the time is up; then :class:`BudgetExceeded` says so.  sympy's own
-    ``NotImplementedError`` (no closed form) is raised as it is.
+    ``NotImplementedError`` (no closed form) is raised as it is.  Answers
+    (solutions, or no closed form) are kept by expression and symbol, so an
+    equation solved before is answered at once, in or out of a budget.
 
     Parameters
     ----------
@@ -239,12 +250,32 @@ def solve_within(expr: Any, symbol: Any, what: str, seconds: float | None = None
     list
         sympy's solutions.
     """
+    key = (expr, symbol)
+    with _SOLVED_LOCK:
+        known = _SOLVED.get(key)
+    if known is None:
+        known = _solve(expr, symbol, what, seconds)
+        with _SOLVED_LOCK:
+            _SOLVED[key] = known
+            while len(_SOLVED) > _SOLVED_MAX:
+                _SOLVED.popitem(last=False)
+    status, value = known
+    if status == "none":
+        raise NotImplementedError(value)
+    return list(value)
+
+
+def _solve(expr: Any, symbol: Any, what: str, seconds: float | None) -> tuple[str, Any]:
+    """``("ok", solutions)`` or ``("none", sympy's reason)``; raises when over time or when sympy fails."""
     import sympy
 
     if seconds is None:
         seconds = remaining_seconds()
     if seconds is None:
-        return list(sympy.solve(expr, symbol))
+        try:
+            return "ok", list(sympy.solve(expr, symbol))
+        except NotImplementedError as exc:
+            return "none", str(exc)
     if seconds <= 0:
         raise BudgetExceeded(what, "more time", "the time left (none)", "the budget's time was used before the solve started")
     ctx = multiprocessing.get_context("forkserver")
@@ -266,8 +297,6 @@ def solve_within(expr: Any, symbol: Any, what: str, seconds: float | None = None
         if proc.is_alive():
             proc.kill()
         proc.join(5)
-    if status == "none":
-        raise NotImplementedError(value)
     if status == "error":
         raise ArgumentError("equation", what, f"an equation sympy can solve ({value})")
-    return list(value)
+    return status, list(value) if status == "ok" else value

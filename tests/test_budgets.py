@@ -100,6 +100,25 @@ def test_solve_within_answers_like_sympy() -> None:
         solve_within(sympy.cos(x) - x, x, "cos x = x", seconds=60)
 
 
+def test_solve_within_answers_an_equation_it_solved_before_without_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dealvalue.budgets as budgets
+
+    x, k = sympy.symbols("x k", positive=True)
+    first = solve_within(k * x**3 - 8, x, "k x^3 = 8", seconds=60)  # in a child process
+    with pytest.raises(NotImplementedError):
+        solve_within(sympy.cos(x) - x * k, x, "cos x = k x", seconds=60)
+
+    def no_child(*args: object) -> None:
+        raise AssertionError("a child process was started for an equation solved before")
+
+    monkeypatch.setattr(budgets.multiprocessing, "get_context", no_child)
+    assert solve_within(k * x**3 - 8, x, "k x^3 = 8", seconds=60) == first == [2 / k ** sympy.Rational(1, 3)]
+    with pytest.raises(NotImplementedError):  # no closed form is remembered too
+        solve_within(sympy.cos(x) - x * k, x, "cos x = k x", seconds=60)
+    with pytest.raises(AssertionError, match="child process"):  # a new equation still goes to a child
+        solve_within(k * x**2 - 8, x, "k x^2 = 8", seconds=60)
+
+
 def test_solve_within_stops_sympy_and_says_so() -> None:
     x, a, b, c = sympy.symbols("x a b c")
     # sympy takes several seconds on this (nested roots: it squares them away); the budget is a tenth of one
