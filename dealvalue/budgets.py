@@ -35,8 +35,10 @@ import contextlib
 import contextvars
 import math
 import multiprocessing
+import sys
 import threading
 import time
+import types
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -265,6 +267,20 @@ def solve_within(expr: Any, symbol: Any, what: str, seconds: float | None = None
     return list(value)
 
 
+def _preload() -> list[str]:
+    """What the solving children's server imports first: sympy, this module, and the modules the main script
+    takes its names from.  A child imports the main script again (as ``__mp_main__``) before it solves, and
+    Python 3.11's forkserver cannot preload the script itself; in the app the script imports Streamlit and the
+    page, which cost each solve about 0.4 s (8 s for the Thresholds tab's first visit) unless already loaded."""
+    names = {"sympy", "dealvalue.budgets"}
+    main = sys.modules.get("__main__")
+    for value in list(vars(main).values()) if main is not None else []:
+        module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+        if isinstance(module, str) and module in sys.modules and not module.startswith("__"):
+            names.add(module)
+    return sorted(names)
+
+
 def _solve(expr: Any, symbol: Any, what: str, seconds: float | None) -> tuple[str, Any]:
     """``("ok", solutions)`` or ``("none", sympy's reason)``; raises when over time or when sympy fails."""
     import sympy
@@ -279,7 +295,7 @@ def _solve(expr: Any, symbol: Any, what: str, seconds: float | None) -> tuple[st
     if seconds <= 0:
         raise BudgetExceeded(what, "more time", "the time left (none)", "the budget's time was used before the solve started")
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["sympy", "dealvalue.budgets"])  # each solve forks from a server with sympy loaded
+    ctx.set_forkserver_preload(_preload())  # each solve forks from a server that has imported what the child needs
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_solve_child, args=(child, expr, symbol), daemon=True)
     proc.start()
