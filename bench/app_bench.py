@@ -55,9 +55,7 @@ def main() -> int:
                    help="input changes run first and not timed (imports, the base model, the process's heap)")
     args = p.parse_args()
 
-    # Streamlit's notes on running without a server would bury the tables (here and in the processes it starts)
-    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
-    logging.disable(logging.WARNING)
+    logging.disable(logging.WARNING)  # Streamlit's notes on running without a server would bury the tables
     warnings.filterwarnings("ignore")
     t0 = time.perf_counter()
     from dealvalue import deals, models
@@ -182,8 +180,6 @@ def page_bench(text: str, cell: str, original: str, n: int, repeat: int, warmup:
                 page.append(PAGE_TIMES[-1]), wall.append(w), bare.append(b)
             [box] = [t for t in at.text_input if str(t.key).endswith(f":{cell}")]
         ratio = [p / b for p, b in zip(page, bare)]
-        import os
-
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(f"\nthe page after an input change, Deal tab open, {n:,} samples ({repeat} changes, seconds; "
               f"load average {load:.1f} on {os.cpu_count()} cores)")
