@@ -53,8 +53,10 @@ import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Model
+    from .results import Results
 
-__all__ = ["BLOCK", "block_rng", "stream_key", "block_count", "block_bounds", "sample_blocks", "METHODS", "Draws"]
+__all__ = ["BLOCK", "block_rng", "stream_key", "block_count", "block_bounds", "sample_blocks", "METHODS", "Draws",
+           "reusable_cells"]
 
 BLOCK = 2**16
 METHODS = ("mc", "lhs", "qmc")
@@ -143,6 +145,59 @@ class Draws:
             while self.bytes > self.max_bytes:
                 _, old = self._blocks.popitem(last=False)
                 self.bytes -= old.nbytes
+
+
+def reusable_cells(model: "Model", previous: "Results", n: int, seed: int, method: str) -> tuple[str, ...]:
+    """The cells of ``model`` whose samples in an ``n``-sample run with
+    ``seed`` and ``method`` are those ``previous`` kept, bit for bit.
+
+    A cell's samples are a function of the run (``n``, the seed, the method)
+    and of its formula and unit and those of every cell it depends on (its
+    literals draw from streams named by the cell).  So after one input
+    changes, every cell that does not depend on it is the same as before,
+    and a spreadsheet recalculates only the others.  Nothing is reused from
+    a run of other ``n``, seed or method, from a ``"qmc"`` run (its draws
+    depend on the set of literals), when either model has correlations or
+    overrides, or when the two models define their own units differently.
+
+    Parameters
+    ----------
+    model : Model
+        The model about to run.
+    previous : Results
+        A run of this model, or of an edited copy of it.
+    n, seed : int
+        The run's sample count and seed.
+    method : str
+        The run's sampling method.
+
+    Returns
+    -------
+    tuple of str
+        The reusable cells, in the model's order.
+
+    Examples
+    --------
+    >>> import dealvalue as dv
+    >>> m = dv.Model(); m.add("a", "norm(0, 1)"); m.add("b", "uniform(1, 2)"); m.add("y", "a + 1"); m.add("z", "y * b")
+    >>> before = m.simulate(n=1_000, seed=3)
+    >>> m.replace("b", "uniform(1, 3)")
+    >>> reusable_cells(m, before, 1_000, 3, "mc")
+    ('a', 'y')
+    """
+    old = previous.model
+    if (previous.n != n or previous.seed != seed or previous.method != method or method == "qmc"
+            or previous.overrides or model.correlations or old.correlations
+            or model.unit_definitions != old.unit_definitions):
+        return ()
+    compiled = model.compile()
+    same: dict[str, bool] = {}
+    for name in compiled.order:
+        cell = model.cell(name)
+        refs = model.dependencies(name)
+        same[name] = (name in previous.values and name in old and old.cell(name).formula == cell.formula
+                      and old.cell(name).unit == cell.unit and all(same.get(r, False) for r in refs))
+    return tuple(name for name in compiled.order if same[name])
 
 
 def _hashable(key: Hashable) -> bool:

@@ -77,6 +77,7 @@ def run_chunk(
     into: Mapping[str, np.ndarray] | None = None,
     leaves_into: Mapping[str, np.ndarray] | None = None,
     draws: "Draws | None" = None,
+    reused: Mapping[str, np.ndarray] | None = None,
 ) -> ChunkOut:
     """Blocks ``first`` to ``stop - 1`` of an ``n``-sample run.
 
@@ -88,11 +89,14 @@ def run_chunk(
     of the whole run's arrays): the kept cells' and the leaves' samples are
     written there instead of being returned (the leaves are drawn in place).
     ``draws`` keeps and hands out the leaves' blocks (:class:`~dealvalue.blocks.Draws`).
+    ``reused`` holds, for some cells, their samples in this chunk from an
+    earlier run (:func:`~dealvalue.blocks.reusable_cells`): they are not
+    computed again.
     """
     leaves = sample_blocks(model, n, seed, method, first, stop, dict(leaves_into) if leaves_into else None, draws)
     start, end = block_bounds(n, first)[0], block_bounds(n, stop - 1)[1]
     size = end - start
-    fixed = {k: np.full(size, float(v)) for k, v in (overrides or {}).items()}
+    fixed = {**(reused or {}), **{k: np.full(size, float(v)) for k, v in (overrides or {}).items()}}
     values = model.run_steps(leaves, size, fixed=fixed or None)
     out = ChunkOut(first, stop)
     if into is None:

@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from .blocks import BLOCK, METHODS, Draws, block_bounds, block_count, correlation_groups, sample_blocks, stream_key
+from .blocks import (BLOCK, METHODS, Draws, block_bounds, block_count, correlation_groups, reusable_cells, sample_blocks,
+                     stream_key)
 from .chunks import CHUNK_BLOCKS, ChunkOut, Folder, chunk_ranges, default_threads, exact_quantiles, run_chunk, run_chunks
 from .budgets import check_memory, check_time
 from .errors import ArgumentError, ArgumentTypeError
@@ -152,6 +153,7 @@ def simulate(
     exact: "Sequence[str] | Mapping[str, Sequence[float]] | None" = None,
     chunk_blocks: int = CHUNK_BLOCKS,
     draws: "Draws | None" = None,
+    reuse: "Results | None" = None,
 ) -> "Results":
     """Sample every cell of ``model`` jointly.
 
@@ -196,6 +198,12 @@ def simulate(
         A :class:`~dealvalue.blocks.Draws` store: the leaves' blocks of draws
         are kept there and taken from there in later runs (same numbers, bit
         for bit; a model changed in one input draws that input's leaves only).
+    reuse
+        A previous run of this model or of an edited copy of it, with the
+        same ``n``, seed and method: each cell that does not depend on what
+        changed takes its samples from there instead of being computed, as
+        a spreadsheet recalculates only what an edit touches (same numbers,
+        bit for bit; :func:`~dealvalue.blocks.reusable_cells` says which).
 
     Examples
     --------
@@ -212,6 +220,8 @@ def simulate(
 
     if draws is not None and not isinstance(draws, Draws):
         raise ArgumentError("draws", draws, "a dealvalue.blocks.Draws store or None")
+    if reuse is not None and not isinstance(reuse, Results):
+        raise ArgumentError("reuse", reuse, "the Results of a previous run, or None")
     if target_se is not None:
         if keep != "all" or overrides or exact:
             raise ArgumentError("target_se", target_se, "no target_se with keep, overrides or exact (adaptive runs keep every sample)")
@@ -234,6 +244,7 @@ def simulate(
     # a cell that is exactly one distribution literal is its leaf's array (no copy)
     aliased = {s.name: s.leaf for s in compiled.steps if keep_leaves and s.leaf is not None and s.name not in pins}
     copied = tuple(k for k in kept if k not in aliased)
+    reused = {k: reuse.values[k] for k in reusable_cells(model, reuse, n, seed, method)} if reuse is not None and not pins else {}
     check_memory(f"simulate(n={n:,})", run_bytes(n, len(compiled.leaves) if keep_leaves else 0, len(copied),
                                                   len(compiled.leaves) + len(compiled.steps), ranges, threads),
                  "keep='summary' keeps statistics only, or use fewer samples" if keep_leaves or copied
@@ -245,7 +256,7 @@ def simulate(
         lo, hi = block_bounds(n, first)[0], block_bounds(n, stop - 1)[1]
         return run_chunk(model, n, seed, method, first, stop, copied, summarised, pins, keep_leaves,
                          into={k: values[k][lo:hi] for k in copied}, leaves_into={k: v[lo:hi] for k, v in leaves.items()},
-                         draws=draws)
+                         draws=draws, reused={k: v[lo:hi] for k, v in reused.items()})
 
     bar = None
     if progress:

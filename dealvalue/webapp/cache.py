@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import tempfile
+import threading
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -67,17 +69,29 @@ def current_model(spec: Spec) -> tuple[dv.Model, dict[str, str]]:
 DRAWS = Draws(max_mb=DRAWS_MB)
 
 
+#: The latest run of each (sample count, seed), held weakly (the cache above holds the runs): the next run with
+#: them recomputes only the cells an edit touched (``simulate(reuse=...)``).
+_LATEST: dict[tuple[int, int], "weakref.ref[dv.Results]"] = {}
+_LATEST_LOCK = threading.Lock()
+
+
 @st.cache_resource(max_entries=8, show_spinner=False)
 def results(spec: Spec, n: int, seed: int) -> dv.Results:
     """Monte Carlo results of the current model (shared: do not change).
     Above :data:`~.limits.KEPT_SAMPLES` samples, only the headline's cells
     keep their samples (the others have statistics only).  A run whose
     draws fit half of :data:`DRAWS` (the deal model up to 300,000 samples) keeps them there and takes the
-    unchanged leaves' draws from there."""
+    unchanged leaves' draws from there, and takes the cells an edit did not touch from the latest run with
+    the same samples and seed (same numbers, bit for bit)."""
     model, _ = current_model(spec)
     if n <= KEPT_SAMPLES:
         fits = 8 * n * len(model.compile().leaves) <= DRAWS.max_bytes / 2
-        return model.simulate(n=n, seed=seed, draws=DRAWS if fits else None)
+        with _LATEST_LOCK:
+            ref = _LATEST.get((n, seed))
+        run = model.simulate(n=n, seed=seed, draws=DRAWS if fits else None, reuse=ref() if ref is not None else None)
+        with _LATEST_LOCK:
+            _LATEST[(n, seed)] = weakref.ref(run)
+        return run
     role = deals.roles(model)
     return model.simulate(n=n, seed=seed, keep=[role[k] for k in ("feasible", "ask", "bid") if k in role])
 
