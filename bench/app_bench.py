@@ -51,8 +51,8 @@ def main() -> int:
                    help="time the page's script run (AppTest) against a bare simulate, and each tab's first visit")
     p.add_argument("--page-samples", type=int, default=100_000, help="sample count of the page measurement")
     p.add_argument("--page-repeat", type=int, default=7, help="input changes timed on the page")
-    p.add_argument("--page-warmup", type=int, default=3,
-                   help="input changes run first and not timed (imports, the base model, the process's heap)")
+    p.add_argument("--page-warmup", type=int, default=None,
+                   help="input changes run before the timed ones (default: the runs the page keeps, plus one)")
     args = p.parse_args()
 
     logging.disable(logging.WARNING)  # Streamlit's notes on running without a server would bury the tables
@@ -115,7 +115,8 @@ def main() -> int:
         print(f"{n:>10,} " + " ".join(f"{med[key]:>15.3f}" for key in keys))
 
     if args.page:
-        page_bench(text, args.cell, original, args.page_samples, args.page_repeat, args.page_warmup)
+        warmup = app.RUNS_KEPT + 1 if args.page_warmup is None else args.page_warmup
+        page_bench(text, args.cell, original, args.page_samples, args.page_repeat, warmup)
 
     if args.export:
         import dealvalue.io.excel  # noqa: F401  (import time is not the export's)
@@ -163,8 +164,10 @@ def page_bench(text: str, cell: str, original: str, n: int, repeat: int, warmup:
         [box] = [t for t in at.text_input if str(t.key).endswith(f":{cell}")]
         assert at.session_state["seed"] == seed and not at.exception
         page, wall, bare = [], [], []
-        # the first changes warm what stays warm in a served app: imports, the base model, and the heap (glibc
-        # raises its mmap threshold as large arrays are freed, so a young process maps and faults in each new array)
+        # The first changes warm what stays warm in a served app: imports, the base model, and memory. The page
+        # keeps its last RUNS_KEPT runs; until that cache is full each new run's arrays are new memory, faulted
+        # in page by page (about 20 ms more a run); then each takes the memory of the run it evicts.
+        first = []
         for k in range(repeat + warmup):
             formula = f"({original}) * {1 - (k + 1) / 1000:.4f}"
             PAGE_TIMES.clear()
@@ -178,16 +181,21 @@ def page_bench(text: str, cell: str, original: str, n: int, repeat: int, warmup:
             b = time.perf_counter() - t
             if k >= warmup:
                 page.append(PAGE_TIMES[-1]), wall.append(w), bare.append(b)
+            elif k:  # the very first change also pays imports
+                first.append(PAGE_TIMES[-1] / b)
             [box] = [t for t in at.text_input if str(t.key).endswith(f":{cell}")]
         ratio = [p / b for p, b in zip(page, bare)]
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-        print(f"\nthe page after an input change, Deal tab open, {n:,} samples ({repeat} changes, seconds; "
-              f"load average {load:.1f} on {os.cpu_count()} cores)")
+        print(f"\nthe page after an input change, Deal tab open, {n:,} samples ({repeat} changes after {warmup} others, "
+              f"seconds; load average {load:.1f} on {os.cpu_count()} cores)")
         print(f"{'':>8} {'bare simulate':>14} {'page script':>12} {'AppTest run':>12} {'page / simulate':>16} {'target':>7}")
         for what, f in (("median", statistics.median), ("least", min)):
             print(f"{what:>8} {f(bare):>14.3f} {f(page):>12.3f} {f(wall):>12.3f} {f(page) / f(bare):>15.2f}x {'1.5x':>7}")
         print(f"  ratio within each change: {', '.join(f'{r:.2f}' for r in ratio)} (median {statistics.median(ratio):.2f}x)")
         print("  (the least times are the cost with the least interference from other work on a shared machine)")
+        if first:
+            print(f"  while the page's cache of runs fills (changes 2 to {warmup}): page / simulate "
+                  f"{statistics.median(first):.2f}x median (new memory for every run)")
         print(f"\neach tab opened after an input change ({n:,} samples, seconds; page script)")
         print(f"  {'':<24} {'first visit':>12} {'next visit':>11}   (next: after another input change)")
         tabs = [t.label for t in at.tabs] if at.tabs else []

@@ -123,3 +123,21 @@ def test_whole_benchmark_runs_at_tiny_n(capsys: pytest.CaptureFixture[str], tmp_
     assert "DISAGREEMENT" not in out
     if squiggle:
         assert next(l for l in out.splitlines() if l.startswith("squiggle ")).split()[1] != "skipped:"
+
+
+def test_the_app_benchmark_prints_its_tables_at_tiny_n() -> None:
+    # bench/app_bench.py end to end (no timing asserted): the recompute table, the page against a bare simulate,
+    # and a first and a next visit of every tab of the deal model
+    import subprocess
+
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "app_bench.py"), "--samples", "10000", "--repeat", "1",
+                          "--page-samples", "10000", "--page-repeat", "2", "--page-warmup", "2"],
+                         capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    text = out.stdout
+    assert "recompute after editing 'reality'" in text and "page / simulate" in text and "ratio within each change" in text
+    tabs = ("Deal", "Barriers", "Interventions", "Window", "Alternatives", "Configurations", "Sensitivity",
+            "Thresholds & formulas", "Compare", "Assessments", "All cells", "Glossary")
+    rows = {line.strip().rsplit(None, 2)[0]: line for line in text.splitlines()
+            if line.startswith("  ") and line.strip().rsplit(None, 2)[0] in tabs}
+    assert set(rows) == set(tabs), text

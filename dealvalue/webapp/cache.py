@@ -39,6 +39,7 @@ VOI_SAMPLES = 20_000
 DRAWS_MB = 160  # 160 MB: the draws of a few runs of the deal model at 100,000 samples (32 MB each)
 PREVIEW_SAMPLES = 20_000  # per input preview: its histogram; its quantiles are exact for one distribution
 PREVIEW_BINS = 24
+RUNS_KEPT = 8  # runs (Results) the page keeps, by inputs, sample count and seed
 SOBOL_ROWS = 4_000  # rows of each pick-freeze design: (k + 2) x 4,000 model runs, well under a second
 
 
@@ -75,7 +76,7 @@ _LATEST: dict[tuple[int, int], "weakref.ref[dv.Results]"] = {}
 _LATEST_LOCK = threading.Lock()
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=RUNS_KEPT, show_spinner=False)
 def results(spec: Spec, n: int, seed: int) -> dv.Results:
     """Monte Carlo results of the current model (shared: do not change).
     Above :data:`~.limits.KEPT_SAMPLES` samples, only the headline's cells
