@@ -76,11 +76,19 @@ def launch(playwright: Any) -> Any:
 
 
 def wait_idle(page: Any) -> None:
-    """Wait until the script has finished its run (Streamlit shows a status
-    widget while it runs)."""
-    page.wait_for_timeout(300)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(300)
+    """Wait until the script has finished its run: Streamlit shows a status
+    widget while a run is long, and a view that computes shows a spinner, each
+    only after a short delay; so the page counts as idle once neither has
+    shown for 1 s on end."""
+    busy = ("() => !!(document.querySelector('[data-testid=\"stStatusWidget\"]')"
+            " || document.querySelector('[data-testid=\"stSpinner\"]'))")
+    deadline = time.monotonic() + 60  # a guard against a page that never settles, not a speed target
+    quiet = 0
+    while quiet < 4:
+        page.wait_for_timeout(250)
+        quiet = 0 if page.evaluate(busy) else quiet + 1
+        if time.monotonic() > deadline:
+            pytest.fail("the page was still running after 60 s")
 
 
 def open_app(page: Any, url: str) -> None:

@@ -83,6 +83,24 @@ def _models() -> tuple[dv.Model, dv.Model]:
     return base, sceptical
 
 
+def test_the_deal_models_scenarios_are_offered_only_for_a_deal_model() -> None:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    at.select_slider(key="samples").set_value(N).run()
+    at.session_state["view"] = "Compare"
+    at.run()
+    scenarios = [f"scenario: {name.replace('_', ' ')}" for name in models.scenario_names()]
+    options = list(at.multiselect(key="compare").options)
+    assert options[0] == "current inputs" and set(scenarios) <= set(options), options
+    at.selectbox(key="source").set_value("shipped model: advocacy.toml").run()
+    at.session_state["view"] = "Compare"
+    at.run()
+    _ok(at)
+    # another model shares no headline cell with the deal's scenarios: only its own inputs and input sets
+    assert list(at.multiselect(key="compare").options) == ["current inputs"]
+    assert list(at.multiselect(key="compare").value) == ["current inputs"]
+    assert any("choose two or more" in str(c.value) for c in at.caption)
+
+
 def test_input_sets_are_compared_as_overlaid_ask_bid_and_surplus() -> None:
     at = _saved_set()
     at.multiselect(key="compare").set_value(["current inputs", SET]).run()

@@ -15,7 +15,8 @@ import streamlit as st
 from dealvalue import deals, models, plots
 from dealvalue.errors import DealValueError
 
-from ..cache import assess_database, assess_record, assess_systems, base_model, compare_models, model_file_text
+from ..cache import (assess_database, assess_record, assess_systems, base_model, compare_models, current_model,
+                     model_file_text)
 from ..format import cell_label, error_markdown, md_escape, si_axis, table_height, unit_text
 from ..state import Spec, on_save_input_set, shipped_scenarios
 from .assessments import default_assessor, recorded_text
@@ -37,7 +38,11 @@ def compare_panel(spec: Spec, n: int, seed: int) -> None:
     if ss.get("saved_msg"):
         st.success(md_escape(ss.pop("saved_msg")))
     saved = {f"input set: {k}": v for k, v in ss.input_sets.items()}
-    shipped = {f"scenario: {k}": models.scenario_path(name).read_text(encoding="utf-8") for k, name in shipped_scenarios().items()}
+    # the shipped scenarios are the deal model's: offered only for a model with the deal's core cells (compared
+    # with another model they would share no headline cell, and their rows would be left out)
+    deal = all(c in current_model(spec)[0] for c in deals.CORE)
+    shipped = {f"scenario: {k}": models.scenario_path(name).read_text(encoding="utf-8")
+               for k, name in shipped_scenarios().items()} if deal else {}
     options = {"current inputs": model_file_text(spec), **saved, **shipped}
     if "compare" not in ss:
         ss.compare = list(options)[:2]
