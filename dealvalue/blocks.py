@@ -156,7 +156,8 @@ def reusable_cells(model: "Model", previous: "Results", n: int, seed: int, metho
     literals draw from streams named by the cell).  So after one input
     changes, every cell that does not depend on it is the same as before,
     and a spreadsheet recalculates only the others.  Nothing is reused from
-    a run of other ``n``, seed or method, from a ``"qmc"`` run (its draws
+    results ``simulate`` did not make in one pass (``Results.plain_run``: a
+    subset, an adaptive run), from a run of other ``n``, seed or method, from a ``"qmc"`` run (its draws
     depend on the set of literals), when either model has correlations or
     overrides, or when the two models define their own units differently.
 
@@ -186,7 +187,7 @@ def reusable_cells(model: "Model", previous: "Results", n: int, seed: int, metho
     ('a', 'y')
     """
     old = previous.model
-    if (previous.n != n or previous.seed != seed or previous.method != method or method == "qmc"
+    if (not previous.plain_run or previous.n != n or previous.seed != seed or previous.method != method or method == "qmc"
             or previous.overrides or model.correlations or old.correlations
             or model.unit_definitions != old.unit_definitions):
         return ()

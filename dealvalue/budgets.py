@@ -268,15 +268,20 @@ def solve_within(expr: Any, symbol: Any, what: str, seconds: float | None = None
 
 
 def _preload() -> list[str]:
-    """What the solving children's server imports first: sympy, this module, and the modules the main script
-    takes its names from.  A child imports the main script again (as ``__mp_main__``) before it solves, and
-    Python 3.11's forkserver cannot preload the script itself; in the app the script imports Streamlit and the
-    page, which cost each solve about 0.4 s (8 s for the Thresholds tab's first visit) unless already loaded."""
+    """What the solving children's server imports first: sympy, this module, and the dealvalue modules the main
+    script takes its names from.  A child imports the main script again (as ``__mp_main__``) before it solves,
+    and Python 3.11's forkserver cannot preload the script itself; in the app the script imports Streamlit and
+    the page, which cost each solve about 0.4 s (8 s for the Thresholds tab's first visit) unless already loaded.
+    Only dealvalue's own modules: the server survives a module that fails to import only with ImportError, and
+    a failed server would fail every later solve."""
     names = {"sympy", "dealvalue.budgets"}
     main = sys.modules.get("__main__")
     for value in list(vars(main).values()) if main is not None else []:
-        module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
-        if isinstance(module, str) and module in sys.modules and not module.startswith("__"):
+        try:
+            module = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+        except Exception:  # noqa: BLE001 - an object whose attributes raise: not one of ours
+            continue
+        if isinstance(module, str) and module.split(".")[0] == "dealvalue" and module in sys.modules:
             names.add(module)
     return sorted(names)
 
@@ -298,7 +303,13 @@ def _solve(expr: Any, symbol: Any, what: str, seconds: float | None) -> tuple[st
     ctx.set_forkserver_preload(_preload())  # each solve forks from a server that has imported what the child needs
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_solve_child, args=(child, expr, symbol), daemon=True)
-    proc.start()
+    try:
+        proc.start()
+    except (EOFError, OSError) as exc:  # no process to solve in (e.g. its server failed to start)
+        parent.close()
+        child.close()
+        raise BudgetExceeded(what, f"a child process to solve in ({type(exc).__name__}: {exc})",
+                             f"{seconds:,.3g} s") from None
     child.close()
     try:
         if not parent.poll(seconds):

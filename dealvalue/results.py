@@ -90,6 +90,10 @@ class Results(ResultsStatistics):
     stats: "dict[str, CellStats]" = field(default_factory=dict)
     overrides: dict[str, float] = field(default_factory=dict)
     _sorted: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: True for a run :func:`~dealvalue.simulate.simulate` made in one pass from its seed; False for a subset, an
+    #: adaptive run (later batches have seeds of their own) or results built otherwise: ``simulate(reuse=)`` takes
+    #: samples only from a run for which it is True.
+    plain_run: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return f"<Results of {self.model.name!r}: {self.n:,} samples, seed {self.seed}, {self.method}>"

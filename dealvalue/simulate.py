@@ -204,6 +204,8 @@ def simulate(
         changed takes its samples from there instead of being computed, as
         a spreadsheet recalculates only what an edit touches (same numbers,
         bit for bit; :func:`~dealvalue.blocks.reusable_cells` says which).
+        Only a run ``simulate`` made in one pass counts: not a subset, not an
+        adaptive run.
 
     Examples
     --------
@@ -225,6 +227,8 @@ def simulate(
     if target_se is not None:
         if keep != "all" or overrides or exact:
             raise ArgumentError("target_se", target_se, "no target_se with keep, overrides or exact (adaptive runs keep every sample)")
+        if reuse is not None:
+            raise ArgumentError("reuse", reuse, "no reuse with target_se (an adaptive run's batches have seeds of their own)")
         return simulate_until(model, target_se, n=n, seed=check_seed(seed), method=method, max_n=max_n, progress=progress)
     if max_n is not None:
         raise ArgumentError("max_n", max_n, "no max_n without target_se (max_n caps adaptive sampling: give target_se too, e.g. target_se={'feasible': 0.001})")
@@ -278,7 +282,7 @@ def simulate(
         exact_quantiles(folder.stats, levels, second_pass)
     for arr in (*values.values(), *leaves.values()):
         arr.flags.writeable = False
-    return Results(
+    results = Results(
         model=model.copy(),
         values={k: values[k] for k in compiled.order if k in values},
         leaves=leaves,
@@ -289,6 +293,8 @@ def simulate(
         stats=folder.stats,
         overrides=dict(pins),
     )
+    results.plain_run = True
+    return results
 
 
 def run_bytes(n: int, kept_leaves: int, kept_cells: int, arrays_per_chunk: int, ranges: Sequence[tuple[int, int]],

@@ -174,6 +174,10 @@ def test_a_box_applies_after_a_pause_in_typing_and_one_typing_session_is_one_und
     assert _p(at) == _pct(edited) and not at.sidebar.error
     at.button(key="undo_input").click().run()  # the session is one step: back to the model's value
     assert _box(at, "reality").value == "beta(8, 2)" and _p(at) == _pct(model) and at.button(key="undo_input").disabled
+    # typed back to where the session began: no step is left that would change nothing
+    _box(at, "reality").set_value("0.25").run()
+    _box(at, "reality").set_value("beta(8, 2)").run()
+    assert at.button(key="undo_input").disabled
     # two sessions (the second began after the typing gap) are two steps
     _box(at, "reality").set_value("0.3").run()
     key, _ = at.session_state["typing"]

@@ -109,6 +109,14 @@ def test_nothing_is_reused_from_another_kind_of_run() -> None:
     assert reusable_cells(units, r, 1_000, 4, "mc") == ()  # its own units may change what a formula means
     m.replace("b", "10 to 100", unit="kUSD")  # a new unit: b and what uses it are computed again
     assert set(reusable_cells(m, r, 1_000, 4, "mc")) == {"a", "c", "cc"}
+    # results simulate did not make in one pass from the seed: a subset, an adaptive run (its later batches
+    # have seeds of their own); reusing either would pin cells to other samples than a fresh run draws
+    sub = r.subset(r["c"] > 0)
+    assert reusable_cells(m, sub, sub.n, 4, "mc") == ()
+    adaptive = m.simulate(n=500, seed=4, target_se={"a": 0.002})
+    assert len(adaptive.batch_sizes) > 1 and reusable_cells(m, adaptive, adaptive.n, 4, "mc") == ()
+    with pytest.raises(ArgumentError, match="reuse"):
+        m.simulate(n=500, seed=4, target_se={"a": 0.002}, reuse=r)
     correlated = _model(); run = correlated.simulate(n=1_000, seed=4)
     assert reusable_cells(correlated, run, 1_000, 4, "mc") == ()
     with pytest.raises(ArgumentError, match="reuse"):

@@ -91,6 +91,8 @@ def results(spec: Spec, n: int, seed: int) -> dv.Results:
             ref = _LATEST.get((n, seed))
         run = model.simulate(n=n, seed=seed, draws=DRAWS if fits else None, reuse=ref() if ref is not None else None)
         with _LATEST_LOCK:
+            for key in [k for k, r in _LATEST.items() if r() is None]:  # runs the cache has let go of
+                del _LATEST[key]
             _LATEST[(n, seed)] = weakref.ref(run)
         return run
     role = deals.roles(model)

@@ -139,6 +139,8 @@ def on_input_change(key: str, default: str) -> None:
                     and len(history[-1]) == 1 and history[-1][0][0] == key)
     if not same_session:
         history.append(((key, before),))
+    elif history[-1][0][1] == now:  # typed back to where the session began: nothing to take back
+        history.pop()
     ss.typing = (key, clock)
     ss.input_seen[key] = now
 
